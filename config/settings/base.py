@@ -1,0 +1,131 @@
+"""Settings shared by every environment. Environment-specific files import this."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from config import env
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+SECRET_KEY = env.string("ARDH_SECRET_KEY", "dev-only-insecure-key-change-me")
+DEBUG = env.boolean("ARDH_DEBUG", False)
+ALLOWED_HOSTS = env.strings("ARDH_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.gis",
+    "rest_framework",
+    "rest_framework_gis",
+    "drf_spectacular",
+    "geo",
+    "audit",
+    "parcels",
+    "licensing",
+    "tiles",
+    "fixtures",
+    "web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.contrib.gis.db.backends.postgis",
+        "NAME": env.string("ARDH_DB_NAME", "ardh"),
+        "USER": env.string("ARDH_DB_USER", "ardh"),
+        "PASSWORD": env.string("ARDH_DB_PASSWORD", ""),
+        "HOST": env.string("ARDH_DB_HOST", "127.0.0.1"),
+        "PORT": env.integer("ARDH_DB_PORT", 5441),
+        "CONN_MAX_AGE": env.integer("ARDH_DB_CONN_MAX_AGE", 60),
+        "CONN_HEALTH_CHECKS": True,
+    }
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# Arabic first; English too.
+LANGUAGE_CODE = "ar"
+LANGUAGES = [("ar", _("Arabic")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Riyadh"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / ".data" / "static"
+# .data/vendor: front-end libraries from npm, copied there by `make` (see scripts/vendor.sh).
+STATICFILES_DIRS = [BASE_DIR / "static", ("vendor", BASE_DIR / ".data" / "vendor")]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+# Request bodies over this size are refused with 413 by the API (see docs/api.md).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.integer("ARDH_MAX_BODY_BYTES", 5 * 1024 * 1024)
+
+# --- Spatial reference systems: decided once, here. See docs/decisions/001-storage-srid.md.
+# Storage and exchange: WGS 84 longitude/latitude.
+ARDH_STORAGE_SRID = 4326
+# Web map tiles.
+ARDH_TILE_SRID = 3857
+# Metric work (areas, lengths, buffers) uses the municipality's UTM zone;
+# this is the default for municipalities that do not say (Qassim: UTM 38N, KSA-GRF17).
+ARDH_DEFAULT_METRIC_SRID = 9358
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {"TITLE": "Ardh API", "VERSION": "1.0.0"}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.string("ARDH_LOG_LEVEL", "INFO")},
+}
+
+# GDAL 3.6 (Debian 12) cannot block file/network access while parsing a spatial reference.
+# Ardh never passes user text to GDAL as an SRS: SRIDs are integers from geo.crs.KNOWN_CRS.
+SILENCED_SYSTEM_CHECKS = ["gis.W001"]

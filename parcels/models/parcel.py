@@ -1,0 +1,92 @@
+from django.contrib.gis.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from geo.constraints import geometry_constraints, geometry_index
+from geo.functions import GeographyArea
+from parcels.models.base import TenantOwned
+
+
+class LandUse(models.TextChoices):
+    RESIDENTIAL = "residential", _("residential")
+    COMMERCIAL = "commercial", _("commercial")
+    MIXED_USE = "mixed_use", _("mixed use")
+    GOVERNMENT = "government", _("government")
+    MOSQUE = "mosque", _("mosque")
+    EDUCATION = "education", _("education")
+    HEALTH = "health", _("health")
+    PARK = "park", _("park / open space")
+    UTILITY = "utility", _("utility")
+    INDUSTRIAL = "industrial", _("industrial")
+    AGRICULTURAL = "agricultural", _("agricultural")
+
+
+class ParcelStatus(models.TextChoices):
+    VACANT = "vacant", _("vacant")
+    BUILT = "built", _("built")
+    UNDER_CONSTRUCTION = "under_construction", _("under construction")
+    GOVERNMENT = "government", _("government land")
+    GRANTED = "granted", _("granted (منحة)")
+    INVESTMENT = "investment", _("investment site")
+
+
+class Parcel(TenantOwned):
+    """A land parcel (قطعة أرض), numbered within its subdivision plan.
+
+    Parcels are never deleted when they change shape: a split or merge *retires*
+    the old parcels (``valid_to`` set) and creates new ones whose ``parents`` are
+    the old ones. So the register answers "what was here on that date" and a deed
+    can always be traced to the parcels it came from. Only current parcels
+    (``valid_to`` is null) must have unique numbers within a plan.
+    """
+
+    plan = models.ForeignKey("parcels.SubdivisionPlan", on_delete=models.PROTECT, verbose_name=_("plan"))
+    block = models.ForeignKey(
+        "parcels.Block", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("block")
+    )
+    number = models.CharField(_("parcel number"), max_length=32)
+    land_use = models.CharField(_("land use"), max_length=24, choices=LandUse.choices)
+    status = models.CharField(_("status"), max_length=24, choices=ParcelStatus.choices, default=ParcelStatus.VACANT)
+    deed_number = models.CharField(_("deed number"), max_length=32, blank=True, db_index=True)
+    geom = models.MultiPolygonField(_("boundary"), srid=4326, spatial_index=False)
+    # Geodesic area on the WGS 84 ellipsoid, in m², kept by the database: no code path can forget it.
+    area_m2 = models.GeneratedField(
+        expression=GeographyArea("geom"),
+        output_field=models.FloatField(),
+        db_persist=True,
+        verbose_name=_("area (m²)"),
+    )
+    parents = models.ManyToManyField(
+        "self", symmetrical=False, related_name="children", blank=True, verbose_name=_("parent parcels")
+    )
+    valid_from = models.DateTimeField(_("valid from"), default=timezone.now)
+    valid_to = models.DateTimeField(_("valid to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("parcel")
+        verbose_name_plural = _("parcels")
+        ordering = ["plan", "number"]
+        constraints = [
+            *geometry_constraints("parcels_parcel"),
+            models.UniqueConstraint(
+                fields=["plan", "number"],
+                condition=Q(valid_to__isnull=True),
+                name="parcels_parcel_number_unique_current",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="parcels_parcel_validity_period",
+            ),
+        ]
+        indexes = [
+            geometry_index("parcels_parcel"),
+            models.Index(fields=["municipality", "number"], name="parcels_parcel_muni_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan.number} / {self.number}" if self.plan_id else self.number
+
+    @property
+    def is_current(self) -> bool:
+        return self.valid_to is None

@@ -1,0 +1,43 @@
+"""Reads of the registers. Tenant scoping happens here, so no list leaks another municipality."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from parcels.models import Municipality, Parcel
+
+
+def municipality_summaries() -> QuerySet[Municipality]:
+    from parcels.models import District, Street, SubdivisionPlan, Zone
+    from django.db.models import OuterRef, Subquery, IntegerField
+    from django.db.models.functions import Coalesce
+
+    def count_of(model, extra: Q = Q()):
+        sub = (
+            model.objects.filter(extra, municipality=OuterRef("pk"))
+            .order_by()
+            .values("municipality")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(sub, output_field=IntegerField()), 0)
+
+    return Municipality.objects.order_by("code").annotate(
+        n_districts=count_of(District),
+        n_plans=count_of(SubdivisionPlan),
+        n_parcels=count_of(Parcel, Q(valid_to__isnull=True)),
+        n_streets=count_of(Street),
+        n_zones=count_of(Zone),
+    ).defer("boundary")
+
+
+def parcels_current(*, municipality) -> QuerySet[Parcel]:
+    return Parcel.objects.filter(municipality=municipality, valid_to__isnull=True)
+
+
+def parcel_lineage(*, parcel: Parcel) -> dict[str, list[Parcel]]:
+    """The parcels this one came from and the ones it became."""
+    return {
+        "parents": list(parcel.parents.order_by("number")),
+        "children": list(parcel.children.order_by("number")),
+    }

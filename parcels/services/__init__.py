@@ -1,0 +1,16 @@
+"""Writes to the registers. Each is one transaction that leaves history behind it."""
+
+from parcels.services.errors import ConflictError, RegisterError, TopologyError
+from parcels.services.lineage import parcel_merge, parcel_split
+from parcels.services.records import parcel_create, parcel_update, record_save
+
+__all__ = [
+    "ConflictError",
+    "RegisterError",
+    "TopologyError",
+    "parcel_create",
+    "parcel_merge",
+    "parcel_split",
+    "parcel_update",
+    "record_save",
+]

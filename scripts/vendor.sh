@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Install the front-end libraries from the npm lock and copy the files we serve
+# into .data/vendor (served as /static/vendor/...). No CDN at run time.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+mkdir -p .data/vendor/ol
+cp -u node_modules/ol/dist/ol.js node_modules/ol/ol.css .data/vendor/ol/

@@ -1,0 +1,31 @@
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"reference data not found at {SHARED_DATA} (../shared/data is absent on this machine)")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def muni(db):
+    from tests.factories import MunicipalityFactory
+
+    return MunicipalityFactory()
+
+
+@pytest.fixture
+def plan(muni):
+    from tests.factories import PlanFactory
+
+    return PlanFactory(municipality=muni)
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    return django_user_model.objects.create_user("editor", password="x")

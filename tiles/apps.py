@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TilesConfig(AppConfig):
+    """Map serving: vector and raster tiles built from the layer registry."""
+
+    name = "tiles"
+    verbose_name = _("Map tiles")
