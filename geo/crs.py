@@ -43,7 +43,7 @@ def storage_srid() -> int:
 
 
 def utm_srid_for_lon(lon: float) -> int:
-    """KSA-GRF17 UTM SRID for a longitude (zones 36–40 cover the Kingdom)."""
+    """KSA-GRF17 UTM SRID for a longitude (zones 36 to 40 cover the Kingdom)."""
     zone = int((lon + 180) // 6) + 1
     zone = min(max(zone, 36), 40)
     return 9356 + (zone - 36)

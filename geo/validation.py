@@ -124,7 +124,7 @@ def _check_within(geom: GEOSGeometry, area: GEOSGeometry, area_name: str) -> Non
         return
     outside = geom.difference(area)
     # Degrees → metres, roughly (only to decide whether this is rounding noise).
-    if outside.empty or outside.area * (111_320**2) < BOUNDARY_TOLERANCE_M**2 and outside.length * 111_320 < 1:
+    if outside.empty or (outside.area * (111_320**2) < BOUNDARY_TOLERANCE_M**2 and outside.length * 111_320 < 1):
         return
     point = outside.point_on_surface if not outside.empty else geom.point_on_surface
     raise GeometryError(

@@ -8,13 +8,14 @@ from parcels.models import Municipality, Parcel
 
 
 def municipality_summaries() -> QuerySet[Municipality]:
-    from parcels.models import District, Street, SubdivisionPlan, Zone
-    from django.db.models import OuterRef, Subquery, IntegerField
+    from django.db.models import IntegerField, OuterRef, Subquery
     from django.db.models.functions import Coalesce
 
-    def count_of(model, extra: Q = Q()):
+    from parcels.models import District, Street, SubdivisionPlan, Zone
+
+    def count_of(model, extra: Q | None = None):
         sub = (
-            model.objects.filter(extra, municipality=OuterRef("pk"))
+            model.objects.filter(extra or Q(), municipality=OuterRef("pk"))
             .order_by()
             .values("municipality")
             .annotate(n=Count("pk"))

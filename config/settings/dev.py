@@ -1,6 +1,6 @@
 """Local development and `make demo`."""
 
-from config.settings.base import *  # noqa: F403
 from config import env
+from config.settings.base import *
 
 DEBUG = env.boolean("ARDH_DEBUG", True)

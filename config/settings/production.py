@@ -1,12 +1,12 @@
 """Production: everything that matters comes from the environment; no defaults for secrets."""
 
-from config.settings.base import *  # noqa: F403
 from config import env
+from config.settings.base import *
 
 SECRET_KEY = env.string("ARDH_SECRET_KEY")
 DEBUG = False
 ALLOWED_HOSTS = env.strings("ARDH_ALLOWED_HOSTS")
-DATABASES["default"]["PASSWORD"] = env.string("ARDH_DB_PASSWORD")  # noqa: F405
+DATABASES["default"]["PASSWORD"] = env.string("ARDH_DB_PASSWORD")
 CSRF_TRUSTED_ORIGINS = env.strings("ARDH_CSRF_TRUSTED_ORIGINS", [])
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env.boolean("ARDH_SECURE_COOKIES", True)

@@ -1,6 +1,6 @@
 """Test settings: the real PostGIS of the project-local cluster, a test database."""
 
-from config.settings.base import *  # noqa: F403
+from config.settings.base import *
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast test users

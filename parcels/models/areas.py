@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from geo.constraints import geometry_constraints, geometry_index
 from geo.crs import KNOWN_CRS
-from parcels.models.base import Tracked, TenantOwned
+from parcels.models.base import TenantOwned, Tracked
 
 _UTM_SRIDS = sorted(s for s, c in KNOWN_CRS.items() if c.utm_zone)
 

@@ -14,7 +14,6 @@ from parcels.services.errors import ConflictError, RegisterError
 from parcels.services.snapshot import diff, snapshot
 from parcels.services.topology import assert_no_overlap
 
-
 _KINDS = {
     "POINT": "Point",
     "MULTIPOINT": "MultiPoint",
