@@ -30,6 +30,7 @@ class GeographyDistance(_GeographyFunc):
     function = "ST_Distance"
     arity = 2
     geography_args = 2
+    geom_param_pos = (0, 1)
     output_field = FloatField()
 
 
@@ -39,6 +40,7 @@ class GeographyDWithin(_GeographyFunc):
     function = "ST_DWithin"
     arity = 3
     geography_args = 2
+    geom_param_pos = (0, 1)
     output_field = BooleanField()
 
 

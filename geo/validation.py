@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 
 from django.conf import settings
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiLineString, MultiPoint, MultiPolygon
@@ -39,7 +40,9 @@ def _max_vertices() -> int:
 def _all_coordinates(geom: GEOSGeometry):
     from shapely import from_wkb, get_coordinates
 
-    return get_coordinates(from_wkb(bytes(geom.wkb)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # NaN coordinates: reported below, not warned
+        return get_coordinates(from_wkb(bytes(geom.wkb)))
 
 
 def validate_geometry(
