@@ -12,12 +12,12 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-READ: dict[str, str] = {}  # name -> "str" | "int" | "bool" | "list", for the compose test
+READ: dict[str, dict] = {}  # name -> {"kind": "str"|"int"|"bool"|"list", "required": bool}; for the compose test
 _MISSING = object()
 
 
 def _raw(name: str, kind: str, default):
-    READ[name] = kind
+    READ[name] = {"kind": kind, "required": default is _MISSING}
     value = os.environ.get(name)
     if value is None or value == "":
         if default is _MISSING:

@@ -17,6 +17,7 @@ class OfflineMapWidget(OpenLayersWidget):
     default_zoom = 15
 
     class Media:
+        extend = False  # drop the parent's CDN URLs
         css = {"all": ("vendor/ol/ol.css", "gis/css/ol3.css")}
         js = ("vendor/ol/ol.js", "gis/js/OLMapWidget.js")
 

@@ -8,3 +8,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Static files are not served in tests (no collectstatic); finders are checked directly.
+MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]

@@ -64,7 +64,7 @@ def test_retired_parcels_are_not_on_the_map(grid):
 
 
 def test_intersecting_excludes_mere_touching(grid):
-    area = rect(40, 40, 110, 110)  # covers parcels (1..2, 1..2) and touches the edge of column 3 at x=110? no: 120
+    area = rect(40, 40, 110, 110)  # exactly covers parcels 1-1, 1-2, 2-1, 2-2
     got = sorted(p.number for p in selectors.intersecting(layer="parcels", geometry=area))
     assert got == ["1-1", "1-2", "2-1", "2-2"]
     # A query polygon that only shares an edge with parcel 0-0 does not "intersect" it...

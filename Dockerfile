@@ -1,0 +1,16 @@
+# Production image: Debian 12 (the platform `make` targets), GDAL/GEOS/PROJ from Debian, Python deps from the lock.
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=config.settings.production
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libgdal32 libgeos-c1v5 libproj25 proj-data gdal-bin nodejs npm \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY requirements.lock package.json package-lock.json ./
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock && npm ci --no-audit --no-fund
+COPY . .
+RUN bash scripts/vendor.sh && ARDH_SECRET_KEY=build ARDH_DB_PASSWORD=build ARDH_ALLOWED_HOSTS=build \
+    python manage.py collectstatic --noinput -v0
+RUN useradd --system --home /app ardh && chown -R ardh /app/.data
+USER ardh
+EXPOSE 8000
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn config.wsgi:application --bind 0.0.0.0:8000 --workers ${ARDH_WORKERS:-4} --access-logfile -"]

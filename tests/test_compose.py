@@ -1,0 +1,79 @@
+"""docker-compose.yml is valid and speaks the same environment as the production settings."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRETS = {"ARDH_SECRET_KEY": "s3cret", "ARDH_DB_PASSWORD": "pw", "ARDH_ALLOWED_HOSTS": "ardh.example.sa"}
+
+
+def _compose_config(env: dict) -> subprocess.CompletedProcess:
+    exe = shutil.which("docker-compose")
+    assert exe, "docker-compose (Debian package) is installed by scripts/system-deps.sh"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("ARDH_")}
+    return subprocess.run([exe, "-f", str(ROOT / "docker-compose.yml"), "config"], env={**clean, **env},
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    done = _compose_config(SECRETS)
+    assert done.returncode == 0, done.stderr
+    return yaml.safe_load(done.stdout)
+
+
+def _settings_reads(env: dict) -> dict:
+    """Import the production settings in a clean process with this environment; return what they read."""
+    code = (
+        "import json, django; django.setup(); from config import env; from django.conf import settings; "
+        "print(json.dumps({'read': env.READ, 'db': settings.DATABASES['default']}))"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("ARDH_") and k != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_compose_has_db_and_app(compose):
+    assert {"db", "app"} <= set(compose["services"])
+    assert compose["services"]["db"]["image"].startswith("postgis/postgis:15")
+
+
+def test_missing_secrets_are_refused():
+    done = _compose_config({k: v for k, v in SECRETS.items() if k != "ARDH_SECRET_KEY"})
+    assert done.returncode != 0 and "ARDH_SECRET_KEY" in done.stderr
+
+
+def test_app_environment_matches_production_settings(compose):
+    app_env = {k: str(v) for k, v in compose["services"]["app"]["environment"].items()}
+    result = _settings_reads(app_env)
+    read = result["read"]
+    ardh_vars = {k for k in app_env if k.startswith("ARDH_")}
+    # Every variable compose sets is one the settings read (no typos, nothing dead)...
+    assert ardh_vars <= set(read), ardh_vars - set(read)
+    # ...and every variable production requires is set.
+    required = {k for k, v in read.items() if v["required"]}
+    assert required <= ardh_vars, required - ardh_vars
+    assert app_env["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
+    # The app talks to the db service with the db's own credentials.
+    db_env = compose["services"]["db"]["environment"]
+    assert app_env["ARDH_DB_HOST"] == "db"
+    assert result["db"]["NAME"] == db_env["POSTGRES_DB"] and result["db"]["USER"] == db_env["POSTGRES_USER"]
+    assert result["db"]["PASSWORD"] == db_env["POSTGRES_PASSWORD"] == SECRETS["ARDH_DB_PASSWORD"]
+    assert result["db"]["PORT"] == 5432
+
+
+def test_production_refuses_to_start_without_its_secret():
+    code = "import django; django.setup()"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("ARDH_") and k != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings.production"})
+    assert done.returncode != 0 and "ARDH_SECRET_KEY is required" in done.stderr

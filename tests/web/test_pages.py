@@ -1,0 +1,109 @@
+"""The served pages: home (Arabic first), admin with an offline map, context features."""
+
+import re
+
+import pytest
+from django.contrib.gis.geos import MultiPolygon
+from django.contrib.staticfiles import finders
+from django.urls import reverse
+
+from audit.selectors import history_for
+from parcels.models import Parcel
+from tests.factories import ParcelFactory
+from tests.shapes import bowtie, rect
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(client, django_user_model):
+    user = django_user_model.objects.create_superuser("boss", "boss@example.invalid", "pw")
+    client.force_login(user)
+    return user
+
+
+def test_home_is_arabic_rtl_by_default_and_english_on_request(client, plan):
+    page = client.get("/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'dir="rtl"' in html and 'lang="ar"' in html
+    assert plan.municipality.name_ar in html
+    english = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'dir="ltr"' in english and plan.municipality.name_en in english
+
+
+def test_health_reports_postgis(client):
+    body = client.get("/healthz").json()
+    assert body["status"] == "ok" and body["postgis"].startswith("3.")
+
+
+@pytest.mark.parametrize("model", ["municipality", "district", "subdivisionplan", "block", "parcel", "street",
+                                   "zone", "zoningregulation"])
+def test_admin_changelists(client, staff, plan, model):
+    ParcelFactory(plan=plan)
+    assert client.get(reverse(f"admin:parcels_{model}_changelist")).status_code == 200
+    assert client.get(reverse(f"admin:parcels_{model}_add")).status_code == 200
+
+
+def test_admin_map_needs_no_internet(client, staff, plan):
+    parcel = ParcelFactory(plan=plan)
+    html = client.get(reverse("admin:parcels_parcel_change", args=[parcel.pk])).content.decode()
+    assert "/static/vendor/ol/ol.js" in html and "/static/vendor/ol/ol.css" in html
+    external = re.findall(r'(?:src|href)="(https?://[^"]+)"', html)
+    assert external == []
+    assert "cdn." not in html and "earthdata" not in html and "openstreetmap" not in html
+    assert finders.find("vendor/ol/ol.js") and finders.find("vendor/ol/ol.css")
+
+
+def _post_parcel(client, plan, geom, number="77"):
+    return client.post(reverse("admin:parcels_parcel_add"), {
+        "municipality": plan.municipality.pk, "plan": plan.pk, "number": number, "land_use": "residential",
+        "status": "vacant", "deed_number": "", "geom": geom.transform(3857, clone=True).geojson,
+    })
+
+
+def test_admin_refuses_invalid_geometry_with_a_message(client, staff, plan):
+    response = _post_parcel(client, plan, bowtie(0, 0, 30))
+    assert response.status_code == 200  # the form again, not a 500
+    assert "Self-intersection" in response.content.decode()
+    assert not Parcel.objects.exists()
+
+
+def test_admin_refuses_overlap_and_saves_good_parcels_with_history(client, staff, plan):
+    response = _post_parcel(client, plan, rect(0, 0, 20, 30))
+    assert response.status_code == 302
+    parcel = Parcel.objects.get(number="77")
+    assert history_for(instance=parcel).get().actor == staff
+    response = _post_parcel(client, plan, rect(10, 0, 30, 30), number="78")
+    assert response.status_code == 200 and "77" in response.content.decode()
+    assert not Parcel.objects.filter(number="78").exists()
+
+
+def test_admin_merge_action(client, staff, plan):
+    a = ParcelFactory(plan=plan, geom=rect(0, 0, 20, 30))
+    b = ParcelFactory(plan=plan, geom=rect(20, 0, 40, 30))
+    client.post(reverse("admin:parcels_parcel_changelist"),
+                {"action": "merge_selected", "_selected_action": [a.pk, b.pk]})
+    merged = Parcel.objects.get(valid_to__isnull=True)
+    assert {p.pk for p in merged.parents.all()} == {a.pk, b.pk}
+    assert isinstance(merged.geom, MultiPolygon)
+
+
+def test_context_features_for_the_admin_map(client, staff, plan):
+    inside = ParcelFactory(plan=plan, geom=rect(0, 0, 20, 30))
+    ParcelFactory(plan=plan, geom=rect(2000, 2000, 2020, 2030))
+    x0, y0, x1, y1 = rect(-50, -50, 100, 100).extent
+    body = client.get(reverse("geo:context"), {"bbox": f"{x0},{y0},{x1},{y1}"}).json()
+    assert [f["id"] for f in body["features"]] == [f"parcels.{inside.pk}"]
+    assert body["features"][0]["geometry"]["type"] == "MultiPolygon"
+
+
+@pytest.mark.parametrize("bbox", ["", "1,2,3", "a,b,c,d", "10,10,5,5", "0,0,200,10", "1,1,1,1); DROP TABLE x"])
+def test_context_bbox_errors_are_400(client, staff, bbox):
+    response = client.get(reverse("geo:context"), {"bbox": bbox})
+    assert response.status_code == 400 and response.content
+
+
+def test_context_is_staff_only(client):
+    response = client.get(reverse("geo:context"), {"bbox": "43,25,43.1,25.1"})
+    assert response.status_code == 302 and "login" in response["Location"]
