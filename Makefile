@@ -13,7 +13,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: help demo test deps system venv vendor db migrate demo-data static serve stop lint check-migrations \
-        pytest bench-data clean
+        pytest bench-generate clean
 
 help:
 	@echo "make demo   install what is missing, start PostGIS, load the demo city, serve http://$(HOST):$(PORT)"
@@ -72,3 +72,10 @@ test: lint check-migrations pytest
 
 clean: stop
 	rm -rf .data $(VENV) node_modules
+
+## --- benchmarks
+bench-generate: deps
+	@ARDH_DB_NAME=ardh_bench bash scripts/pg.sh start
+	@ARDH_DB_NAME=ardh_bench $(PY) manage.py migrate --noinput -v0
+	@ARDH_DB_NAME=ardh_bench /usr/bin/time -f "peak RSS %M KB, wall %e s" \
+	    $(PY) manage.py generate_demo --parcels $${PARCELS:-1000000} --force
