@@ -12,7 +12,7 @@ DEMO_PARCELS ?= 6000
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help demo test deps system venv vendor db migrate demo-data static serve stop lint check-migrations \
+.PHONY: help demo test deps system venv vendor messages db migrate demo-data static serve stop lint check-migrations \
         pytest bench-generate clean
 
 help:
@@ -34,7 +34,13 @@ venv: system $(VENV)/.stamp
 vendor: system
 	@bash scripts/vendor.sh
 
-deps: system venv vendor
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(VENV)/.stamp
+	@$(PY) manage.py compilemessages -l $* --ignore=.venv --ignore=node_modules -v0
+
+messages: $(MO_FILES)
+
+deps: system venv vendor messages
 
 db: system
 	@bash scripts/pg.sh start

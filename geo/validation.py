@@ -28,7 +28,8 @@ class GeometryError(ValidationError):
 
     def __init__(self, message: str, *, code: str, location: tuple[float, float] | None = None):
         if location is not None:
-            message = f"{message} ({_('at')} {location[0]:.7f}, {location[1]:.7f})"
+            message = _("%(message)s (at %(lon).7f, %(lat).7f)") % {
+                "message": message, "lon": location[0], "lat": location[1]}
         super().__init__(message, code=code)
         self.location = location
 

@@ -153,7 +153,7 @@ class ParcelAdmin(TenantAdmin):
             return "—"
         parents = ", ".join(str(p) for p in obj.parents.all())
         children = ", ".join(str(c) for c in obj.children.all())
-        return f"{_('from')}: {parents or '—'} · {_('became')}: {children or '—'}"
+        return _("from: %(parents)s · became: %(children)s") % {"parents": parents or "—", "children": children or "—"}
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.valid_to is not None:  # retired parcels are history

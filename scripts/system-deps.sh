@@ -8,7 +8,7 @@ packages=(
   gdal-bin libgdal32 libgeos-c1v5 libproj25 proj-data
   python3-venv nodejs npm
   docker-compose
-  chromium fonts-noto-core time
+  chromium fonts-noto-core time gettext
 )
 
 missing=()
