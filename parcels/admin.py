@@ -13,15 +13,33 @@ from audit.selectors import history_for
 from geo.widgets import OfflineMapWidget
 from parcels import models as m
 from parcels import services
-from parcels.services.records import checked_geometry, geometry_field
+from parcels.services.records import check_version, checked_geometry, geometry_field
 from parcels.services.topology import assert_no_overlap
 
 
 class RegisterForm(forms.ModelForm):
-    """Checks the geometry the way the services do, so errors show on the form, not as a 500."""
+    """Checks the geometry the way the services do, so errors show on the form, not as a 500.
+
+    ``expected_version`` carries the version the editor loaded: a save over someone else's newer
+    edit is refused instead of silently overwriting it.
+    """
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
 
     def clean(self):
         cleaned = super().clean()
+        expected = cleaned.get("expected_version")
+        if self.instance.pk and expected is not None:
+            current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            try:
+                check_version(type(self.instance)(version=current), expected)
+            except ValidationError as exc:
+                raise ValidationError(exc.messages) from None
         field = geometry_field(self._meta.model).name
         geom = cleaned.get(field)
         if field in self.errors or geom is None:
@@ -49,8 +67,13 @@ class RegisterAdmin(GISModelAdmin):
     gis_widget = OfflineMapWidget
     readonly_fields = ("version", "history")
 
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return fields if "expected_version" in fields else [*fields, "expected_version"]
+
     def save_model(self, request, obj, form, change):
-        services.record_save(instance=obj, actor=request.user)
+        expected = form.cleaned_data.get("expected_version")
+        services.record_save(instance=obj, actor=request.user, expected_version=expected)
 
     @admin.display(description=_("history"))
     def history(self, obj):
@@ -139,7 +162,7 @@ class ParcelAdmin(TenantAdmin):
     list_select_related = ("plan",)
     autocomplete_fields = ("plan", "block")
     fields = ("municipality", "plan", "block", "number", "land_use", "status", "deed_number", "geom",
-              "area", "valid_from", "valid_to", "lineage", "version", "history")
+              "area", "valid_from", "valid_to", "lineage", "version", "history", "expected_version")
     readonly_fields = (*RegisterAdmin.readonly_fields, "area", "valid_from", "valid_to", "lineage")
     actions = ("merge_selected", "split_in_two")
 
@@ -157,13 +180,17 @@ class ParcelAdmin(TenantAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.valid_to is not None:  # retired parcels are history
-            return self.fields
+            return [f for f in self.fields if f != "expected_version"]
+        if obj is not None:  # a parcel does not move between plans or tenants: that is a split/merge/import
+            return (*self.readonly_fields, "municipality", "plan")
         return self.readonly_fields
 
     def save_model(self, request, obj, form, change):
         data = {f: form.cleaned_data[f] for f in ("number", "land_use", "status", "deed_number", "block", "geom")}
         if change:
-            services.parcel_update(parcel=obj, actor=request.user, expected_version=obj.version, **data)
+            services.parcel_update(
+                parcel=obj, actor=request.user, expected_version=form.cleaned_data.get("expected_version"), **data
+            )
         else:
             created = services.parcel_create(
                 municipality=form.cleaned_data["municipality"], plan=form.cleaned_data["plan"], actor=request.user,

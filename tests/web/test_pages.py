@@ -132,3 +132,18 @@ def test_model_names_and_errors_in_arabic(client, plan):
         assert "الشكل الهندسي غير صالح" in exc.value.messages[0]
     assert "البلديات" in client.get("/").content.decode()
     assert "Municipalities" in client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_admin_refuses_a_stale_edit(client, staff, plan):
+    from parcels.services import parcel_update
+
+    parcel = ParcelFactory(plan=plan, geom=rect(0, 0, 20, 30))
+    form_version = parcel.version
+    parcel_update(parcel=parcel, actor=staff, status="built")  # someone else saves first
+    response = client.post(reverse("admin:parcels_parcel_change", args=[parcel.pk]), {
+        "block": "", "number": parcel.number, "land_use": "commercial", "status": "vacant", "deed_number": "",
+        "geom": parcel.geom.transform(3857, clone=True).geojson, "expected_version": form_version,
+    })
+    assert response.status_code == 200 and "عدّل مستخدم آخر هذا السجل" in response.content.decode()
+    parcel.refresh_from_db()
+    assert (parcel.status, parcel.land_use) == ("built", "residential")
