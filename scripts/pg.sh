@@ -29,9 +29,18 @@ init() {
     id postgres >/dev/null 2>&1 || { echo "error: no 'postgres' user; is postgresql-15 installed?" >&2; exit 1; }
     chown postgres: "$DATA" "$RUN"
     chmod 700 "$DATA"
+    # The server runs as 'postgres': it must be able to traverse the checkout's parent folders
+    # (e.g. a clone under /root). Grant only the search bit (o+x), never read, where it is missing.
+    d="$root"
+    while [ "$d" != "/" ]; do
+      if ! runuser -u postgres -- test -x "$d"; then
+        echo "Granting 'postgres' traversal (o+x) of $d"
+        chmod o+x "$d"
+      fi
+      d=$(dirname "$d")
+    done
     if ! runuser -u postgres -- test -w "$DATA"; then
-      echo "error: user 'postgres' cannot reach $DATA (a parent folder is not traversable)." >&2
-      echo "       Give it access (chmod o+x on the parents) or run from another folder." >&2
+      echo "error: user 'postgres' cannot write $DATA" >&2
       exit 1
     fi
   fi
