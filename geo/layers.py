@@ -34,7 +34,7 @@ class Layer:
         qs = self.model._default_manager.filter(self.current)
         if municipality is not None:
             key = self.tenant_field or "pk"
-            qs = qs.filter(**{key: municipality})
+            qs = qs.filter(**{key: getattr(municipality, "pk", municipality)})
         return qs
 
 

@@ -29,3 +29,12 @@ def plan(muni):
 @pytest.fixture
 def editor(db, django_user_model):
     return django_user_model.objects.create_user("editor", password="x")
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Service messages are asserted in English; requests still pick their language (Arabic by default)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

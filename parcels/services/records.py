@@ -54,6 +54,9 @@ def record_save(*, instance: models.Model, actor, expected_version: int | None =
         raise TypeError("use parcel_create / parcel_update for parcels: they check topology")
     field = geometry_field(type(instance))
     setattr(instance, field.attname, checked_geometry(instance=instance, geom=getattr(instance, field.attname)))
+    # Field values, uniqueness (e.g. plan numbers per municipality) and check constraints, as messages
+    # rather than an IntegrityError; the geometry was checked above.
+    instance.full_clean(exclude=[field.name])
     if instance.pk is None:
         instance.save()
         change_record(instance=instance, action=ChangeRecord.Action.CREATE, actor=actor, changes=_created(instance))
@@ -119,11 +122,11 @@ def parcel_update(*, parcel: Parcel, actor, expected_version: int | None = None,
         raise RegisterError(_("Parcel %(p)s is retired and cannot be edited.") % {"p": locked}, code="retired")
     check_version(locked, expected_version)
     before = snapshot(locked)
+    if "geom" in fields:  # check (and promote Polygon -> MultiPolygon) before it touches the model
+        fields["geom"] = checked_geometry(instance=locked, geom=fields["geom"])
+        assert_no_overlap(municipality_id=locked.municipality_id, geoms=[fields["geom"]], exclude_ids=[locked.pk])
     for name, value in fields.items():
         setattr(locked, name, value)
-    if "geom" in fields:
-        locked.geom = checked_geometry(instance=locked, geom=fields["geom"])
-        assert_no_overlap(municipality_id=locked.municipality_id, geoms=[locked.geom], exclude_ids=[locked.pk])
     if "number" in fields:
         locked.number = locked.number.strip()
         _check_number_free(locked)

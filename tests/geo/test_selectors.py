@@ -123,3 +123,10 @@ def test_bad_arguments():
     with pytest.raises(ValueError):
         selectors.nearest(layer="parcels", point=point, k=0)
     assert list(selectors.nearest(layer="parcels", point=point, k=2)) == []
+
+
+def test_municipality_layer_scoped_by_instance_or_id(plan):
+    lon, lat = lonlat(15, 15)
+    for key in (plan.municipality, plan.municipality.pk):
+        got = selectors.at_point(layer="municipalities", lon=lon, lat=lat, municipality=key)
+        assert list(got) == [plan.municipality]

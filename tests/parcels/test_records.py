@@ -102,3 +102,24 @@ def test_record_save_for_other_registers(muni, editor):
         record_save(instance=d, actor=editor)
     with pytest.raises(TypeError):
         record_save(instance=ParcelFactory(), actor=editor)
+
+
+def test_update_accepts_a_polygon_for_a_multipolygon_parcel(plan, editor):
+    p = _create(plan, editor)
+    polygon = rect(0, 0, 20, 40)[0]
+    polygon.srid = 4326
+    updated = parcel_update(parcel=p, actor=editor, geom=polygon)
+    assert updated.geom.geom_type == "MultiPolygon"
+
+
+def test_record_save_reports_duplicates_as_messages(muni, editor):
+    from django.core.exceptions import ValidationError
+
+    from parcels.models import SubdivisionPlan
+
+    record_save(instance=SubdivisionPlan(municipality=muni, number="77", geom=rect(0, 0, 100, 100)), actor=editor)
+    with pytest.raises(ValidationError) as exc:
+        record_save(instance=SubdivisionPlan(municipality=muni, number="77", geom=rect(200, 0, 300, 100)),
+                    actor=editor)
+    assert exc.value.messages == ["Subdivision plan with this Municipality and Plan number already exists."]
+    assert SubdivisionPlan.objects.filter(number="77").count() == 1
