@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "tiles",
     "fixtures",
     "web",
+    # --- API and OGC API Features (issue 5)
+    "api",
+    "ogc",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +121,23 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {"TITLE": "Ardh API", "VERSION": "1.0.0"}
+
+# --- API access (issue 5): people by session, other systems by API key; per-key throttling.
+REST_FRAMEWORK |= {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.access.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.access.TenantScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.access.PerKeyThrottle"],
+    "EXCEPTION_HANDLER": "api.errors.handle",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS |= {
+    "DESCRIPTION": "Registers, spatial questions and lineage of Ardh. OGC API Features is under /ogc/.",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,66 @@
+"""Reads for the API, always scoped to the caller's municipality.
+
+A record of another municipality is simply not found (404): the API never says
+"forbidden" about a row the caller may not know exists.
+"""
+
+from __future__ import annotations
+
+from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
+from django.db.models import Count, QuerySet, Sum
+from django.http import Http404
+
+from api.params import precision
+from geo import selectors as geo_selectors
+from geo.crs import storage_srid
+from geo.layers import Layer, UnknownLayer, get_layer
+
+# The registers exposed for reading and editing under /api/v1/ (URL name -> layer name).
+REGISTERS = ("parcels", "plans", "zones", "districts", "streets")
+# Layers answered by the at-point question.
+AT_POINT_LAYERS = ("parcels", "blocks", "plans", "zones", "districts")
+
+
+def layer_for(name: str) -> Layer:
+    try:
+        return get_layer(name)
+    except UnknownLayer:
+        raise Http404(name) from None
+
+
+def with_geojson(qs: QuerySet, layer: Layer, srid: int) -> QuerySet:
+    """Geometry as GeoJSON text in ``srid``, reprojected and rounded by PostGIS."""
+    geom = layer.geom_field if srid == storage_srid() else Transform(layer.geom_field, srid)
+    return qs.defer(layer.geom_field).annotate(geojson=AsGeoJSON(geom, precision=precision(srid)))
+
+
+def register_list(*, layer: Layer, municipality, filters: dict, ordering: list[str], bbox=None) -> QuerySet:
+    qs = layer.queryset(municipality=municipality).filter(**filters)
+    if bbox is not None:
+        qs = qs.filter(**{f"{layer.geom_field}__bboverlaps": bbox, f"{layer.geom_field}__intersects": bbox})
+    return qs.order_by(*ordering)
+
+
+def register_get(*, layer: Layer, municipality, pk) -> object:
+    """One record of the caller's municipality (retired parcels too: their history stays readable)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    obj = layer.model._default_manager.filter(pk=pk, **{layer.tenant_field: municipality}).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def at_point(*, municipality, lon: float, lat: float, srid: int) -> dict[str, QuerySet]:
+    return {
+        name: with_geojson(geo_selectors.at_point(layer=name, lon=lon, lat=lat, municipality=municipality),
+                           get_layer(name), srid).order_by("pk")
+        for name in AT_POINT_LAYERS
+    }
+
+
+def land_use_summary(qs: QuerySet) -> list[dict]:
+    rows = qs.order_by().values("land_use").annotate(count=Count("pk"), area_m2=Sum("area_m2")).order_by("land_use")
+    return [{"land_use": r["land_use"], "count": r["count"], "area_m2": round(r["area_m2"] or 0, 2)} for r in rows]
