@@ -13,7 +13,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from api import params, selectors
+from api import measure, params, selectors
 from api.apis.base import ApiBase, feature_collection
 from api.errors import BadInput
 from api.serializers import FeatureOutputSerializer, GeometryInputField
@@ -143,7 +143,7 @@ class WithinDistanceApi(_LayerQueryApi):
         ser = self.InputSerializer(data=request.data, context={"input_srid": self.input_srid()})
         ser.is_valid(raise_exception=True)
         geom = _target_geometry(ser.validated_data, self.municipality)
-        qs = geo_selectors.within_distance(
+        qs = measure.within_distance(
             layer=layer, geometry=geom, metres=ser.validated_data["metres"], municipality=self.municipality
         )
         return self.page(qs, layer)
@@ -160,7 +160,7 @@ class NearestApi(_LayerQueryApi):
         point = _point_in_municipality(self.municipality, lon, lat)
         rows = list(
             selectors.with_geojson(
-                geo_selectors.nearest(layer=layer, point=point, k=k, municipality=self.municipality),
+                measure.nearest(layer=layer, point=point, k=k, municipality=self.municipality),
                 layer,
                 self.output_srid(),
             )
@@ -189,7 +189,7 @@ class BufferAnalysisApi(ApiBase):
         metres = ser.validated_data["metres"]
         layer = selectors.layer_for("parcels")
         if metres > 0:
-            qs = geo_selectors.within_distance(
+            qs = measure.within_distance(
                 layer=layer, geometry=geom, metres=metres, municipality=self.municipality
             )
         else:
