@@ -12,7 +12,7 @@ import json
 
 from django.contrib.gis.db.models.functions import AsGeoJSON, GeomOutputGeoFunc, Transform
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from geo.crs import KNOWN_CRS, storage_srid
 from geo.layers import Layer
@@ -41,14 +41,15 @@ def feature_collection_sql(
     features than the page size is the last one and gets no "next" link.
     """
     fields = list(layer.fields)
-    inner = qs.annotate(_ogc_geom=_geometry_expr(layer, srid, lat_first)).values("pk", *fields, "_ogc_geom")
+    # Every output column gets a fixed alias (_p0, _p1...): no client text names a column.
+    columns = {f"_p{i}": F(name) for i, name in enumerate(fields)}
+    inner = qs.annotate(_fid=F("pk"), _geom=_geometry_expr(layer, srid, lat_first), **columns)
+    inner = inner.values("_fid", "_geom", *columns)
     inner_sql, params = inner.query.sql_with_params()
-    q = connection.ops.quote_name
-    pk_column = layer.model._meta.pk.column
-    props = ", ".join(f"%s, t.{q(layer.model._meta.get_field(f).column)}" for f in fields)
+    props = ", ".join(f"%s, t._p{i}" for i in range(len(fields)))
     feature = (
-        f"json_build_object('type', 'Feature', 'id', t.{q(pk_column)}, "
-        f"'geometry', t._ogc_geom::json, 'properties', json_build_object({props}))"
+        "json_build_object('type', 'Feature', 'id', t._fid, "
+        f"'geometry', t._geom::json, 'properties', json_build_object({props}))"
     )
     extra_sql, extra_params = "", []
     if links is not None:
