@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     # --- API and OGC API Features (issue 5)
     "api",
     "ogc",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +138,10 @@ SPECTACULAR_SETTINGS |= {
     "DESCRIPTION": "Registers, spatial questions and lineage of Ardh. OGC API Features is under /ogc/.",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and Redoc from our own static files (no CDN at run time).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {
