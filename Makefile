@@ -72,3 +72,10 @@ test: lint check-migrations pytest
 
 clean: stop
 	rm -rf .data $(VENV) node_modules
+
+## --- API benchmark (issue 5): 1M parcels in a separate database, Ardh vs the DB floor, pygeoapi, TiPg
+.PHONY: bench-api
+bench-api: deps
+	@ARDH_DB_NAME=ardh_bench bash scripts/pg.sh start
+	@ARDH_DB_NAME=ardh_bench $(PY) manage.py migrate --noinput -v0
+	ARDH_DB_NAME=ardh_bench $(PY) bench/api_bench.py
