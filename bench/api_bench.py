@@ -81,10 +81,12 @@ def sample(muni, n: int, seed: int = 7) -> list[tuple[float, float]]:
         c.execute("SELECT min(id), max(id) FROM parcels_parcel WHERE municipality_id = %s", [muni.pk])
         lo, hi = c.fetchone()
         ids = random.Random(seed).sample(range(lo, hi + 1), n * 2)
+        # Only points inside the municipality: the demo generator leaves some parcels outside its boundary.
         c.execute(
             "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) p FROM parcels_parcel "
-            "WHERE id = ANY(%s) AND valid_to IS NULL LIMIT %s) s",
-            [ids, n],
+            "WHERE id = ANY(%s) AND valid_to IS NULL) s, parcels_municipality m "
+            "WHERE m.id = %s AND ST_Intersects(m.boundary, s.p) LIMIT %s",
+            [ids, muni.pk, n],
         )
         return c.fetchall()
 
@@ -117,10 +119,13 @@ def bboxes(muni, n: int = 12) -> list[tuple[float, float, float, float]]:
 def _venv(name: str, packages: list[str]) -> Path:
     venv = BENCH / name
     py = venv / "bin" / "python"
+    stamp = venv / ".ardh-installed"
     if not py.exists():
-        log(f"installing {name} into {venv} ...")
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    if not stamp.exists() or stamp.read_text() != " ".join(packages):
+        log(f"installing {' '.join(packages)} into {venv} ...")
         subprocess.run([str(py), "-m", "pip", "install", "-q", *packages], check=True)
+        stamp.write_text(" ".join(packages))
     return venv
 
 
@@ -188,7 +193,7 @@ resources:
 
 
 def start_pygeoapi():
-    venv = _venv("pygeoapi", ["pygeoapi", "psycopg2-binary", "gunicorn"])
+    venv = _venv("pygeoapi", ["pygeoapi", "psycopg2-binary", "geoalchemy2", "gunicorn"])
     conf = BENCH / "pygeoapi.yml"
     conf.write_text(PYGEOAPI_CONFIG.format(host=HOST, port=PORTS["pygeoapi"], db_port=DB_PORT, db=DB_NAME))
     openapi = BENCH / "pygeoapi-openapi.yml"
@@ -209,7 +214,6 @@ def start_tipg():
     env = os.environ | {
         "DATABASE_URL": f"postgresql://ardh@{HOST}:{DB_PORT}/{DB_NAME}",
         "TIPG_DB_SCHEMAS": '["public"]',
-        "TIPG_DB_TABLES": '["parcels_parcel"]',
         "TIPG_MAX_FEATURES_PER_QUERY": "10000",
     }
     proc = subprocess.Popen(
