@@ -32,7 +32,13 @@ class ApiKeyAuthentication(BaseAuthentication):
         if not token.startswith(TOKEN_PREFIX) or "." not in token:
             raise exceptions.AuthenticationFailed(_("Malformed API key."))
         prefix, secret = token[len(TOKEN_PREFIX) :].split(".", 1)
-        key = ApiKey.objects.select_related("municipality").filter(prefix=prefix, is_active=True).first()
+        # The boundary (possibly thousands of vertices) is loaded only by the views that need it.
+        key = (
+            ApiKey.objects.select_related("municipality")
+            .defer("municipality__boundary")
+            .filter(prefix=prefix, is_active=True)
+            .first()
+        )
         if key is None or not secret_matches(key, secret):
             raise exceptions.AuthenticationFailed(_("Unknown or revoked API key."))
         api_key_touch(key=key)

@@ -14,6 +14,7 @@ from api.params import precision
 from geo import selectors as geo_selectors
 from geo.crs import storage_srid
 from geo.layers import Layer, UnknownLayer, get_layer
+from ogc.sql import feature_collection_sql, run
 
 # The registers exposed for reading and editing under /api/v1/ (URL name -> layer name).
 REGISTERS = ("parcels", "plans", "zones", "districts", "streets")
@@ -53,12 +54,20 @@ def register_get(*, layer: Layer, municipality, pk) -> object:
     return obj
 
 
-def at_point(*, municipality, lon: float, lat: float, srid: int) -> dict[str, QuerySet]:
-    return {
-        name: with_geojson(geo_selectors.at_point(layer=name, lon=lon, lat=lat, municipality=municipality),
-                           get_layer(name), srid).order_by("pk")
-        for name in AT_POINT_LAYERS
-    }
+def at_point_json(*, municipality, lon: float, lat: float, srid: int) -> str:
+    """What is at lon,lat on every at-point layer, as one JSON document built by one SQL statement.
+
+    Each layer's candidates come from ``geo.selectors.at_point`` (tenant-scoped, index-assisted);
+    their FeatureCollections are assembled in PostGIS, so the answer costs one round trip.
+    """
+    parts, params = [], [lon, lat]
+    for name in AT_POINT_LAYERS:
+        qs = geo_selectors.at_point(layer=name, lon=lon, lat=lat, municipality=municipality).order_by("pk")[:20]
+        sql, args = feature_collection_sql(qs, get_layer(name), srid=srid, lat_first=False)
+        parts.append(f", %s, ({sql})::json")
+        params += [name, *args]
+    head = "SELECT json_build_object('lon', %s::float8, 'lat', %s::float8"
+    return run(f"{head}{''.join(parts)})::text", params)
 
 
 def land_use_summary(qs: QuerySet) -> list[dict]:

@@ -7,6 +7,7 @@ geometry reprojected in SQL to the requested ``srid``.
 from __future__ import annotations
 
 from django.contrib.gis.geos import Point
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -62,12 +63,8 @@ class AtPointApi(ApiBase):
         lon, lat = _lonlat(request.query_params)
         srid = self.output_srid()
         _point_in_municipality(self.municipality, lon, lat)
-        found = selectors.at_point(municipality=self.municipality, lon=lon, lat=lat, srid=srid)
-        body = {"lon": lon, "lat": lat}
-        for name, qs in found.items():
-            layer = selectors.layer_for(name)
-            body[name] = FeatureOutputSerializer(qs[:20], many=True, context={"layer": layer}).data
-        return Response(body)
+        body = selectors.at_point_json(municipality=self.municipality, lon=lon, lat=lat, srid=srid)
+        return HttpResponse(body, content_type="application/json")
 
 
 class _Target(serializers.Serializer):

@@ -42,8 +42,12 @@ def auth_header(muni, in_process):
 
 @pytest.mark.django_db
 @schema.include(path_regex="^/api/v1/").parametrize()
-@settings(max_examples=8, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=8,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 def test_api_never_errors(case, auth_header):
     case.call_and_validate(headers=auth_header, checks=[not_a_server_error])
 

@@ -24,11 +24,12 @@ def test_at_point_answers_every_layer(api, muni, plan, parcels):
     r = api.get(f"/api/v1/at-point/?lon={lon}&lat={lat}")
     assert r.status_code == 200
     body = r.json()
-    assert [f["id"] for f in body["parcels"]] == [parcels[1].pk]
-    assert [f["id"] for f in body["plans"]] == [plan.pk]
-    assert [f["id"] for f in body["districts"]] == [district.pk]
-    assert [f["id"] for f in body["zones"]] == [zone.pk]
-    assert body["blocks"] == []
+    assert [f["id"] for f in body["parcels"]["features"]] == [parcels[1].pk]
+    assert [f["id"] for f in body["plans"]["features"]] == [plan.pk]
+    assert [f["id"] for f in body["districts"]["features"]] == [district.pk]
+    assert [f["id"] for f in body["zones"]["features"]] == [zone.pk]
+    assert body["blocks"]["features"] == []
+    assert body["parcels"]["features"][0]["properties"]["number"] == parcels[1].number
 
 
 def test_at_point_swapped_axes_is_explained(api, parcels):
