@@ -62,8 +62,9 @@ class AtPointApi(ApiBase):
     def get(self, request):
         lon, lat = _lonlat(request.query_params)
         srid = self.output_srid()
-        _point_in_municipality(self.municipality, lon, lat)
-        body = selectors.at_point_json(municipality=self.municipality, lon=lon, lat=lat, srid=srid)
+        inside, body = selectors.at_point_json(municipality=self.municipality, lon=lon, lat=lat, srid=srid)
+        if not inside:
+            _point_in_municipality(self.municipality, lon, lat)  # raises, saying why (e.g. swapped axes)
         return HttpResponse(body, content_type="application/json")
 
 
