@@ -90,3 +90,20 @@ def test_throttling_is_per_key(muni, parcels):
     codes = [slow.get("/api/v1/districts/").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     assert fast.get("/api/v1/districts/").status_code == 200
+
+
+def test_api_key_create_command(muni):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("api_key_create", municipality=muni.code, name="gis", scopes="read,write", stdout=out)
+    token = out.getvalue().strip().splitlines()[-1]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {token}")
+    assert client.get("/api/v1/parcels/").status_code == 200
+    with pytest.raises(CommandError, match="Unknown scopes"):
+        call_command("api_key_create", municipality=muni.code, name="x", scopes="admin")
+    with pytest.raises(CommandError, match="No municipality"):
+        call_command("api_key_create", municipality="nowhere", name="x")
