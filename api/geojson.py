@@ -60,7 +60,7 @@ def parse_geometry(value, *, srid: int = 4326, allowed: tuple[str, ...] | None =
     if not isinstance(value, dict):
         raise GeometryError(_("The geometry must be a GeoJSON geometry object."), code="invalid_geojson")
     kind = value.get("type")
-    if kind not in _DEPTH:
+    if not isinstance(kind, str) or kind not in _DEPTH:
         raise GeometryError(
             _("Unknown or unsupported geometry type: %(t)s.") % {"t": str(kind)[:40]}, code="invalid_geojson"
         )

@@ -16,7 +16,7 @@ from audit.models import ChangeRecord
 from audit.services import change_record
 from parcels.models import Parcel
 from parcels.services import RegisterError
-from parcels.services.records import check_version
+from parcels.services.records import check_version, checked_geometry
 
 TOKEN_PREFIX = "ardh_"  # noqa: S105 - a label, not a secret
 
@@ -93,7 +93,8 @@ def register_record_create(*, model, municipality, data: dict, actor):
 
     values = dict(data)
     geom = values.pop("geometry", None)
-    instance = model(municipality=municipality, geom=geom, **values)
+    instance = model(municipality=municipality, **values)
+    instance.geom = checked_geometry(instance=instance, geom=geom)
     return record_save(instance=instance, actor=actor)
 
 
@@ -102,5 +103,8 @@ def register_record_update(*, instance, data: dict, actor, expected_version: int
     from parcels.services import record_save
 
     for name, value in data.items():
-        setattr(instance, "geom" if name == "geometry" else name, value)
+        if name == "geometry":
+            instance.geom = checked_geometry(instance=instance, geom=value)
+        else:
+            setattr(instance, name, value)
     return record_save(instance=instance, actor=actor, expected_version=expected_version)

@@ -9,11 +9,14 @@ from rest_framework.views import APIView
 from api import params
 from api.access import caller_actor, caller_municipality
 from api.errors import BadInput, PayloadTooLarge, PreconditionFailed, PreconditionRequired
+from api.schema import ArdhAutoSchema
 from api.serializers import FeatureOutputSerializer
 from geo.crs import storage_srid
 
 
 class ApiBase(APIView):
+    schema = ArdhAutoSchema()
+
     def initial(self, request, *args, **kwargs):
         # Refuse big bodies before reading them (Django would only say 400 when .body is touched).
         try:

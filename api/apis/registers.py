@@ -22,6 +22,7 @@ from api.serializers import FeatureOutputSerializer, GeometryInputField, TenantR
 from audit.selectors import history_for
 from parcels import models as m
 from parcels.services import parcel_create, parcel_update
+from parcels.services.records import checked_geometry
 
 _RESERVED = {"bbox", "limit", "offset", "ordering", "srid", "input_srid", "format"}
 
@@ -38,6 +39,9 @@ IF_MATCH = [OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=
 
 class RegisterListApi(ApiBase):
     layer_name = ""
+
+    def get_serializer_class(self):  # for the OpenAPI schema
+        return self.InputSerializer
 
     class OutputSerializer(FeatureOutputSerializer):
         pass
@@ -91,6 +95,9 @@ class RegisterListApi(ApiBase):
 
 class RegisterDetailApi(ApiBase):
     layer_name = ""
+
+    def get_serializer_class(self):  # for the OpenAPI schema
+        return self.InputSerializer
 
     @property
     def layer(self):
@@ -191,7 +198,8 @@ class ParcelDetailApi(RegisterDetailApi):
     def update(self, obj, data, version):
         data = dict(data)
         if "geometry" in data:
-            data["geom"] = data.pop("geometry")
+            # Promoted (Polygon -> MultiPolygon) and checked before the service assigns it to the field.
+            data["geom"] = checked_geometry(instance=obj, geom=data.pop("geometry"))
         return parcel_update(parcel=obj, actor=self.actor, expected_version=version, **data)
 
 

@@ -142,6 +142,10 @@ SPECTACULAR_SETTINGS |= {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ParcelStatusEnum": "parcels.models.parcel.ParcelStatus",
+        "PlanStatusEnum": "parcels.models.plans.SubdivisionPlan.Status",
+    },
 }
 
 LOGGING = {

@@ -38,6 +38,10 @@ def test_malformed_json_body(api, plan):
         {"type": "Circle", "coordinates": [1, 2]},
         {"type": "Polygon", "coordinates": [[[43.5, 25.87], [43.51, 25.87], [43.5, 25.87]]]},  # ring too short
         {"type": "GeometryCollection", "geometries": []},
+        {"type": {"nested": "object"}, "coordinates": []},  # found by schemathesis: was a 500
+        {"type": ["Polygon"], "coordinates": []},
+        [],
+        12,
     ],
 )
 def test_invalid_geojson(api, plan, geometry):
