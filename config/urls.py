@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # --- API and OGC API Features (issue 5)
     path("api/v1/", include("api.urls")),
+    path("api/auth/", include("rest_framework.urls")),  # session sign-in for people (browsable API)
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

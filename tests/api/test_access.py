@@ -107,3 +107,23 @@ def test_api_key_create_command(muni):
         call_command("api_key_create", municipality=muni.code, name="x", scopes="admin")
     with pytest.raises(CommandError, match="No municipality"):
         call_command("api_key_create", municipality="nowhere", name="x")
+
+
+def test_person_signs_in_with_a_session(muni, parcels, django_user_model):
+    user = django_user_model.objects.create_user("planner", password="s3cret-pass")
+    Membership.objects.create(user=user, municipality=muni, scopes=["read"])
+    client = APIClient()
+    assert client.get("/api/auth/login/").status_code == 200
+    r = client.post("/api/auth/login/", {"username": "planner", "password": "s3cret-pass", "next": "/api/v1/parcels/"})
+    assert r.status_code == 302
+    r = client.get("/api/v1/parcels/", HTTP_ACCEPT="application/json")
+    assert r.status_code == 200 and len(r.json()["features"]) == 5
+
+
+def test_browsable_api_renders_for_people(muni, parcels, editor):
+    Membership.objects.create(user=editor, municipality=muni, scopes=["read", "write"])
+    client = APIClient()
+    client.force_login(editor)
+    for url in ("/api/v1/parcels/", f"/api/v1/parcels/{parcels[0].pk}/", "/api/v1/plans/"):
+        r = client.get(url, HTTP_ACCEPT="text/html")
+        assert r.status_code == 200 and r["Content-Type"].startswith("text/html"), url
