@@ -47,12 +47,13 @@ def _within(qs: QuerySet, geom_field: str, geometry: GEOSGeometry, metres: float
 def within_distance(*, layer: Layer, geometry: GEOSGeometry, metres: float, municipality) -> QuerySet:
     if metres < 0 or not math.isfinite(metres):
         raise ValueError("metres must be a finite, non-negative number")
-    return _within(layer.queryset(municipality=municipality), layer.geom_field, _in_storage(geometry), metres)
+    qs = layer.queryset(municipality=municipality.pk)
+    return _within(qs, layer.geom_field, _in_storage(geometry), metres)
 
 
 def nearest(*, layer: Layer, point: GEOSGeometry, k: int, municipality) -> QuerySet:
     """k nearest in metres: k candidates by the index (degrees), then all within the farthest's distance."""
-    qs, geom_field = layer.queryset(municipality=municipality), layer.geom_field
+    qs, geom_field = layer.queryset(municipality=municipality.pk), layer.geom_field
     point = _in_storage(point)
     candidates = list(
         qs.annotate(_d=GeometryDistance(geom_field, point))

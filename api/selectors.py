@@ -37,8 +37,12 @@ def with_geojson(qs: QuerySet, layer: Layer, srid: int) -> QuerySet:
     return qs.defer(layer.geom_field).annotate(geojson=AsGeoJSON(geom, precision=precision(srid)))
 
 
+# Layers are always given the municipality's id, not the object: ``Layer.queryset`` filters the
+# municipality layer itself by ``pk=<municipality>``, which Django refuses for a model instance.
+
+
 def register_list(*, layer: Layer, municipality, filters: dict, ordering: list[str], bbox=None) -> QuerySet:
-    qs = layer.queryset(municipality=municipality).filter(**filters)
+    qs = layer.queryset(municipality=municipality.pk).filter(**filters)
     if bbox is not None:
         qs = qs.filter(**{f"{layer.geom_field}__bboverlaps": bbox, f"{layer.geom_field}__intersects": bbox})
     return qs.order_by(*ordering)
@@ -50,7 +54,8 @@ def register_get(*, layer: Layer, municipality, pk) -> object:
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
-    obj = layer.model._default_manager.filter(pk=pk, **{layer.tenant_field: municipality}).first()
+    tenant = {layer.tenant_field or "pk": municipality.pk}
+    obj = layer.model._default_manager.filter(pk=pk, **tenant).first()
     if obj is None:
         raise Http404
     return obj

@@ -63,13 +63,18 @@ def _respond(request, doc: dict, template: str, content_type: str = JSON):
     return JsonResponse(doc, content_type=content_type, json_dumps_params={"ensure_ascii": False})
 
 
-def _guard(view):
+def _guard(view=None, *, public: bool = False):
+    """Format check, caller (401/403/429), parameter errors as 400. ``public``: no caller needed
+    (the API definition and conformance say nothing about any municipality's data)."""
+    if view is None:
+        return lambda v: _guard(v, public=public)
+
     def wrapped(request, *args, **kwargs):
         bad = _check_format(request)
         if bad is not None:
             return bad
         try:
-            who = access.caller(request)
+            who = None if public else access.caller(request)
         except access.Refused as refused:
             return refused.response
         try:
@@ -101,12 +106,12 @@ def landing(request, who):
     return _respond(request, doc, "landing.html")
 
 
-@_guard
+@_guard(public=True)
 def conformance(request, who):
     return _respond(request, {"conformsTo": CONFORMANCE}, "conformance.html")
 
 
-@_guard
+@_guard(public=True)
 def api_definition(request, who):
     if _wants_html(request):
         return render(request, "ogc/api.html", {"spec": openapi.spec(request)})
@@ -157,7 +162,7 @@ def collection(request, who, collection_id):
 def _queryset(layer, municipality, query):
     interval = p.datetime_interval(query) if layer.name in TEMPORAL else None
     if interval is None:
-        qs = layer.queryset(municipality=municipality)
+        qs = layer.queryset(municipality=municipality.pk)
     else:
         qs = layer.model._default_manager.filter(**{layer.tenant_field: municipality})
         start_field, end_field = TEMPORAL[layer.name]
@@ -229,7 +234,7 @@ def item(request, who, collection_id, feature_id):
     if not feature_id.isdigit() or len(feature_id) > 18:
         return access.not_found(_("No such feature."))
     srid, lat_first, crs_uri = p.output_crs(query)
-    base = layer.model._default_manager.filter(**{layer.tenant_field or "pk": who.municipality})
+    base = layer.model._default_manager.filter(**{layer.tenant_field or "pk": who.municipality.pk})
     sql, args = feature_collection_sql(base.filter(pk=int(feature_id)), layer, srid=srid, lat_first=lat_first)
     features = json.loads(run(sql, args))["features"]
     if not features:

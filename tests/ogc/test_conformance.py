@@ -188,3 +188,14 @@ def test_ogc_needs_a_caller(live_server, city):
 
     r = requests.get(live_server.url + "/ogc/collections", timeout=10)
     assert r.status_code == 401 and "WWW-Authenticate" in r.headers
+
+
+def test_every_collection_serves_items(ogc, city):
+    """/conf/core/fc-op for every collection of the layer registry, including the tenant's own boundary."""
+    for c in ogc.get("/collections").json()["collections"]:
+        r = ogc.get(f"/collections/{c['id']}/items")
+        assert r.status_code == 200, c["id"]
+    munis = ogc.get("/collections/municipalities/items").json()["features"]
+    assert [f["id"] for f in munis] == [city["muni"].pk]
+    assert ogc.get(f"/collections/municipalities/items/{city['muni'].pk}").status_code == 200
+    assert ogc.get(f"/collections/municipalities/items/{city['other'].municipality_id}").status_code == 404
