@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import status
@@ -77,6 +78,15 @@ def handle(exc, context):
         )
     if isinstance(exc, RegisterError):
         return Response({"detail": _message(exc), "code": exc.code or "refused"}, status=422)
+    if isinstance(exc, IntegrityError):
+        # The database's own rules (unique numbers and codes, checks) are the last line of defence:
+        # a refusal there is the client's conflict, not a server error. The transaction was rolled back.
+        constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) or ""
+        return Response(
+            {"detail": _("This conflicts with a rule of the register (%(rule)s).") % {"rule": constraint or "?"},
+             "code": "constraint", "constraint": constraint},
+            status=status.HTTP_409_CONFLICT,
+        )
     if isinstance(exc, DjangoValidationError):
         return Response({"detail": _message(exc), "code": exc.code or "invalid"}, status=status.HTTP_400_BAD_REQUEST)
     return exception_handler(exc, context)

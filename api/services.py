@@ -68,6 +68,8 @@ def record_delete(*, instance: models.Model, actor, expected_version: int | None
     locked = type(instance).objects.select_for_update().get(pk=instance.pk)
     check_version(locked, expected_version)
     if isinstance(locked, Parcel):
+        if locked.valid_to is not None:
+            raise RegisterError(_("Parcel %(p)s is already retired.") % {"p": locked}, code="retired")
         now = timezone.now()
         locked.valid_to = now
         locked.version += 1

@@ -139,6 +139,10 @@ def test_delete_parcel_retires_it(api, parcels):
     assert Parcel.objects.get(pk=parcels[0].pk).valid_to is not None
     assert parcels[0].pk not in _ids(api.get("/api/v1/parcels/"))
     assert api.get(url).status_code == 200  # still readable, with its history
+    retired_at = Parcel.objects.get(pk=parcels[0].pk).valid_to
+    r = api.delete(url, HTTP_IF_MATCH='"2"')
+    assert r.status_code == 422 and r.json()["code"] == "retired"
+    assert Parcel.objects.get(pk=parcels[0].pk).valid_to == retired_at
 
 
 def test_plan_crud_and_protected_delete(api, muni, parcels):
@@ -184,3 +188,11 @@ def test_single_part_geometries_are_promoted(api, muni, parcels):
     r = api.patch(f"/api/v1/parcels/{parcels[0].pk}/", {"geometry": polygon}, format="json", HTTP_IF_MATCH='"1"')
     assert r.status_code == 200, r.json()
     assert r.json()["geometry"]["type"] == "MultiPolygon"
+
+
+def test_duplicate_plan_number_is_409_not_500(api, plan):
+    body = {"number": plan.number, "geometry": json.loads(rect(2000, 2000, 2500, 2500).geojson)}
+    r = api.post("/api/v1/plans/", body, format="json")
+    assert r.status_code == 409
+    assert r.json()["constraint"] == "parcels_plan_number_unique"
+    assert SubdivisionPlan.objects.filter(number=plan.number).count() == 1
