@@ -172,6 +172,8 @@ def _queryset(layer, municipality, query):
         if start is not None:
             qs = qs.filter(Q(**{f"{end_field}__isnull": True}) | Q(**{f"{end_field}__gt": start}))
     filters = {name: query[name][:200] for name in layer.filter_fields if name in query}
+    if any("\x00" in v for v in filters.values()):
+        raise p.ParamError(_("Filter values cannot contain NUL characters."))
     return qs.filter(**filters)
 
 

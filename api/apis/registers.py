@@ -59,7 +59,10 @@ class RegisterListApi(ApiBase):
                 % {"f": unknown[0][:40], "allowed": ", ".join(layer.filter_fields) or "-"},
                 param=unknown[0][:40],
             )
-        return {name: q[name][:200] for name in layer.filter_fields if name in q}
+        values = {name: q[name][:200] for name in layer.filter_fields if name in q}
+        if any("\x00" in v for v in values.values()):
+            raise BadInput(_("Filter values cannot contain NUL characters."), param="filter")
+        return values
 
     @extend_schema(parameters=LIST_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
     def get(self, request):

@@ -182,3 +182,10 @@ def test_bad_point_queries(api, parcels):
 def test_if_match_garbage(api, parcels):
     r = api.patch(f"/api/v1/parcels/{parcels[0].pk}/", {"status": "built"}, format="json", HTTP_IF_MATCH="*")
     assert r.status_code == 400
+
+
+def test_nul_characters(api, plan, parcels):
+    assert api.get("/api/v1/parcels/?number=1%00").status_code == 400
+    assert api.get("/ogc/collections/parcels/items?number=1%00").status_code == 400
+    body = _body(plan, _square()) | {"number": "B\u00001"}
+    assert api.post("/api/v1/parcels/", body, format="json").status_code == 400
