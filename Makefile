@@ -85,3 +85,10 @@ bench-generate: deps
 	@ARDH_DB_NAME=ardh_bench $(PY) manage.py migrate --noinput -v0
 	@ARDH_DB_NAME=ardh_bench /usr/bin/time -f "peak RSS %M KB, wall %e s" \
 	    $(PY) manage.py generate_demo --parcels $${PARCELS:-1000000} --force
+
+## --- API benchmark (issue 5): 1M parcels in a separate database, Ardh vs the DB floor, pygeoapi, TiPg
+.PHONY: bench-api
+bench-api: deps
+	@ARDH_DB_NAME=ardh_bench bash scripts/pg.sh start
+	@ARDH_DB_NAME=ardh_bench $(PY) manage.py migrate --noinput -v0
+	ARDH_DB_NAME=ardh_bench $(PY) bench/api_bench.py

@@ -1,9 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/geo/", include("geo.urls")),
     path("admin/", admin.site.urls),
+    # --- API and OGC API Features (issue 5)
+    path("api/v1/", include("api.urls")),
+    path("api/auth/", include("rest_framework.urls")),  # session sign-in for people (browsable API)
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("ogc/", include("ogc.urls")),
     path("", include("web.urls")),
 ]

@@ -32,6 +32,10 @@ INSTALLED_APPS = [
     "tiles",
     "fixtures",
     "web",
+    # --- API and OGC API Features (issue 5)
+    "api",
+    "ogc",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +122,31 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {"TITLE": "Ardh API", "VERSION": "1.0.0"}
+
+# --- API access (issue 5): people by session, other systems by API key; per-key throttling.
+REST_FRAMEWORK |= {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.access.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.access.TenantScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.access.PerKeyThrottle"],
+    "EXCEPTION_HANDLER": "api.errors.handle",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS |= {
+    "DESCRIPTION": "Registers, spatial questions and lineage of Ardh. OGC API Features is under /ogc/.",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and Redoc from our own static files (no CDN at run time).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ParcelStatusEnum": "parcels.models.parcel.ParcelStatus",
+        "PlanStatusEnum": "parcels.models.plans.SubdivisionPlan.Status",
+    },
+}
 
 LOGGING = {
     "version": 1,

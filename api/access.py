@@ -1,0 +1,125 @@
+"""Authentication, tenant and scope checks, throttling: who is asking, for which municipality.
+
+- ``ApiKeyAuthentication``: ``Authorization: Api-Key ardh_<prefix>.<secret>`` (or ``Bearer``).
+  ``request.auth`` is the ``ApiKey``; ``request.user`` stays anonymous (a key is not a person).
+- People use the session (``SessionAuthentication``) and their ``Membership``.
+- ``caller_municipality`` is the tenant every selector is scoped by.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, permissions, throttling
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+
+from api.models import ApiKey, Membership, Scope
+from api.services import TOKEN_PREFIX, api_key_touch, secret_matches
+
+_KEYWORDS = (b"api-key", b"bearer")
+
+
+class ApiKeyAuthentication(BaseAuthentication):
+    def authenticate(self, request):
+        parts = get_authorization_header(request).split()
+        if not parts or parts[0].lower() not in _KEYWORDS:
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed(_("Malformed Authorization header."))
+        try:
+            token = parts[1].decode("ascii")
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed(_("Malformed API key.")) from None
+        if not token.startswith(TOKEN_PREFIX) or "." not in token:
+            raise exceptions.AuthenticationFailed(_("Malformed API key."))
+        prefix, secret = token[len(TOKEN_PREFIX) :].split(".", 1)
+        # The boundary (possibly thousands of vertices) is loaded only by the views that need it.
+        key = (
+            ApiKey.objects.select_related("municipality")
+            .defer("municipality__boundary")
+            .filter(prefix=prefix, is_active=True)
+            .first()
+        )
+        if key is None or not secret_matches(key, secret):
+            raise exceptions.AuthenticationFailed(_("Unknown or revoked API key."))
+        api_key_touch(key=key)
+        from django.contrib.auth.models import AnonymousUser
+
+        return AnonymousUser(), key
+
+    def authenticate_header(self, request):
+        return 'Api-Key realm="ardh"'
+
+
+def _membership(request) -> Membership | None:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    if not hasattr(request, "_ardh_membership"):
+        request._ardh_membership = Membership.objects.select_related("municipality").filter(user=user).first()
+    return request._ardh_membership
+
+
+def caller_municipality(request):
+    """The municipality the caller is bound to, or None."""
+    if isinstance(request.auth, ApiKey):
+        return request.auth.municipality
+    m = _membership(request)
+    return m.municipality if m else None
+
+
+def caller_scopes(request) -> set[str]:
+    if isinstance(request.auth, ApiKey):
+        return set(request.auth.scopes)
+    m = _membership(request)
+    return set(m.scopes) if m else set()
+
+
+def caller_actor(request):
+    """Who a write is recorded as: the person, or a label naming the key."""
+    if isinstance(request.auth, ApiKey):
+        return f"api-key {request.auth.prefix} ({request.auth.name})"
+    return request.user
+
+
+class TenantScope(permissions.BasePermission):
+    """The caller must be bound to a municipality and hold the view's scope for the method.
+
+    Views say ``required_scopes = {"GET": "read", "POST": "write", ...}``; reads default to
+    "read", writes to "write".
+    """
+
+    message = _("Your account or key is not bound to a municipality.")
+
+    def has_permission(self, request, view):
+        if request.auth is None and not (request.user and request.user.is_authenticated):
+            raise exceptions.NotAuthenticated()
+        if caller_municipality(request) is None:
+            return False
+        default = Scope.READ if request.method in permissions.SAFE_METHODS else Scope.WRITE
+        needed = getattr(view, "required_scopes", {}).get(request.method, default)
+        if needed not in caller_scopes(request):
+            self.message = _("This needs the “%(scope)s” scope.") % {"scope": needed}
+            return False
+        return True
+
+
+class PerKeyThrottle(throttling.SimpleRateThrottle):
+    """Each API key has its own budget (``rate_per_minute``); people share one per user."""
+
+    scope = "ardh"
+    rate = "600/min"
+
+    def get_rate(self):
+        return "600/min"
+
+    def allow_request(self, request, view):
+        if isinstance(request.auth, ApiKey):
+            self.num_requests, self.duration = request.auth.rate_per_minute, 60
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request, view):
+        if isinstance(request.auth, ApiKey):
+            return f"throttle_ardh_key_{request.auth.pk}"
+        if request.user and request.user.is_authenticated:
+            return f"throttle_ardh_user_{request.user.pk}"
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

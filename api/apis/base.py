@@ -1,0 +1,87 @@
+"""What every API view shares: the body-size limit, the tenant, ETags, feature collections."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api import params
+from api.access import caller_actor, caller_municipality
+from api.errors import BadInput, PayloadTooLarge, PreconditionFailed, PreconditionRequired
+from api.schema import ArdhAutoSchema
+from api.serializers import FeatureOutputSerializer
+from geo.crs import storage_srid
+
+
+class ApiBase(APIView):
+    schema = ArdhAutoSchema()
+
+    def initial(self, request, *args, **kwargs):
+        # Refuse big bodies before reading them (Django would only say 400 when .body is touched).
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            raise PayloadTooLarge()
+        super().initial(request, *args, **kwargs)
+
+    @property
+    def municipality(self):
+        return caller_municipality(self.request)
+
+    @property
+    def actor(self):
+        return caller_actor(self.request)
+
+    def output_srid(self) -> int:
+        return params.srid(self.request.query_params)
+
+    def input_srid(self) -> int:
+        return params.srid(self.request.query_params, name="input_srid", default=storage_srid())
+
+
+def etag(obj) -> str:
+    return f'"{obj.version}"'
+
+
+def expected_version(request, obj) -> int:
+    """The version the client read, from If-Match: 428 without it, 412 if it is stale."""
+    header = request.META.get("HTTP_IF_MATCH")
+    if not header:
+        raise PreconditionRequired()
+    value = header.strip()
+    if value.startswith("W/"):
+        value = value[2:]
+    value = value.strip('"')
+    if not value.isdigit() or len(value) > 12:
+        raise BadInput("If-Match must be the ETag of the record, e.g. \"3\".", param="If-Match")
+    version = int(value)
+    if version != obj.version:
+        raise PreconditionFailed()
+    return version
+
+
+def feature_collection(rows, *, layer, request, limit: int, offset: int, srid: int) -> Response:
+    """A page of features; one row more than the page was fetched to know whether there is a next page."""
+    rows = list(rows)
+    has_next = len(rows) > limit
+    rows = rows[:limit]
+    ser = FeatureOutputSerializer(rows, many=True, context={"layer": layer})
+    links = []
+    if has_next:
+        links.append({"rel": "next", "href": _page_url(request, offset + limit, limit)})
+    if offset > 0:
+        links.append({"rel": "prev", "href": _page_url(request, max(offset - limit, 0), limit)})
+    body = {"type": "FeatureCollection", "features": ser.data, "numberReturned": len(rows), "links": links}
+    if srid != 4326:
+        body["crs"] = {"type": "name", "properties": {"name": f"urn:ogc:def:crs:EPSG::{srid}"}}
+    return Response(body)
+
+
+def _page_url(request, offset: int, limit: int) -> str:
+    q = request.query_params.copy()
+    q["offset"] = str(offset)
+    q["limit"] = str(limit)
+    return request.build_absolute_uri(request.path) + "?" + q.urlencode()

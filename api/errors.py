@@ -1,0 +1,97 @@
+"""How refusals become HTTP answers: a status, a message that says what and where, never a 500.
+
+- malformed input, bad geometry -> 400 (``code`` and, for geometry, ``location``)
+- a register rule refused (duplicate number, retired parcel, protected record) -> 422
+- topology refused (overlap, sliver, line that does not cut) -> 409 with the conflicts
+- stale ETag -> 412; missing If-Match -> 428; body over the limit -> 413
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import status
+from rest_framework.exceptions import APIException
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from geo.validation import GeometryError
+from parcels.services import ConflictError, RegisterError, TopologyError
+
+
+class PreconditionRequired(APIException):
+    status_code = 428
+    default_detail = gettext_lazy("This change needs an If-Match header with the record's ETag (read it first).")
+    default_code = "precondition_required"
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = gettext_lazy("The record was changed by someone else since you read it. Reload it.")
+    default_code = "precondition_failed"
+
+
+class PayloadTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+    def __init__(self):
+        super().__init__(
+            _("The request body is larger than the limit of %(n)d bytes.") % {"n": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+        )
+
+
+class BadInput(APIException):
+    """A query parameter or body member that is not acceptable, naming which."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid"
+
+    def __init__(self, message: str, *, param: str, code: str = "invalid"):
+        super().__init__({"detail": message, "param": param, "code": code})
+
+
+def _message(exc: DjangoValidationError) -> str:
+    return " ".join(str(m) for m in exc.messages)
+
+
+def handle(exc, context):
+    if isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
+    if isinstance(exc, GeometryError):
+        body = {"detail": _message(exc), "code": exc.code}
+        if exc.location:
+            body["location"] = list(exc.location)
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, ConflictError):
+        return Response(
+            {"detail": _message(exc), "code": "conflict", "current_version": exc.current_version},
+            status=status.HTTP_412_PRECONDITION_FAILED,
+        )
+    if isinstance(exc, TopologyError):
+        return Response(
+            {"detail": _message(exc), "code": "topology", "conflicts": exc.conflicts}, status=status.HTTP_409_CONFLICT
+        )
+    if isinstance(exc, RegisterError):
+        return Response({"detail": _message(exc), "code": exc.code or "refused"}, status=422)
+    if isinstance(exc, IntegrityError):
+        # The database's own rules (unique numbers and codes, checks) are the last line of defence:
+        # a refusal there is the client's conflict, not a server error. The transaction was rolled back.
+        constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) or ""
+        return Response(
+            {"detail": _("This conflicts with a rule of the register (%(rule)s).") % {"rule": constraint or "?"},
+             "code": "constraint", "constraint": constraint},
+            status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, DjangoValidationError):
+        codes = {e.code for e in exc.error_list} if not hasattr(exc, "error_dict") else {
+            e.code for errors in exc.error_dict.values() for e in errors}
+        if codes & {"unique", "unique_together"}:  # model validation of a unique rule: a conflict, as above
+            return Response({"detail": _message(exc), "code": "duplicate"}, status=status.HTTP_409_CONFLICT)
+        code = getattr(exc, "code", None) or next(iter(codes - {None}), None) or "invalid"
+        return Response({"detail": _message(exc), "code": code}, status=status.HTTP_400_BAD_REQUEST)
+    return exception_handler(exc, context)

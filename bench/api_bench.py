@@ -1,0 +1,352 @@
+# ruff: noqa: S603 - commands are fixed argument lists built here, never user input
+"""`make bench-api`: the API's speed on 1M parcels, against the database floor and peers, in one run.
+
+1. Data: a separate database (ARDH_DB_NAME, default ardh_bench) with BENCH_PARCELS parcels
+   (generate_demo; skipped when already there).
+2. at-point over HTTP (gunicorn, loopback): p50/p99 of one call answering parcel, block, plan,
+   zone and district at random points inside parcels.
+3. OGC API Features items, limit=1000 inside bboxes holding >= 1000 parcels: requests/s of
+   - Ardh (/ogc/collections/parcels/items, one SQL building the FeatureCollection),
+   - the DB floor: that same SQL executed directly (psycopg, no HTTP),
+   - pygeoapi (PostgreSQL provider) and TiPg on the same table, each pip-installed into its
+     own venv under .data/bench and started on loopback.
+   One sequential client per server; ratios printed at the end.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / ".data" / "bench"
+DB_NAME = os.environ.setdefault("ARDH_DB_NAME", "ardh_bench")
+DB_PORT = int(os.environ.get("ARDH_DB_PORT", "5441"))
+PARCELS = int(os.environ.get("BENCH_PARCELS", "1000000"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
+AT_POINT_N = int(os.environ.get("BENCH_AT_POINT_N", "500"))
+PORTS = {"ardh": 18871, "pygeoapi": 18872, "tipg": 18873}
+HOST = "127.0.0.1"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+os.environ["ARDH_DEBUG"] = "false"
+sys.path.insert(0, str(ROOT))
+
+
+def log(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def setup_django():
+    import django
+
+    django.setup()
+
+
+def ensure_data() -> None:
+    from parcels.models import Parcel
+
+    n = Parcel.objects.filter(valid_to__isnull=True).count()
+    if n >= PARCELS:
+        log(f"data: {n:,} current parcels in {DB_NAME}")
+        return
+    log(f"data: {n:,} parcels in {DB_NAME}; generating {PARCELS:,} (about 70 s per million)...")
+    subprocess.run(
+        [sys.executable, "manage.py", "generate_demo", "--parcels", str(PARCELS), "--force"], cwd=ROOT, check=True
+    )
+
+
+def bench_key() -> tuple[object, str]:
+    from api.models import ApiKey
+    from api.services import api_key_create
+    from parcels.models import Municipality
+
+    muni = Municipality.objects.get(code="al-rass-demo")
+    ApiKey.objects.filter(municipality=muni, name="bench").delete()
+    _, token = api_key_create(municipality=muni, name="bench", scopes=["read"], rate_per_minute=10_000_000)
+    return muni, token
+
+
+def sample(muni, n: int, seed: int = 7) -> list[tuple[float, float]]:
+    from django.db import connection
+
+    with connection.cursor() as c:
+        c.execute("SELECT min(id), max(id) FROM parcels_parcel WHERE municipality_id = %s", [muni.pk])
+        lo, hi = c.fetchone()
+        ids = random.Random(seed).sample(range(lo, hi + 1), n * 2)
+        # Only points inside the municipality: the demo generator leaves some parcels outside its boundary.
+        c.execute(
+            "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) p FROM parcels_parcel "
+            "WHERE id = ANY(%s) AND valid_to IS NULL) s, parcels_municipality m "
+            "WHERE m.id = %s AND ST_Intersects(m.boundary, s.p) LIMIT %s",
+            [ids, muni.pk, n],
+        )
+        return c.fetchall()
+
+
+def bboxes(muni, n: int = 12) -> list[tuple[float, float, float, float]]:
+    """Boxes around random parcels, grown until each holds at least 1,000 current parcels."""
+    from django.db import connection
+
+    boxes = []
+    for lon, lat in sample(muni, n, seed=11):
+        half = 0.004
+        while True:
+            box = (lon - half, lat - half, lon + half, lat + half)
+            with connection.cursor() as c:
+                c.execute(
+                    "SELECT count(*) FROM (SELECT 1 FROM parcels_parcel WHERE geom && ST_MakeEnvelope(%s,%s,%s,%s,4326)"
+                    " AND valid_to IS NULL LIMIT 1000) s",
+                    box,
+                )
+                if c.fetchone()[0] >= 1000:
+                    break
+            half *= 1.5
+        boxes.append(tuple(round(v, 7) for v in box))
+    return boxes
+
+
+# --- servers -------------------------------------------------------------------------------------
+
+
+def _venv(name: str, packages: list[str]) -> Path:
+    venv = BENCH / name
+    py = venv / "bin" / "python"
+    stamp = venv / ".ardh-installed"
+    if not py.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    if not stamp.exists() or stamp.read_text() != " ".join(packages):
+        log(f"installing {' '.join(packages)} into {venv} ...")
+        subprocess.run([str(py), "-m", "pip", "install", "-q", *packages], check=True)
+        stamp.write_text(" ".join(packages))
+    return venv
+
+
+def _wait(url: str, proc, timeout: float = 60, headers=None) -> None:
+    start = time.time()
+    while time.time() - start < timeout:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server for {url} exited with {proc.returncode}")
+        try:
+            if requests.get(url, timeout=5, headers=headers).status_code < 500:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def start_ardh(token: str):
+    env = os.environ | {"ARDH_DB_NAME": DB_NAME, "ARDH_DB_PORT": str(DB_PORT), "ARDH_DEBUG": "false"}
+    proc = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "--bind", f"{HOST}:{PORTS['ardh']}",
+         "--workers", "2", "--env", "DJANGO_SETTINGS_MODULE=config.settings.dev", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )
+    _wait(f"http://{HOST}:{PORTS['ardh']}/ogc/", proc, headers={"Authorization": f"Api-Key {token}"})
+    return proc
+
+
+PYGEOAPI_CONFIG = """
+server:
+  bind: {{host: {host}, port: {port}}}
+  url: http://{host}:{port}
+  mimetype: application/json; charset=UTF-8
+  encoding: utf-8
+  language: en-US
+  pretty_print: false
+  limits: {{default_items: 10, max_items: 10000}}
+  limit: 10000
+  map: {{url: 'http://{host}/{{z}}/{{x}}/{{y}}.png', attribution: none}}
+logging: {{level: ERROR}}
+metadata:
+  identification: {{title: bench, description: bench, keywords: [bench], keywords_type: theme,
+                    terms_of_service: none, url: 'http://{host}'}}
+  license: {{name: none, url: 'http://{host}'}}
+  provider: {{name: none, url: 'http://{host}'}}
+  contact: {{name: none, position: none, address: none, city: none, stateorprovince: none, postalcode: none,
+             country: none, phone: none, fax: none, email: none, url: 'http://{host}', hours: none,
+             instructions: none, role: pointOfContact}}
+resources:
+  parcels:
+    type: collection
+    title: parcels
+    description: parcels
+    keywords: [parcels]
+    links: []
+    extents: {{spatial: {{bbox: [-180, -90, 180, 90], crs: 'http://www.opengis.net/def/crs/OGC/1.3/CRS84'}}}}
+    providers:
+      - type: feature
+        name: PostgreSQL
+        data: {{host: {host}, port: {db_port}, dbname: {db}, user: ardh, password: '', search_path: [public]}}
+        id_field: id
+        table: parcels_parcel
+        geom_field: geom
+"""
+
+
+def start_pygeoapi():
+    venv = _venv("pygeoapi", ["pygeoapi", "psycopg2-binary", "geoalchemy2", "gunicorn"])
+    conf = BENCH / "pygeoapi.yml"
+    conf.write_text(PYGEOAPI_CONFIG.format(host=HOST, port=PORTS["pygeoapi"], db_port=DB_PORT, db=DB_NAME))
+    openapi = BENCH / "pygeoapi-openapi.yml"
+    env = os.environ | {"PYGEOAPI_CONFIG": str(conf), "PYGEOAPI_OPENAPI": str(openapi)}
+    subprocess.run([str(venv / "bin" / "pygeoapi"), "openapi", "generate", str(conf), "--output-file", str(openapi)],
+                   env=env, check=True, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(venv / "bin" / "gunicorn"), "pygeoapi.flask_app:APP", "--bind", f"{HOST}:{PORTS['pygeoapi']}",
+         "--workers", "2", "--log-level", "warning"],
+        env=env, cwd=BENCH,
+    )
+    _wait(f"http://{HOST}:{PORTS['pygeoapi']}/collections", proc)
+    return proc
+
+
+def start_tipg():
+    venv = _venv("tipg", ["tipg", "uvicorn"])
+    env = os.environ | {
+        "DATABASE_URL": f"postgresql://ardh@{HOST}:{DB_PORT}/{DB_NAME}",
+        "TIPG_DB_SCHEMAS": '["public"]',
+        "TIPG_MAX_FEATURES_PER_QUERY": "10000",
+    }
+    proc = subprocess.Popen(
+        [str(venv / "bin" / "uvicorn"), "tipg.main:app", "--host", HOST, "--port", str(PORTS["tipg"]),
+         "--workers", "2", "--log-level", "warning"],
+        env=env, cwd=BENCH,
+    )
+    _wait(f"http://{HOST}:{PORTS['tipg']}/collections", proc)
+    return proc
+
+
+# --- measurements ----------------------------------------------------------------------------------
+
+
+class Client:
+    """A lean keep-alive HTTP client (http.client): the client's own cost is small and the same for all."""
+
+    def __init__(self, port: int, headers: dict | None = None):
+        self.conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        self.headers = headers or {}
+
+    def get(self, path: str, params: dict) -> bytes:
+        self.conn.request("GET", f"{path}?{urlencode(params)}", headers=self.headers)
+        r = self.conn.getresponse()
+        body = r.read()
+        if r.status != 200:
+            raise RuntimeError(f"{path}: HTTP {r.status}: {body[:200]!r}")
+        return body
+
+
+def measure_at_point(token: str, points) -> tuple[float, float]:
+    client = Client(PORTS["ardh"], {"Authorization": f"Api-Key {token}"})
+    path = "/api/v1/at-point/"
+    for lon, lat in points[:20]:
+        client.get(path, {"lon": lon, "lat": lat})
+    times = []
+    for lon, lat in points[20 : 20 + AT_POINT_N]:
+        t = time.perf_counter()
+        body = client.get(path, {"lon": lon, "lat": lat})
+        times.append((time.perf_counter() - t) * 1000)
+        assert b'"Feature"' in body, body[:200]
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))]
+
+
+def throughput(fetch, boxes) -> tuple[float, int]:
+    n_features = fetch(boxes[0])  # warm-up, and how many features a response carries
+    n, start = 0, time.perf_counter()
+    while time.perf_counter() - start < SECONDS:
+        fetch(boxes[n % len(boxes)])
+        n += 1
+    return n / (time.perf_counter() - start), n_features
+
+
+def http_fetcher(port: int, path: str, headers=None, extra=None):
+    client = Client(port, headers)
+
+    def fetch(box):
+        body = client.get(path, {"bbox": ",".join(map(str, box)), "limit": 1000, **(extra or {})})
+        # Counted, not parsed: the client should cost every server the same (and the floor nothing).
+        return body.count(b'"Feature"')
+
+    return fetch
+
+
+def floor_fetcher(muni):
+    """The same single SQL Ardh runs for a page of items, straight to the database."""
+    from django.db import connection
+
+    from geo.layers import get_layer
+    from ogc.params import bbox as parse_bbox
+    from ogc.sql import feature_collection_sql
+
+    layer = get_layer("parcels")
+
+    def fetch(box):
+        poly = parse_bbox({"bbox": ",".join(map(str, box))})
+        qs = layer.queryset(municipality=muni).filter(geom__bboverlaps=poly, geom__intersects=poly).order_by("pk")
+        sql, args = feature_collection_sql(qs[:1000], layer, srid=4326, lat_first=False, links=([], [], 1000))
+        with connection.cursor() as c:
+            c.execute(sql, args)
+            return c.fetchone()[0].count('"Feature"')
+
+    return fetch
+
+
+def main() -> None:
+    setup_django()
+    ensure_data()
+    muni, token = bench_key()
+    points = sample(muni, AT_POINT_N + 20)
+    boxes = bboxes(muni)
+    log(f"{len(points)} at-point locations, {len(boxes)} bboxes of >= 1,000 parcels")
+    procs = {}
+    results = {}
+    try:
+        procs["ardh"] = start_ardh(token)
+        p50, p99 = measure_at_point(token, points)
+        log(f"at-point over HTTP: p50 {p50:.1f} ms, p99 {p99:.1f} ms (goal p99 <= 10 ms)")
+        auth = {"Authorization": f"Api-Key {token}"}
+        results["db floor"] = throughput(floor_fetcher(muni), boxes)
+        results["ardh"] = throughput(http_fetcher(PORTS["ardh"], "/ogc/collections/parcels/items", auth), boxes)
+        for name, start, path in (
+            ("pygeoapi", start_pygeoapi, "/collections/parcels/items"),
+            ("tipg", start_tipg, "/collections/public.parcels_parcel/items"),
+        ):
+            try:
+                procs[name] = start()
+                extra = {"f": "json"} if name == "pygeoapi" else None
+                results[name] = throughput(http_fetcher(PORTS[name], path, extra=extra), boxes)
+            except Exception as exc:  # a peer that cannot be installed or started is reported, not fatal
+                log(f"{name}: not measured ({exc})")
+    finally:
+        for proc in procs.values():
+            proc.terminate()
+        for proc in procs.values():
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    log(f"\nitems of 1,000 features inside a bbox ({SECONDS:.0f} s each, one sequential client):")
+    for name, (rps, nfeat) in results.items():
+        log(f"  {name:9s} {rps:7.1f} req/s  ({nfeat} features per response)")
+    ardh = results["ardh"][0]
+    log(f"\n  ardh / db floor = {ardh / results['db floor'][0]:.2f}  (goal >= 0.8)")
+    for peer in ("pygeoapi", "tipg"):
+        if peer in results:
+            log(f"  ardh / {peer:8s} = {ardh / results[peer][0]:.2f}" + ("  (goal >= 3)" if peer == "pygeoapi" else ""))
+
+
+if __name__ == "__main__":
+    if shutil.which("gunicorn", path=str(ROOT / ".venv" / "bin")) is None:
+        sys.exit("run through `make bench-api` (it builds .venv first)")
+    main()

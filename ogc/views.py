@@ -1,0 +1,254 @@
+"""OGC API Features (Part 1 core + GeoJSON + HTML + OpenAPI 3.0; Part 2 CRS) over the layer registry.
+
+Every registry layer is a collection. Items are one SQL statement (see ``ogc.sql``);
+JSON is the default, HTML with ``f=html`` or a browser's Accept header.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.db.models import Q
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from geo.layers import UnknownLayer, all_layers, get_layer
+from ogc import access, openapi
+from ogc import crs as ogc_crs
+from ogc import params as p
+from ogc.sql import feature_collection_sql, run
+
+CONFORMANCE = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+]
+JSON, GEOJSON, HTML = "application/json", "application/geo+json", "text/html"
+# Layers with a validity period: ``datetime`` selects the records valid then (history included).
+TEMPORAL = {"parcels": ("valid_from", "valid_to")}
+
+
+def _wants_html(request) -> bool:
+    f = request.GET.get("f")
+    if f:
+        return f == "html"
+    accept = request.META.get("HTTP_ACCEPT", "")
+    return "text/html" in accept and "json" not in accept
+
+
+def _check_format(request):
+    f = request.GET.get("f")
+    if f not in (None, "", "json", "html", "geojson"):
+        return access.bad_request(_("f must be json or html."))
+    return None
+
+
+def _url(request, name: str, *args, f: str | None = None) -> str:
+    url = request.build_absolute_uri(reverse(f"ogc:{name}", args=args))
+    return f"{url}?f={f}" if f else url
+
+
+def _link(href, rel, type_, title=""):
+    return {"href": href, "rel": rel, "type": type_, "title": title}
+
+
+def _respond(request, doc: dict, template: str, content_type: str = JSON):
+    if _wants_html(request):
+        return render(request, f"ogc/{template}", {"doc": doc, "raw": json.dumps(doc, ensure_ascii=False, indent=1)})
+    return JsonResponse(doc, content_type=content_type, json_dumps_params={"ensure_ascii": False})
+
+
+def _guard(view=None, *, public: bool = False):
+    """Format check, caller (401/403/429), parameter errors as 400. ``public``: no caller needed
+    (the API definition and conformance say nothing about any municipality's data)."""
+    if view is None:
+        return lambda v: _guard(v, public=public)
+
+    def wrapped(request, *args, **kwargs):
+        bad = _check_format(request)
+        if bad is not None:
+            return bad
+        try:
+            who = None if public else access.caller(request)
+        except access.Refused as refused:
+            return refused.response
+        try:
+            return view(request, who, *args, **kwargs)
+        except p.ParamError as exc:
+            return access.bad_request(str(exc))
+        except UnknownLayer:
+            return access.not_found(_("No such collection."))
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return require_GET(wrapped)
+
+
+@_guard
+def landing(request, who):
+    doc = {
+        "title": "Ardh — OGC API Features",
+        "description": _("Land registers of %(m)s") % {"m": who.municipality.name_ar},
+        "links": [
+            _link(_url(request, "landing"), "self", JSON, "this document"),
+            _link(_url(request, "landing", f="html"), "alternate", HTML, "this document as HTML"),
+            _link(_url(request, "openapi"), "service-desc", "application/vnd.oai.openapi+json;version=3.0", "API"),
+            _link(_url(request, "openapi", f="html"), "service-doc", HTML, "API documentation"),
+            _link(_url(request, "conformance"), "conformance", JSON, "conformance classes"),
+            _link(_url(request, "collections"), "data", JSON, "collections"),
+        ],
+    }
+    return _respond(request, doc, "landing.html")
+
+
+@_guard(public=True)
+def conformance(request, who):
+    return _respond(request, {"conformsTo": CONFORMANCE}, "conformance.html")
+
+
+@_guard(public=True)
+def api_definition(request, who):
+    if _wants_html(request):
+        return render(request, "ogc/api.html", {"spec": openapi.spec(request)})
+    return JsonResponse(openapi.spec(request), content_type="application/vnd.oai.openapi+json;version=3.0")
+
+
+def _collection(request, layer, extent) -> dict:
+    doc = {
+        "id": layer.name,
+        "title": layer.title_en,
+        "description": layer.title_ar,
+        "itemType": "feature",
+        "crs": ogc_crs.supported(),
+        "storageCrs": ogc_crs.CRS84,
+        "extent": {"spatial": {"bbox": [list(extent)], "crs": ogc_crs.CRS84}},
+        "links": [
+            _link(_url(request, "collection", layer.name), "self", JSON, layer.title_en),
+            _link(_url(request, "collection", layer.name, f="html"), "alternate", HTML, layer.title_en),
+            _link(_url(request, "items", layer.name), "items", GEOJSON, layer.title_en),
+            _link(_url(request, "items", layer.name, f="html"), "items", HTML, layer.title_en),
+        ],
+    }
+    if layer.name in TEMPORAL:
+        doc["extent"]["temporal"] = {"interval": [[None, None]]}
+    return doc
+
+
+@_guard
+def collections(request, who):
+    extent = who.municipality.boundary.extent
+    doc = {
+        "links": [
+            _link(_url(request, "collections"), "self", JSON, "collections"),
+            _link(_url(request, "collections", f="html"), "alternate", HTML, "collections"),
+        ],
+        "collections": [_collection(request, layer, extent) for layer in all_layers()],
+        "crs": ogc_crs.supported(),
+    }
+    return _respond(request, doc, "collections.html")
+
+
+@_guard
+def collection(request, who, collection_id):
+    layer = get_layer(collection_id)
+    return _respond(request, _collection(request, layer, who.municipality.boundary.extent), "collection.html")
+
+
+def _queryset(layer, municipality, query):
+    interval = p.datetime_interval(query) if layer.name in TEMPORAL else None
+    if interval is None:
+        qs = layer.queryset(municipality=municipality.pk)
+    else:
+        qs = layer.model._default_manager.filter(**{layer.tenant_field: municipality})
+        start_field, end_field = TEMPORAL[layer.name]
+        start, stop = interval
+        if stop is not None:
+            qs = qs.filter(**{f"{start_field}__lte": stop})
+        if start is not None:
+            qs = qs.filter(Q(**{f"{end_field}__isnull": True}) | Q(**{f"{end_field}__gt": start}))
+    filters = {name: query[name][:200] for name in layer.filter_fields if name in query}
+    if any("\x00" in v for v in filters.values()):
+        raise p.ParamError(_("Filter values cannot contain NUL characters."))
+    return qs.filter(**filters)
+
+
+@_guard
+def items(request, who, collection_id):
+    layer = get_layer(collection_id)
+    query = request.GET
+    p.check_known(query, layer)
+    limit = p.integer(query, "limit", p.DEFAULT_LIMIT, 1, p.MAX_LIMIT)
+    offset = p.integer(query, "offset", 0, 0)
+    srid, lat_first, crs_uri = p.output_crs(query)
+    box = p.bbox(query)
+    if "datetime" in query:
+        p.datetime_interval(query)  # validated for every layer, applied where meaningful
+    qs = _queryset(layer, who.municipality, query)
+    if box is not None:
+        qs = qs.filter(**{f"{layer.geom_field}__bboverlaps": box, f"{layer.geom_field}__intersects": box})
+    qs = qs.order_by("pk")[offset : offset + limit]
+    links = _item_links(request, layer, limit, offset)
+    # A "next" link only when this page is full (the count of all matches is not computed: too costly).
+    last = [link for link in links if link["rel"] != "next"]
+    sql, args = feature_collection_sql(qs, layer, srid=srid, lat_first=lat_first, links=(links, last, limit))
+    body = run(sql, args)
+    if _wants_html(request):
+        doc = json.loads(body)
+        return render(request, "ogc/items.html", {"doc": doc, "layer": layer})
+    response = HttpResponse(body, content_type=GEOJSON)
+    response["Content-Crs"] = f"<{crs_uri}>"
+    return response
+
+
+def _item_links(request, layer, limit, offset):
+    q = request.GET.copy()
+    q.pop("f", None)
+    base = _url(request, "items", layer.name)
+
+    def page(off):
+        q2 = q.copy()
+        q2["offset"], q2["limit"] = str(off), str(limit)
+        return f"{base}?{q2.urlencode()}"
+
+    links = [
+        _link(f"{base}?{q.urlencode()}" if q else base, "self", GEOJSON, "this page"),
+        _link(page(offset) + "&f=html", "alternate", HTML, "this page as HTML"),
+        _link(_url(request, "collection", layer.name), "collection", JSON, layer.title_en),
+        _link(page(offset + limit), "next", GEOJSON, "next page"),
+    ]
+    if offset > 0:
+        links.append(_link(page(max(offset - limit, 0)), "prev", GEOJSON, "previous page"))
+    return links
+
+
+@_guard
+def item(request, who, collection_id, feature_id):
+    layer = get_layer(collection_id)
+    query = request.GET
+    unknown = sorted(set(query) - {"crs", "f"})
+    if unknown:
+        raise p.ParamError(_("Unknown query parameter: %(p)s") % {"p": unknown[0][:40]})
+    if not feature_id.isdigit() or len(feature_id) > 18:
+        return access.not_found(_("No such feature."))
+    srid, lat_first, crs_uri = p.output_crs(query)
+    base = layer.model._default_manager.filter(**{layer.tenant_field or "pk": who.municipality.pk})
+    sql, args = feature_collection_sql(base.filter(pk=int(feature_id)), layer, srid=srid, lat_first=lat_first)
+    features = json.loads(run(sql, args))["features"]
+    if not features:
+        return access.not_found(_("No such feature."))
+    doc = features[0]
+    doc["links"] = [
+        _link(_url(request, "item", layer.name, feature_id), "self", GEOJSON, "this feature"),
+        _link(_url(request, "item", layer.name, feature_id, f="html"), "alternate", HTML, "this feature as HTML"),
+        _link(_url(request, "collection", layer.name), "collection", JSON, layer.title_en),
+    ]
+    if _wants_html(request):
+        return render(request, "ogc/item.html", {"doc": doc, "layer": layer})
+    response = HttpResponse(json.dumps(doc, ensure_ascii=False), content_type=GEOJSON)
+    response["Content-Crs"] = f"<{crs_uri}>"
+    return response

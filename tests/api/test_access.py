@@ -1,0 +1,129 @@
+"""Who may call the API: keys and sessions, scopes, tenants, throttling."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from api.models import ApiKey, Membership
+from api.services import api_key_create, hash_secret
+from tests.api.conftest import key_client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_is_refused_with_401(parcels):
+    r = APIClient().get("/api/v1/parcels/")
+    assert r.status_code == 401
+
+
+def test_key_secret_is_stored_only_as_hash(muni):
+    key, token = api_key_create(municipality=muni, name="x", scopes=["read"])
+    secret = token.split(".", 1)[1]
+    row = ApiKey.objects.get(pk=key.pk)
+    assert secret not in row.secret_hash
+    assert row.secret_hash == hash_secret(secret)
+
+
+def test_wrong_secret_and_revoked_key_are_refused(muni, parcels):
+    key, token = api_key_create(municipality=muni, name="x", scopes=["read"])
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {token[:-2]}zz")
+    assert client.get("/api/v1/parcels/").status_code == 401
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {token}")
+    assert client.get("/api/v1/parcels/").status_code == 200
+    ApiKey.objects.filter(pk=key.pk).update(is_active=False)
+    assert client.get("/api/v1/parcels/").status_code == 401
+
+
+def test_key_sees_only_its_municipality(muni, parcels, other_parcel):
+    r = key_client(muni).get("/api/v1/parcels/?limit=1000")
+    ids = {f["id"] for f in r.json()["features"]}
+    assert ids == {p.pk for p in parcels}
+    assert other_parcel.pk not in ids
+
+
+def test_other_tenants_record_is_404_not_403(api, other_parcel):
+    for url in (
+        f"/api/v1/parcels/{other_parcel.pk}/",
+        f"/api/v1/parcels/{other_parcel.pk}/history/",
+    ):
+        assert api.get(url).status_code == 404
+    r = api.patch(f"/api/v1/parcels/{other_parcel.pk}/", {"status": "built"}, format="json", HTTP_IF_MATCH='"1"')
+    assert r.status_code == 404
+    r = api.delete(f"/api/v1/parcels/{other_parcel.pk}/", HTTP_IF_MATCH='"1"')
+    assert r.status_code == 404
+    other_parcel.refresh_from_db()
+    assert other_parcel.status == "vacant" and other_parcel.valid_to is None
+
+
+def test_read_scope_cannot_write(muni, parcels):
+    client = key_client(muni, scopes=["read"])
+    p = parcels[0]
+    r = client.patch(f"/api/v1/parcels/{p.pk}/", {"status": "built"}, format="json", HTTP_IF_MATCH='"1"')
+    assert r.status_code == 403
+    assert "write" in r.json()["detail"]
+
+
+def test_session_person_uses_membership(muni, parcels, editor, other_parcel):
+    client = APIClient()
+    client.force_login(editor)
+    assert client.get("/api/v1/parcels/").status_code == 403  # signed in, but bound to no municipality
+    Membership.objects.create(user=editor, municipality=muni, scopes=["read", "write"])
+    r = client.get("/api/v1/parcels/")
+    assert r.status_code == 200
+    assert other_parcel.pk not in {f["id"] for f in r.json()["features"]}
+
+
+def test_session_write_needs_csrf(muni, parcels, editor):
+    Membership.objects.create(user=editor, municipality=muni, scopes=["read", "write"])
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(editor)
+    r = client.patch(f"/api/v1/parcels/{parcels[0].pk}/", {"status": "built"}, format="json", HTTP_IF_MATCH='"1"')
+    assert r.status_code == 403
+
+
+def test_throttling_is_per_key(muni, parcels):
+    from django.core.cache import cache
+
+    cache.clear()
+    slow = key_client(muni, scopes=["read"], rate_per_minute=3)
+    fast = key_client(muni, scopes=["read"])
+    codes = [slow.get("/api/v1/districts/").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert fast.get("/api/v1/districts/").status_code == 200
+
+
+def test_api_key_create_command(muni):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("api_key_create", municipality=muni.code, name="gis", scopes="read,write", stdout=out)
+    token = out.getvalue().strip().splitlines()[-1]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {token}")
+    assert client.get("/api/v1/parcels/").status_code == 200
+    with pytest.raises(CommandError, match="Unknown scopes"):
+        call_command("api_key_create", municipality=muni.code, name="x", scopes="admin")
+    with pytest.raises(CommandError, match="No municipality"):
+        call_command("api_key_create", municipality="nowhere", name="x")
+
+
+def test_person_signs_in_with_a_session(muni, parcels, django_user_model):
+    user = django_user_model.objects.create_user("planner", password="s3cret-pass")
+    Membership.objects.create(user=user, municipality=muni, scopes=["read"])
+    client = APIClient()
+    assert client.get("/api/auth/login/").status_code == 200
+    r = client.post("/api/auth/login/", {"username": "planner", "password": "s3cret-pass", "next": "/api/v1/parcels/"})
+    assert r.status_code == 302
+    r = client.get("/api/v1/parcels/", HTTP_ACCEPT="application/json")
+    assert r.status_code == 200 and len(r.json()["features"]) == 5
+
+
+def test_browsable_api_renders_for_people(muni, parcels, editor):
+    Membership.objects.create(user=editor, municipality=muni, scopes=["read", "write"])
+    client = APIClient()
+    client.force_login(editor)
+    for url in ("/api/v1/parcels/", f"/api/v1/parcels/{parcels[0].pk}/", "/api/v1/plans/"):
+        r = client.get(url, HTTP_ACCEPT="text/html")
+        assert r.status_code == 200 and r["Content-Type"].startswith("text/html"), url

@@ -1,0 +1,191 @@
+"""Hostile and broken input: always a 4xx that says what is wrong, never a 500."""
+
+import json
+
+import pytest
+
+from parcels.models import Parcel
+from tests.shapes import lonlat, rect
+
+pytestmark = pytest.mark.django_db
+
+
+def _body(plan, geometry):
+    return {"plan": plan.pk, "number": "B1", "land_use": "residential", "geometry": geometry}
+
+
+def _post(api, plan, geometry):
+    return api.post("/api/v1/parcels/", _body(plan, geometry), format="json")
+
+
+def _square():
+    return json.loads(rect(-900, -900, -870, -870).geojson)
+
+
+def test_malformed_json_body(api, plan):
+    r = api.post("/api/v1/parcels/", data='{"plan": 1, "geometry": {', content_type="application/json")
+    assert r.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "geometry",
+    [
+        "not geojson",
+        {"type": "Polygon"},
+        {"type": "Polygon", "coordinates": "x"},
+        {"type": "Polygon", "coordinates": [[["a", "b"]]]},
+        {"type": "Polygon", "coordinates": [[[1, 2], [3]]]},
+        {"type": "Circle", "coordinates": [1, 2]},
+        {"type": "Polygon", "coordinates": [[[43.5, 25.87], [43.51, 25.87], [43.5, 25.87]]]},  # ring too short
+        {"type": "GeometryCollection", "geometries": []},
+        {"type": {"nested": "object"}, "coordinates": []},  # found by schemathesis: was a 500
+        {"type": ["Polygon"], "coordinates": []},
+        [],
+        12,
+    ],
+)
+def test_invalid_geojson(api, plan, geometry):
+    r = _post(api, plan, geometry)
+    assert r.status_code == 400, r.content
+    assert "geometry" in str(r.json()).lower()
+
+
+def test_wrong_geometry_type(api, plan):
+    r = _post(api, plan, {"type": "LineString", "coordinates": [lonlat(0, 0), lonlat(10, 10)]})
+    assert r.status_code == 400 and "Polygon" in str(r.json())
+
+
+def test_nan_and_infinity_literals_are_refused(api, plan):
+    square = json.dumps(_square())
+    for literal in ("NaN", "Infinity", "-Infinity"):
+        bad = square.replace(str(_square()["coordinates"][0][0][0][0]), literal, 1)
+        data = json.dumps(_body(plan, None)).replace("null", bad)
+        r = api.post("/api/v1/parcels/", data=data, content_type="application/json")
+        assert r.status_code == 400, literal
+
+
+def test_overflowing_number_is_not_finite(api, plan):
+    data = json.dumps(_body(plan, None)).replace("null", '{"type": "Point", "coordinates": [1e999, 25]}')
+    r = api.post("/api/v1/parcels/intersecting/", data=data, content_type="application/json")
+    assert r.status_code == 400 and "NaN" in str(r.json())
+
+
+def test_empty_geometry(api, plan):
+    assert _post(api, plan, {"type": "MultiPolygon", "coordinates": []}).status_code == 400
+    assert _post(api, plan, {"type": "Polygon", "coordinates": [[]]}).status_code == 400
+
+
+def test_self_intersecting_geometry_says_where(api, plan):
+    from tests.shapes import bowtie
+
+    r = _post(api, plan, json.loads(bowtie(-900, -900).geojson))
+    assert r.status_code == 400
+    assert r.json()["code"] == "invalid" and len(r.json()["location"]) == 2
+
+
+def test_outside_the_municipality(api, plan):
+    r = _post(api, plan, json.loads(rect(9000, 9000, 9030, 9030).geojson))
+    assert r.status_code == 400 and r.json()["code"] == "outside"
+
+
+def test_swapped_axes(api, plan):
+    g = _square()
+    g["coordinates"] = [[[[y, x] for x, y in ring] for ring in poly] for poly in g["coordinates"]]
+    r = _post(api, plan, g)
+    assert r.status_code == 400 and r.json()["code"] == "outside"
+    assert not Parcel.objects.filter(number="B1").exists()
+
+
+def test_too_many_vertices(api, plan, settings):
+    settings.ARDH_MAX_VERTICES = 1000
+    x, y = lonlat(0, 0)
+    ring = [[x + i * 1e-7, y] for i in range(1500)] + [[x, y + 1e-4], [x, y]]
+    r = _post(api, plan, {"type": "Polygon", "coordinates": [ring]})
+    assert r.status_code == 400 and "1000" in str(r.json())
+
+
+def test_million_vertex_body_is_413(api, plan):
+    x, y = lonlat(0, 0)
+    ring = ",".join(f"[{x + i * 1e-9:.9f},{y:.7f}]" for i in range(1_000_000))
+    head = f'{{"plan": {plan.pk}, "number": "x", "land_use": "residential", '
+    data = head + f'"geometry": {{"type": "Polygon", "coordinates": [[{ring}]]}}}}'
+    assert len(data) > 5 * 1024 * 1024
+    r = api.post("/api/v1/parcels/", data=data, content_type="application/json")
+    assert r.status_code == 413
+    r = api.post("/api/v1/parcels/intersecting/", data=data, content_type="application/json")
+    assert r.status_code == 413
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "bbox=43.6,25.8,43.5,25.9",  # min > max
+        "bbox=1,2,3",
+        "bbox=a,b,c,d",
+        "bbox=nan,1,2,3",
+        "bbox=0,0,200,10",
+        "srid=2154",
+        "srid=4326;DROP TABLE parcels_parcel",
+        "srid=abc",
+        "limit=0",
+        "limit=100000",
+        "offset=-1",
+        "ordering=geom",
+        "ordering=number;DROP TABLE x",
+        "ordering=(SELECT 1)",
+        "land_use__regex=.*",
+        "fields=number,geom",
+        "plan__municipality=1",
+        "number'--=1",
+    ],
+)
+def test_bad_query_params_are_400(api, parcels, query):
+    r = api.get(f"/api/v1/parcels/?{query}")
+    assert r.status_code == 400, (query, r.content)
+
+
+def test_injection_in_filter_value_is_just_a_value(api, parcels):
+    r = api.get("/api/v1/parcels/?number=1' OR '1'='1")
+    assert r.status_code == 200 and r.json()["features"] == []
+    assert Parcel.objects.count() == 5
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "bbox=43.6,25.8,43.5,25.9",
+        "crs=EPSG:4326",
+        "crs=http://www.opengis.net/def/crs/EPSG/0/4326%27;--",
+        "bbox-crs=http://www.opengis.net/def/crs/EPSG/0/9999",
+        "limit=-5",
+        "offset=1e3",
+        "sortby=geom",
+        "f=xml",
+        "datetime=2020-13-45",
+    ],
+)
+def test_bad_ogc_params_are_400(api, parcels, query):
+    r = api.get(f"/ogc/collections/parcels/items?{query}")
+    assert r.status_code == 400, (query, r.content)
+
+
+def test_bad_point_queries(api, parcels):
+    for q in ("lon=abc&lat=1", "lon=200&lat=25", "lon=nan&lat=25", "lat=25", "lon=43.5&lat=25.87&srid=1"):
+        assert api.get(f"/api/v1/at-point/?{q}").status_code == 400, q
+    assert api.get("/api/v1/parcels/nearest/?lon=43.5&lat=25.87&k=0").status_code == 400
+    r = api.post("/api/v1/parcels/within-distance/", {"geometry": _square(), "metres": -1}, format="json")
+    assert r.status_code == 400
+    r = api.post("/api/v1/parcels/within-distance/", {"geometry": _square(), "metres": "NaN"}, format="json")
+    assert r.status_code == 400
+
+
+def test_if_match_garbage(api, parcels):
+    r = api.patch(f"/api/v1/parcels/{parcels[0].pk}/", {"status": "built"}, format="json", HTTP_IF_MATCH="*")
+    assert r.status_code == 400
+
+
+def test_nul_characters(api, plan, parcels):
+    assert api.get("/api/v1/parcels/?number=1%00").status_code == 400
+    assert api.get("/ogc/collections/parcels/items?number=1%00").status_code == 400
+    body = _body(plan, _square()) | {"number": "B\u00001"}
+    assert api.post("/api/v1/parcels/", body, format="json").status_code == 400
