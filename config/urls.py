@@ -5,5 +5,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/geo/", include("geo.urls")),
     path("admin/", admin.site.urls),
+    # --- map tiles (tiles/)
+    path("tiles/", include("tiles.urls")),
+    # ---
     path("", include("web.urls")),
 ]

@@ -129,3 +129,9 @@ LOGGING = {
 # GDAL 3.6 (Debian 12) cannot block file/network access while parsing a spatial reference.
 # Ardh never passes user text to GDAL as an SRS: SRIDs are integers from geo.crs.KNOWN_CRS.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# --- Map tiles (tiles/): disk cache of rendered tiles, see tiles/cache.py and docs/tiles.md.
+ARDH_TILE_CACHE_ENABLED = env.boolean("ARDH_TILE_CACHE_ENABLED", True)
+ARDH_TILE_CACHE_DIR = env.string("ARDH_TILE_CACHE_DIR", str(BASE_DIR / ".data" / "tiles-cache"))
+# Browsers revalidate with If-None-Match (cheap 304s) so an edit shows on the next request.
+ARDH_TILE_CACHE_CONTROL = env.string("ARDH_TILE_CACHE_CONTROL", "public, max-age=0, must-revalidate")

@@ -1,0 +1,12 @@
+from django.urls import path, re_path
+
+from tiles import views
+
+app_name = "tiles"
+
+# z/x/y are matched loosely and parsed by the view, so a bad address gets a 400 with a reason.
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<slug:layer>/tilejson.json", views.layer_tilejson, name="tilejson"),
+    re_path(r"^(?P<layer>[^/]+)/(?P<z>[^/]+)/(?P<x>[^/]+)/(?P<y>[^/]+)\.mvt$", views.tile, name="tile"),
+]
