@@ -8,6 +8,7 @@ packages=(
   gdal-bin libgdal32 libgeos-c1v5 libproj25 proj-data
   python3-venv nodejs npm
   docker-compose
+  fonts-dejavu-core  # map label glyphs (tiles/glyphs.py)
 )
 
 missing=()

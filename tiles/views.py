@@ -133,3 +133,24 @@ def _cached_render(layer: str, key: str, t, selection) -> tuple[bytes, str]:
     data = render(selection, t)
     cache.put(layer, key, t, data, started_ns=started)
     return data, "MISS"
+
+
+@require_GET
+def style_json(request):
+    from tiles.style import style
+
+    return JsonResponse(style(absolute=lambda p: _url(request, p)), json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def glyphs(request, fontstack: str, range_: str):
+    from tiles.glyphs import GlyphError, glyph_range
+
+    try:
+        data = glyph_range(fontstack, range_)
+    except GlyphError as exc:
+        return _error(404, str(exc))
+    response = HttpResponse(data, content_type="application/x-protobuf")
+    response["Cache-Control"] = "public, max-age=86400"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -135,3 +135,5 @@ ARDH_TILE_CACHE_ENABLED = env.boolean("ARDH_TILE_CACHE_ENABLED", True)
 ARDH_TILE_CACHE_DIR = env.string("ARDH_TILE_CACHE_DIR", str(BASE_DIR / ".data" / "tiles-cache"))
 # Browsers revalidate with If-None-Match (cheap 304s) so an edit shows on the next request.
 ARDH_TILE_CACHE_CONTROL = env.string("ARDH_TILE_CACHE_CONTROL", "public, max-age=0, must-revalidate")
+# TrueType fonts that map label glyphs are rendered from (Debian's fonts-dejavu-core).
+ARDH_GLYPH_FONT_DIR = env.string("ARDH_GLYPH_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
