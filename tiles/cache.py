@@ -37,13 +37,13 @@ def enabled() -> bool:
     return settings.ARDH_TILE_CACHE_ENABLED
 
 
-def tile_path(layer: str, key: str, tile: Tile) -> Path:
-    return root() / layer / key / str(tile.z) / str(tile.x) / f"{tile.y}.mvt"
+def tile_path(layer: str, key: str, tile: Tile, ext: str = "mvt") -> Path:
+    return root() / layer / key / str(tile.z) / str(tile.x) / f"{tile.y}.{ext}"
 
 
-def get(layer: str, key: str, tile: Tile) -> bytes | None:
+def get(layer: str, key: str, tile: Tile, ext: str = "mvt") -> bytes | None:
     try:
-        return tile_path(layer, key, tile).read_bytes()
+        return tile_path(layer, key, tile, ext).read_bytes()
     except FileNotFoundError:
         return None
 
@@ -60,9 +60,9 @@ def render_started() -> int:
     return time.time_ns()
 
 
-def put(layer: str, key: str, tile: Tile, data: bytes, *, started_ns: int) -> bool:
+def put(layer: str, key: str, tile: Tile, data: bytes, *, started_ns: int, ext: str = "mvt") -> bool:
     """Store a rendered tile unless an invalidation began after its render did; True if kept."""
-    path = tile_path(layer, key, tile)
+    path = tile_path(layer, key, tile, ext)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}")
     tmp.write_bytes(data)
@@ -92,7 +92,14 @@ def _int_entries(directory: Path, lo: int, hi: int, suffix: str = ""):
             yield Path(entry.path)
 
 
-def invalidate(layers: list[str], bboxes, zooms: range) -> int:
+def _candidates(zdir: Path, x0: int, x1: int, y0: int, y1: int, ext: str):
+    """Paths that may hold a cached tile in the range: probed one by one when few, else found by listing."""
+    if (x1 - x0 + 1) * (y1 - y0 + 1) <= DIRECT_LIMIT:
+        return (zdir / str(x) / f"{y}.{ext}" for x in range(x0, x1 + 1) for y in range(y0, y1 + 1))
+    return (f for xd in _int_entries(zdir, x0, x1) for f in _int_entries(xd, y0, y1, f".{ext}"))
+
+
+def invalidate(layers: list[str], bboxes, zooms: range, ext: str = "mvt") -> int:
     """Delete the cached tiles of these layers (every filter variant) touched by any bbox; return how many."""
     _touch_stamp()
     removed = 0
@@ -107,12 +114,7 @@ def invalidate(layers: list[str], bboxes, zooms: range) -> int:
                 if not zdir.is_dir():
                     continue
                 for bbox in bboxes:
-                    x0, x1, y0, y1 = tile_range(bbox, z)
-                    if (x1 - x0 + 1) * (y1 - y0 + 1) <= DIRECT_LIMIT:
-                        candidates = (zdir / str(x) / f"{y}.mvt" for x in range(x0, x1 + 1) for y in range(y0, y1 + 1))
-                    else:
-                        candidates = (f for xd in _int_entries(zdir, x0, x1) for f in _int_entries(xd, y0, y1, ".mvt"))
-                    for path in candidates:
+                    for path in _candidates(zdir, *tile_range(bbox, z), ext):
                         try:
                             path.unlink()
                             removed += 1

@@ -11,6 +11,7 @@ from tiles import cache
 logger = logging.getLogger(__name__)
 
 BASE = "base"  # the multi-layer base map
+BASEMAP = "basemap"  # the same, painted as PNG tiles (tiles/raster_views.py)
 
 
 def invalidate_change(change: GeometryChange) -> int:
@@ -21,5 +22,6 @@ def invalidate_change(change: GeometryChange) -> int:
     for layer in layers:
         zooms = range(layer.min_zoom, layer.max_zoom + 1)
         removed += cache.invalidate([layer.name, BASE], change.bboxes, zooms)
+        removed += cache.invalidate([BASEMAP], change.bboxes, zooms, ext="png")
     logger.debug("tile cache: %d tiles removed after a %s change", removed, change.model.__name__)
     return removed

@@ -137,3 +137,5 @@ ARDH_TILE_CACHE_DIR = env.string("ARDH_TILE_CACHE_DIR", str(BASE_DIR / ".data" /
 ARDH_TILE_CACHE_CONTROL = env.string("ARDH_TILE_CACHE_CONTROL", "public, max-age=0, must-revalidate")
 # TrueType fonts that map label glyphs are rendered from (Debian's fonts-dejavu-core).
 ARDH_GLYPH_FONT_DIR = env.string("ARDH_GLYPH_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
+# The orthophoto served at /tiles/ortho/ (a web-mercator COG; `manage.py make_orthophoto` writes it).
+ARDH_ORTHO_PATH = env.string("ARDH_ORTHO_PATH", str(BASE_DIR / ".data" / "ortho" / "orthophoto.tif"))
