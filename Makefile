@@ -11,6 +11,8 @@ export ARDH_DB_NAME ?= ardh
 DEMO_PARCELS ?= 6000
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# MapProxy (mounted at /mapproxy/) reads our raster XYZ tiles from the server it runs in.
+export ARDH_MAPPROXY_SOURCE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: help demo test deps system venv vendor db migrate demo-data static serve stop lint check-migrations \
         pytest bench-data clean
@@ -46,6 +48,7 @@ migrate: deps db
 demo-data: migrate
 	@$(PY) manage.py generate_demo --parcels $(DEMO_PARCELS)
 	@$(PY) manage.py ensure_demo_admin
+	@$(PY) manage.py make_orthophoto  # the demo orthophoto (tiles/): a COG painted from the demo city
 
 static: deps
 	@$(PY) manage.py collectstatic --noinput -v0

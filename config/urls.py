@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # --- map tiles (tiles/)
     path("tiles/", include("tiles.urls")),
+    path("mapproxy/", include("tiles.mapproxy_urls")),
     # ---
     path("", include("web.urls")),
 ]

@@ -139,3 +139,7 @@ ARDH_TILE_CACHE_CONTROL = env.string("ARDH_TILE_CACHE_CONTROL", "public, max-age
 ARDH_GLYPH_FONT_DIR = env.string("ARDH_GLYPH_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
 # The orthophoto served at /tiles/ortho/ (a web-mercator COG; `manage.py make_orthophoto` writes it).
 ARDH_ORTHO_PATH = env.string("ARDH_ORTHO_PATH", str(BASE_DIR / ".data" / "ortho" / "orthophoto.tif"))
+# MapProxy (WMS/WMTS at /mapproxy/): its generated config and cache, and where it fetches our XYZ tiles from.
+ARDH_MAPPROXY_DIR = env.string("ARDH_MAPPROXY_DIR", str(BASE_DIR / ".data" / "mapproxy"))
+ARDH_MAPPROXY_SOURCE_URL = env.string("ARDH_MAPPROXY_SOURCE_URL", "http://127.0.0.1:8000")
+ARDH_MAPPROXY_DEMO = env.boolean("ARDH_MAPPROXY_DEMO", DEBUG)  # MapProxy's demo pages: never in production
