@@ -75,3 +75,12 @@ test: lint check-migrations pytest
 
 clean: stop
 	rm -rf .data $(VENV) node_modules
+
+## --- benchmarks (tiles/): the 1M-parcel demo city in its own database, then bench/tiles_bench.py
+BENCH_DB ?= ardh_bench
+.PHONY: bench-tiles
+bench-tiles: deps
+	@ARDH_DB_NAME=$(BENCH_DB) bash scripts/pg.sh start
+	@ARDH_DB_NAME=$(BENCH_DB) $(PY) manage.py migrate --noinput -v0
+	@ARDH_DB_NAME=$(BENCH_DB) $(PY) manage.py generate_demo --parcels 1000000
+	@ARDH_DB_NAME=$(BENCH_DB) $(PY) bench/tiles_bench.py

@@ -13,6 +13,7 @@ This is an explicit call from services, not a model signal: bulk paths that bypa
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,7 +43,9 @@ def on_geometry_change(receiver: Receiver) -> Receiver:
     return receiver
 
 
-def _bbox(geom: GEOSGeometry | None) -> Bbox | None:
+def _bbox(geom: GEOSGeometry | dict | None) -> Bbox | None:
+    if isinstance(geom, dict):  # GeoJSON, as kept in the services' before/after snapshots
+        geom = GEOSGeometry(json.dumps(geom), srid=4326)
     if geom is None or geom.empty:
         return None
     if geom.srid not in (None, 4326):
@@ -50,10 +53,11 @@ def _bbox(geom: GEOSGeometry | None) -> Bbox | None:
     return tuple(geom.extent)
 
 
-def geometry_changed(*, model: type[models.Model], old: GEOSGeometry | None = None,
-                     new: GEOSGeometry | None = None) -> None:
+def geometry_changed(*, model: type[models.Model], old: GEOSGeometry | dict | None = None,
+                     new: GEOSGeometry | dict | None = None) -> None:
     """Record that a feature of ``model`` changed from ``old`` to ``new`` (either may be None).
 
+    Geometries are GEOS objects or GeoJSON mappings (lon/lat) such as a snapshot holds.
     Call it for attribute edits too (with old == new): maps show attributes.
     """
     boxes: list[Bbox] = []
