@@ -65,6 +65,11 @@ def index(request):
                 "tilejson": _url(request, f"/tiles/{BASE}/tilejson.json"),
             },
             "style": _url(request, "/tiles/style.json"),
+            "rasters": {
+                name: _url(request, f"/tiles/{name}/") + "{z}/{x}/{y}.png" for name in ("ortho", "basemap")
+            },
+            "wms": _url(request, "/mapproxy/service?SERVICE=WMS&REQUEST=GetCapabilities"),
+            "wmts": _url(request, "/mapproxy/wmts/1.0.0/WMTSCapabilities.xml"),
         },
         json_dumps_params={"ensure_ascii": False},
     )

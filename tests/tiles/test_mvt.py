@@ -144,6 +144,7 @@ def test_index_lists_every_registered_layer(client, db):
     parcels = next(lyr for lyr in body["layers"] if lyr["name"] == "parcels")
     assert parcels["minzoom"] == 15 and parcels["title_ar"] == "قطع الأراضي"
     assert parcels["tiles"].endswith("/tiles/parcels/{z}/{x}/{y}.mvt")
+    assert body["rasters"]["ortho"].endswith("/tiles/ortho/{z}/{x}/{y}.png")
 
 
 def test_tilejson_validates_against_the_3_0_0_schema(client, city, shared_data):
