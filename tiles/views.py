@@ -15,6 +15,7 @@ from tiles import cache, tilejson
 from tiles.filters import FilterError, parse_filters
 from tiles.grid import TileError, parse_tile
 from tiles.invalidation import BASE
+from tiles.raster_views import RASTERS
 from tiles.sql import render
 
 MVT = "application/vnd.mapbox-vector-tile"
@@ -66,7 +67,7 @@ def index(request):
             },
             "style": _url(request, "/tiles/style.json"),
             "rasters": {
-                name: _url(request, f"/tiles/{name}/") + "{z}/{x}/{y}.png" for name in ("ortho", "basemap")
+                name: _url(request, f"/tiles/{name}/") + "{z}/{x}/{y}.png" for name in RASTERS
             },
             "wms": _url(request, "/mapproxy/service?SERVICE=WMS&REQUEST=GetCapabilities"),
             "wmts": _url(request, "/mapproxy/wmts/1.0.0/WMTSCapabilities.xml"),
