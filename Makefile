@@ -11,6 +11,8 @@ export ARDH_DB_NAME ?= ardh
 DEMO_PARCELS ?= 6000
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# MapProxy (mounted at /mapproxy/) reads our raster XYZ tiles from the server it runs in.
+export ARDH_MAPPROXY_SOURCE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: help demo test deps system venv vendor messages db migrate demo-data static serve stop lint check-migrations \
         pytest bench-generate clean
@@ -52,6 +54,7 @@ migrate: deps db
 demo-data: migrate
 	@$(PY) manage.py generate_demo --parcels $(DEMO_PARCELS)
 	@$(PY) manage.py ensure_demo_admin
+	@$(PY) manage.py make_orthophoto  # the demo orthophoto (tiles/): a COG painted from the demo city
 
 static: deps
 	@$(PY) manage.py collectstatic --noinput -v0
@@ -92,3 +95,12 @@ bench-api: deps
 	@ARDH_DB_NAME=ardh_bench bash scripts/pg.sh start
 	@ARDH_DB_NAME=ardh_bench $(PY) manage.py migrate --noinput -v0
 	ARDH_DB_NAME=ardh_bench $(PY) bench/api_bench.py
+
+## --- benchmarks (tiles/): the 1M-parcel demo city in its own database, then bench/tiles_bench.py
+BENCH_DB ?= ardh_bench
+.PHONY: bench-tiles
+bench-tiles: deps
+	@ARDH_DB_NAME=$(BENCH_DB) bash scripts/pg.sh start
+	@ARDH_DB_NAME=$(BENCH_DB) $(PY) manage.py migrate --noinput -v0
+	@ARDH_DB_NAME=$(BENCH_DB) $(PY) manage.py generate_demo --parcels 1000000
+	@ARDH_DB_NAME=$(BENCH_DB) $(PY) bench/tiles_bench.py

@@ -13,5 +13,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("ogc/", include("ogc.urls")),
+    # --- map tiles (tiles/)
+    path("tiles/", include("tiles.urls")),
+    path("mapproxy/", include("tiles.mapproxy_urls")),
+    # ---
     path("", include("web.urls")),
 ]

@@ -9,6 +9,7 @@ packages=(
   python3-venv nodejs npm
   docker-compose
   chromium fonts-noto-core time gettext
+  fonts-dejavu-core  # map label glyphs (tiles/glyphs.py)
 )
 
 missing=()

@@ -9,3 +9,6 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 mkdir -p .data/vendor/ol
 cp -u node_modules/ol/dist/ol.js node_modules/ol/ol.css .data/vendor/ol/
+# MapLibre's right-to-left text plugin (Arabic labels), loaded by maps from /static/vendor/rtl-text/.
+mkdir -p .data/vendor/rtl-text
+cp -u node_modules/@mapbox/mapbox-gl-rtl-text/dist/mapbox-gl-rtl-text.js .data/vendor/rtl-text/

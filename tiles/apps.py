@@ -7,3 +7,9 @@ class TilesConfig(AppConfig):
 
     name = "tiles"
     verbose_name = _("Map tiles")
+
+    def ready(self):
+        from geo.changes import on_geometry_change
+        from tiles.invalidation import invalidate_change
+
+        on_geometry_change(invalidate_change)

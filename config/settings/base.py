@@ -158,3 +158,17 @@ LOGGING = {
 # GDAL 3.6 (Debian 12) cannot block file/network access while parsing a spatial reference.
 # Ardh never passes user text to GDAL as an SRS: SRIDs are integers from geo.crs.KNOWN_CRS.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# --- Map tiles (tiles/): disk cache of rendered tiles, see tiles/cache.py and docs/tiles.md.
+ARDH_TILE_CACHE_ENABLED = env.boolean("ARDH_TILE_CACHE_ENABLED", True)
+ARDH_TILE_CACHE_DIR = env.string("ARDH_TILE_CACHE_DIR", str(BASE_DIR / ".data" / "tiles-cache"))
+# Browsers revalidate with If-None-Match (cheap 304s) so an edit shows on the next request.
+ARDH_TILE_CACHE_CONTROL = env.string("ARDH_TILE_CACHE_CONTROL", "public, max-age=0, must-revalidate")
+# TrueType fonts that map label glyphs are rendered from (Debian's fonts-dejavu-core).
+ARDH_GLYPH_FONT_DIR = env.string("ARDH_GLYPH_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
+# The orthophoto served at /tiles/ortho/ (a web-mercator COG; `manage.py make_orthophoto` writes it).
+ARDH_ORTHO_PATH = env.string("ARDH_ORTHO_PATH", str(BASE_DIR / ".data" / "ortho" / "orthophoto.tif"))
+# MapProxy (WMS/WMTS at /mapproxy/): its generated config and cache, and where it fetches our XYZ tiles from.
+ARDH_MAPPROXY_DIR = env.string("ARDH_MAPPROXY_DIR", str(BASE_DIR / ".data" / "mapproxy"))
+ARDH_MAPPROXY_SOURCE_URL = env.string("ARDH_MAPPROXY_SOURCE_URL", "http://127.0.0.1:8000")
+ARDH_MAPPROXY_DEMO = env.boolean("ARDH_MAPPROXY_DEMO", DEBUG)  # MapProxy's demo pages: never in production

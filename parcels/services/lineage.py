@@ -18,6 +18,7 @@ from shapely.geometry import Polygon as ShPolygon
 
 from audit.models import ChangeRecord
 from audit.services import change_record
+from geo.changes import geometry_changed
 from geo.crs import storage_srid
 from geo.validation import validate_geometry
 from parcels.models import Parcel
@@ -94,6 +95,7 @@ def _retire(parents: list[Parcel], *, now, actor, action: str, children: list[Pa
             actor=actor,
             changes={"valid_to": [None, now.isoformat()], "children": [None, [c.pk for c in children]]},
         )
+        geometry_changed(model=Parcel, old=parent.geom)  # the children lie inside their parents
 
 
 def _check_pieces(pieces, parent_label: str) -> None:

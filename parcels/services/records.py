@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import ChangeRecord
 from audit.services import change_record
+from geo.changes import geometry_changed
 from geo.validation import validate_geometry
 from parcels.models import Municipality, Parcel
 from parcels.services.errors import ConflictError, RegisterError
@@ -60,6 +61,7 @@ def record_save(*, instance: models.Model, actor, expected_version: int | None =
     if instance.pk is None:
         instance.save()
         change_record(instance=instance, action=ChangeRecord.Action.CREATE, actor=actor, changes=_created(instance))
+        geometry_changed(model=type(instance), new=getattr(instance, field.attname))
         return instance
     before_obj = type(instance).objects.select_for_update().get(pk=instance.pk)
     check_version(before_obj, expected_version)
@@ -68,6 +70,10 @@ def record_save(*, instance: models.Model, actor, expected_version: int | None =
         instance.version = before_obj.version + 1
         instance.save()
         change_record(instance=instance, action=ChangeRecord.Action.UPDATE, actor=actor, changes=changes)
+        # Maps show attributes too: any change refreshes the tiles of the old and new extent.
+        geometry_changed(
+            model=type(instance), old=getattr(before_obj, field.attname), new=getattr(instance, field.attname)
+        )
     return instance
 
 
@@ -105,6 +111,7 @@ def parcel_create(
     parcel.full_clean(exclude=["geom", "parents"], validate_constraints=False)
     parcel.save()
     change_record(instance=parcel, action=ChangeRecord.Action.CREATE, actor=actor, changes=_created(parcel))
+    geometry_changed(model=Parcel, new=parcel.geom)
     return parcel
 
 
@@ -136,6 +143,7 @@ def parcel_update(*, parcel: Parcel, actor, expected_version: int | None = None,
         locked.full_clean(exclude=["geom", "parents"], validate_constraints=False)
         locked.save()
         change_record(instance=locked, action=ChangeRecord.Action.UPDATE, actor=actor, changes=changes)
+        geometry_changed(model=Parcel, old=before["geom"], new=locked.geom)
     return locked
 
 

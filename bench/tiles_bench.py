@@ -1,0 +1,288 @@
+"""Tile serving benchmark (``make bench-tiles``): run against a database holding the 1M-parcel demo city.
+
+Per zoom, for the hot tile (the city centre, repeated) and for 1,000 random tiles of
+the city, at 1, 2 and 4 concurrent connections, it measures tiles/s and p50/p99:
+
+  floor     the very tile SQL our endpoint runs, through psycopg (no HTTP, no Django)
+  uncached  our endpoint (gunicorn, 4 workers) with the tile cache off
+  cached    our endpoint with a warm disk cache
+  tipg      TiPg (its own venv under .data, uvicorn, 4 workers) on the same table
+
+Series "parcels" (z15-17, the parcels layer; TiPg serves the same table with the same
+columns and the same current-parcel filter) and series "base" (z12-17, the
+multi-layer base map the planner map loads; TiPg has no equivalent). Also the largest
+tile seen per zoom. The client runs on the same machine, so every figure includes
+its share of the CPUs; ratios are what to read.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+os.environ.setdefault("ARDH_DEBUG", "false")
+
+import django  # noqa: E402
+
+django.setup()
+
+import psycopg  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.db.models import Q  # noqa: E402
+
+from geo.layers import get_layer  # noqa: E402
+from parcels.models import Municipality  # noqa: E402
+from tiles.grid import Tile, tiles_touching  # noqa: E402
+from tiles.sql import tile_sql  # noqa: E402
+from tiles.views import base_layers  # noqa: E402
+
+RANDOM_TILES = int(os.environ.get("BENCH_RANDOM_TILES", "1000"))
+HOT_REPEATS = int(os.environ.get("BENCH_HOT_REPEATS", "300"))
+CONCURRENCY = (1, 2, 4)
+WORKERS = 4
+TIPG_VENV = ROOT / ".data" / "tipg-venv"
+PARCEL_FIELDS = ("number", "plan_id", "land_use", "status", "area_m2", "deed_number")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(port: int, path: str, timeout: float = 120) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", path)
+            if conn.getresponse().status < 500:
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"server on port {port} did not answer {path}")
+
+
+def start_ours(env_extra: dict) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    env = {**os.environ, "ARDH_DEBUG": "false", "DJANGO_SETTINGS_MODULE": "config.settings.dev", **env_extra}
+    proc = subprocess.Popen(  # noqa: S603 (our own fixed command line)
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(WORKERS), "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    wait_for(port, "/tiles/")
+    return proc, port
+
+
+def ensure_tipg() -> Path | None:
+    python = TIPG_VENV / "bin" / "python"
+    if not python.exists():
+        print("Installing TiPg into .data/tipg-venv (pip install tipg uvicorn) ...", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(TIPG_VENV)], check=True)  # noqa: S603
+        pip = [str(TIPG_VENV / "bin" / "pip"), "install", "-q", "tipg", "uvicorn"]
+        done = subprocess.run(pip, check=False)  # noqa: S603
+        if done.returncode:
+            return None
+    return python
+
+
+def start_tipg() -> tuple[subprocess.Popen, int] | None:
+    python = ensure_tipg()
+    if python is None:
+        return None
+    db = settings.DATABASES["default"]
+    port = free_port()
+    env = {
+        "PATH": os.environ["PATH"],
+        "DATABASE_URL": f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "TIPG_DB_SCHEMAS": '["public"]',
+        "TIPG_DB_TABLES": '["public.parcels_parcel"]',
+        "TIPG_MAX_FEATURES_PER_TILE": "1000000",
+        "TIPG_TILE_BUFFER": "64",  # ours; TiPg's default is 256
+    }
+    proc = subprocess.Popen(  # noqa: S603 (our own fixed command line)
+        [str(python), "-m", "uvicorn", "tipg.main:app", "--host", "127.0.0.1", "--port", str(port),
+         "--workers", str(WORKERS), "--log-level", "warning"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    wait_for(port, "/collections")
+    return proc, port
+
+
+def summary(latencies: list[float], elapsed: float) -> dict:
+    ordered = sorted(latencies)
+    return {
+        "tiles_s": len(ordered) / elapsed,
+        "p50": statistics.median(ordered) * 1000,
+        "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
+    }
+
+
+def run_parallel(jobs: list, worker_factory, concurrency: int) -> dict:
+    """Split jobs over `concurrency` threads, each with its own connection; time each job."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    chunks = [jobs[i::concurrency] for i in range(concurrency)]
+
+    def work(chunk):
+        do, close = worker_factory()
+        mine = []
+        for job in chunk:
+            t0 = time.perf_counter()
+            do(job)
+            mine.append(time.perf_counter() - t0)
+        close()
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=work, args=(c,)) for c in chunks]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return summary(latencies, time.perf_counter() - start)
+
+
+def http_worker(port: int, sizes: dict | None = None):
+    def factory():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+
+        def do(path):
+            conn.request("GET", path)
+            response = conn.getresponse()
+            body = response.read()
+            if response.status not in (200, 204):
+                raise RuntimeError(f"{path}: HTTP {response.status} {body[:200]!r}")
+            if sizes is not None:
+                sizes[path] = len(body)
+
+        return do, conn.close
+
+    return factory
+
+
+def sql_worker(dsn: str):
+    def factory():
+        conn = psycopg.connect(dsn, autocommit=True, cursor_factory=psycopg.ClientCursor)
+
+        def do(statement):
+            with conn.cursor() as cur:
+                cur.execute(*statement)
+                cur.fetchone()
+
+        return do, conn.close
+
+    return factory
+
+
+def main() -> None:
+    muni = Municipality.objects.filter(code="al-rass-demo").first()
+    if muni is None:
+        sys.exit("No demo city in this database: run `manage.py generate_demo --parcels 1000000` first.")
+    from parcels.models import Parcel
+
+    count = Parcel.objects.filter(municipality=muni, valid_to__isnull=True).count()
+    db = settings.DATABASES["default"]
+    dsn = f"host={db['HOST']} port={db['PORT']} dbname={db['NAME']} user={db['USER']}"
+    bbox = muni.boundary.extent
+    centre = muni.boundary.point_on_surface
+    rng = random.Random(1447)
+    print(f"Database {db['NAME']}: {count:,} current parcels; {os.cpu_count()} CPUs shared by client and servers.")
+
+    cache_dir = tempfile.mkdtemp(prefix="ardh-bench-cache-")
+    servers = {
+        "uncached": start_ours({"ARDH_TILE_CACHE_ENABLED": "false"}),
+        "cached": start_ours({"ARDH_TILE_CACHE_DIR": cache_dir}),
+    }
+    tipg = start_tipg()
+    if tipg:
+        servers["tipg"] = tipg
+    results, largest = [], {}
+    try:
+        for series, zooms in (("parcels", range(15, 18)), ("base", range(12, 18))):
+            for z in zooms:
+                every = list(tiles_touching(bbox, z, buffer=0))
+                hot = next(iter(tiles_touching((centre.x, centre.y, centre.x, centre.y), z, buffer=0)))
+                sample = [rng.choice(every) for _ in range(RANDOM_TILES)]
+                for label, tiles in (("hot", [hot] * HOT_REPEATS), ("random", sample)):
+                    if series == "parcels":
+                        selection = lambda z_: [(get_layer("parcels"), Q())]  # noqa: E731
+                    else:
+                        selection = lambda z_: [(lyr, Q()) for lyr in base_layers(z_)]  # noqa: E731
+                    statements = [tile_sql(selection(t.z), t) for t in tiles]
+                    paths = [f"/tiles/{series}/{t.z}/{t.x}/{t.y}.mvt" for t in tiles]
+                    tipg_paths = [
+                        f"/collections/public.parcels_parcel/tiles/WebMercatorQuad/{t.z}/{t.x}/{t.y}"
+                        f"?properties={','.join(PARCEL_FIELDS)}&filter=valid_to%20IS%20NULL"
+                        for t in tiles
+                    ]
+                    sizes: dict = {}
+                    # warm the cache (and the database) once, recording sizes
+                    run_parallel(paths, http_worker(servers["cached"][1], sizes), 4)
+                    for c in CONCURRENCY:
+                        row = {"series": series, "z": z, "tiles": label, "c": c}
+                        row["floor"] = run_parallel(statements, sql_worker(dsn), c)
+                        row["uncached"] = run_parallel(paths, http_worker(servers["uncached"][1]), c)
+                        row["cached"] = run_parallel(paths, http_worker(servers["cached"][1]), c)
+                        if "tipg" in servers and series == "parcels":
+                            row["tipg"] = run_parallel(tipg_paths, http_worker(servers["tipg"][1]), c)
+                        results.append(row)
+                        print_row(row, flush=True)
+                    key = (series, z)
+                    biggest = max(sizes.items(), key=lambda kv: kv[1])
+                    largest[key] = max(largest.get(key, (None, 0)), biggest, key=lambda kv: kv[1])
+    finally:
+        for proc, _port in servers.values():
+            proc.terminate()
+            proc.wait(timeout=30)
+    print("\nLargest tile seen per zoom (hot tile + random sample), and the time of its SQL:")
+    with psycopg.connect(dsn, autocommit=True, cursor_factory=psycopg.ClientCursor) as conn:
+        for (series, z), (path, size) in sorted(largest.items()):
+            z_, x_, y_ = (int(v) for v in path.rsplit(".", 1)[0].split("/")[-3:])
+            sel = [(get_layer("parcels"), Q())] if series == "parcels" else [(lyr, Q()) for lyr in base_layers(z_)]
+            t0 = time.perf_counter()
+            conn.execute(*tile_sql(sel, Tile(z_, x_, y_))).fetchone()
+            ms = (time.perf_counter() - t0) * 1000
+            print(f"  {series:8s} z{z}: {size / 1024:7.1f} KB  {ms:6.1f} ms  {path}")
+    out = ROOT / ".data" / "bench" / "tiles.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"results": results, "largest": {f"{s}/{z}": v for (s, z), v in largest.items()}},
+                              indent=1))
+    print(f"\nRaw figures: {out}")
+
+
+def print_row(row: dict, flush: bool = False) -> None:
+    def fmt(name):
+        r = row.get(name)
+        return f"{r['tiles_s']:7.0f}/s {r['p50']:6.1f} {r['p99']:6.1f}" if r else f"{'n/a':>21s}"
+
+    floor = row["floor"]["tiles_s"]
+    ratios = f"unc/floor {row['uncached']['tiles_s'] / floor:4.2f}"
+    ratios += f"  cached/floor {row['cached']['tiles_s'] / floor:5.2f}"
+    if row.get("tipg"):
+        ratios += f"  unc/tipg {row['uncached']['tiles_s'] / row['tipg']['tiles_s']:4.2f}"
+    if not getattr(print_row, "header", False):
+        print(f"{'series':8s} {'z':>2s} {'tiles':6s} {'c':>1s} | {'floor  tiles/s p50 p99 (ms)':>21s} | "
+              f"{'uncached':>21s} | {'cached':>21s} | {'tipg':>21s} | ratios")
+        print_row.header = True
+    print(f"{row['series']:8s} {row['z']:2d} {row['tiles']:6s} {row['c']:1d} | {fmt('floor')} | {fmt('uncached')} | "
+          f"{fmt('cached')} | {fmt('tipg')} | {ratios}", flush=flush)
+
+
+if __name__ == "__main__":
+    main()
