@@ -16,3 +16,11 @@ def city(db):
     from fixtures.loader import load_city
 
     return load_city(build_city(seed=11, parcels=1500))
+
+
+@pytest.fixture
+def client():
+    """Reasons are asserted in English; without the header the server answers in Arabic (the default)."""
+    from django.test import Client
+
+    return Client(headers={"Accept-Language": "en"})
