@@ -23,12 +23,19 @@ class Layer:
     fields: tuple[str, ...] = ()
     # Attributes that clients may filter on (a subset of ``fields``).
     filter_fields: tuple[str, ...] = ()
+    # Attributes only for signed-in callers of the tenant (API, OGC API), never in public map tiles:
+    # e.g. deed numbers identify owners' title deeds.
+    restricted_fields: tuple[str, ...] = ()
     min_zoom: int = 0
     max_zoom: int = 22
     # Rows that are part of the current map (e.g. parcels not retired).
     current: Q = field(default_factory=Q)
     # The tenant key; None only for the municipality layer itself.
     tenant_field: str | None = "municipality"
+
+    @property
+    def public_fields(self) -> tuple[str, ...]:
+        return tuple(f for f in self.fields if f not in self.restricted_fields)
 
     def queryset(self, *, municipality=None) -> QuerySet:
         qs = self.model._default_manager.filter(self.current)

@@ -18,7 +18,7 @@ def register_all() -> None:
     register(Layer("blocks", m.Block, "البلكات", "Blocks", fields=("number", "plan_id"), min_zoom=13))
     register(Layer("parcels", m.Parcel, "قطع الأراضي", "Parcels",
                    fields=("number", "plan_id", "land_use", "status", "area_m2", "deed_number"),
-                   filter_fields=("land_use", "status", "number"), min_zoom=15,
+                   filter_fields=("land_use", "status", "number"), restricted_fields=("deed_number",), min_zoom=15,
                    current=Q(valid_to__isnull=True)))
     register(Layer("streets", m.Street, "الشوارع", "Streets",
                    fields=("name_ar", "name_en", "kind", "width_m"), filter_fields=("kind",), min_zoom=12))

@@ -60,9 +60,9 @@ def _template(layer: Layer, where: Q) -> tuple[str, tuple]:
     qs = layer.queryset().filter(where).order_by()  # no ORDER BY (and no join it may need)
     geom3857 = projected_column(layer)
     geom = geom3857 or layer.geom_field
-    inner, inner_params = qs.values("pk", geom, *layer.fields).query.sql_with_params()
+    inner, inner_params = qs.values("pk", geom, *layer.public_fields).query.sql_with_params()
     quoted_geom = connection.ops.quote_name(geom)
-    attributes = "".join(f", {_attribute(layer, f)}" for f in layer.fields)
+    attributes = "".join(f", {_attribute(layer, f)}" for f in layer.public_fields)
     envelope = "ST_TileEnvelope(%s, %s, %s)"
     margin_envelope = f"ST_TileEnvelope(%s, %s, %s, margin => {BUFFER / EXTENT!r})"
     if geom3857:

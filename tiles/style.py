@@ -60,7 +60,7 @@ def style_layers(layer: Layer) -> list[dict]:
     elif layer.name == "zones":
         out.append({**_common(layer, "fill", "fill"), "paint": {"fill-color": "#2e86c1", "fill-opacity": 0.08}})
     out.append({**_common(layer, "outline", "line"), "paint": {"line-color": _line_colour(layer), "line-width": 1}})
-    if "number" in layer.fields or "name_ar" in layer.fields:
+    if "number" in layer.public_fields or "name_ar" in layer.public_fields:
         label_zoom = max(layer.min_zoom, 17 if layer.name == "parcels" else layer.min_zoom)
         out.append({**_common(layer, "label", "symbol"), "minzoom": label_zoom, "layout": {
             "text-field": LABEL, "text-font": FONT, "text-size": 11 if layer.name == "parcels" else 13,

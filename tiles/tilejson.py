@@ -17,7 +17,7 @@ def title(layer: Layer) -> str:
 
 def field_types(layer: Layer) -> dict[str, str]:
     out = {}
-    for name in layer.fields:
+    for name in layer.public_fields:
         field = layer.model._meta.get_field(name)
         if isinstance(field, models.GeneratedField):
             field = field.output_field

@@ -51,7 +51,7 @@ def index(request):
             "title_en": lyr.title_en,
             "minzoom": lyr.min_zoom,
             "maxzoom": lyr.max_zoom,
-            "fields": list(lyr.fields),
+            "fields": list(lyr.public_fields),
             "filter_fields": list(lyr.filter_fields),
             "tiles": _url(request, f"/tiles/{lyr.name}/") + "{z}/{x}/{y}.mvt",
             "tilejson": _url(request, f"/tiles/{lyr.name}/tilejson.json"),

@@ -48,7 +48,7 @@ def test_parcel_tile_matches_postgis(client, city):
     assert props["land_use"] == parcel.land_use
     assert props["plan_id"] == parcel.plan_id
     assert props["area_m2"] == pytest.approx(parcel.area_m2)
-    assert set(props) == {"number", "plan_id", "land_use", "status", "area_m2", "deed_number"}
+    assert set(props) == {"number", "plan_id", "land_use", "status", "area_m2"}  # no deed numbers in public tiles
     # Geometry: the decoded centroid, back in metres, lies where PostGIS says (within one tile unit).
     x0, _y0, x1, y1 = t.bounds_3857()
     unit = (x1 - x0) / 4096
@@ -160,3 +160,20 @@ def test_tilejson_validates_against_the_3_0_0_schema(client, city, shared_data):
     assert parcels["vector_layers"][0]["fields"]["area_m2"] == "Number"
     west, south, east, north = parcels["bounds"]
     assert west < city.boundary.centroid.x < east and south < city.boundary.centroid.y < north
+
+
+@pytest.mark.django_db
+def test_deed_numbers_never_reach_public_tiles(client, plan):
+    """Tiles are public; a deed number identifies an owner's title deed."""
+    from tests.factories import ParcelFactory
+    from tests.shapes import rect
+
+    parcel = ParcelFactory(plan=plan, deed_number="310000000777", geom=rect(0, 0, 20, 30))
+    c = parcel.geom.centroid
+    tile = tile_of(c.x, c.y, 16)
+    layers = decode(client.get(f"/tiles/parcels/{tile.z}/{tile.x}/{tile.y}.mvt"))
+    (feature,) = layers["parcels"]["features"]
+    assert feature["properties"]["number"] == parcel.number
+    assert "deed_number" not in feature["properties"]
+    assert "310000000777" not in json.dumps(layers)
+    assert "deed_number" not in client.get("/tiles/parcels/tilejson.json").content.decode()
