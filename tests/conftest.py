@@ -1,8 +1,11 @@
+import os
 from pathlib import Path
 
 import pytest
 
-SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+# ../shared/data beside the checkout (as on CI); ARDH_SHARED_DATA points elsewhere (e.g. from a git worktree).
+_BESIDE = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+SHARED_DATA = Path(os.environ.get("ARDH_SHARED_DATA") or _BESIDE)
 
 
 @pytest.fixture
