@@ -129,3 +129,16 @@ LOGGING = {
 # GDAL 3.6 (Debian 12) cannot block file/network access while parsing a spatial reference.
 # Ardh never passes user text to GDAL as an SRS: SRIDs are integers from geo.crs.KNOWN_CRS.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# --- Imports (issue 3): the import pipeline app and its limits.
+INSTALLED_APPS += ["imports"]
+# Uploaded files wait here for their background job.
+ARDH_IMPORT_DIR = BASE_DIR / ".data" / "imports"
+# Upload bodies over this size are refused with 413.
+ARDH_IMPORT_MAX_UPLOAD_BYTES = env.integer("ARDH_IMPORT_MAX_UPLOAD_BYTES", 512 * 1024 * 1024)
+# A zip may unpack to at most this much (zip-bomb guard).
+ARDH_IMPORT_MAX_UNPACKED_BYTES = env.integer("ARDH_IMPORT_MAX_UNPACKED_BYTES", 2 * 1024 * 1024 * 1024)
+# Gaps between neighbouring parcels narrower than this (metres) are reported as slivers to fix.
+ARDH_IMPORT_GAP_TOLERANCE_M = 0.5
+# Run import jobs in a thread of the web process; false = only `manage.py run_import_worker` runs them.
+ARDH_IMPORT_RUN_IN_THREAD = env.boolean("ARDH_IMPORT_RUN_IN_THREAD", True)

@@ -1,0 +1,57 @@
+"""What a commit would change: new, changed (geometry / attributes), unchanged, to retire.
+
+The stable key of a parcel is (plan, parcel number) among current parcels.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+
+def _run(sql: str, params: dict | None = None) -> None:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+
+
+def match_existing() -> None:
+    _run("""
+        UPDATE imp_stage s SET parcel_id = p.id FROM parcels_parcel p
+        WHERE p.plan_id = s.plan_id AND p.number = s.number AND p.valid_to IS NULL
+    """)
+
+
+def classify(*, retire_missing: bool) -> dict:
+    # Geometry equality is exact (same vertices, same order): a re-import of the same file is "unchanged".
+    _run("""
+        ALTER TABLE imp_stage ADD COLUMN geom_changed boolean NOT NULL DEFAULT false,
+                              ADD COLUMN attrs_changed boolean NOT NULL DEFAULT false;
+        UPDATE imp_stage s SET action = 'new' WHERE s.parcel_id IS NULL;
+        UPDATE imp_stage s SET
+            geom_changed = NOT (p.geom = s.geom),
+            attrs_changed = (s.land_use IS NOT NULL AND s.land_use IS DISTINCT FROM p.land_use)
+                         OR (s.status IS NOT NULL AND s.status IS DISTINCT FROM p.status)
+                         OR (s.deed_number IS NOT NULL AND s.deed_number IS DISTINCT FROM p.deed_number)
+        FROM parcels_parcel p WHERE p.id = s.parcel_id;
+        UPDATE imp_stage SET action = CASE WHEN geom_changed OR attrs_changed THEN 'changed' ELSE 'unchanged' END
+        WHERE parcel_id IS NOT NULL;
+        CREATE TEMP TABLE imp_retire (id bigint PRIMARY KEY) ON COMMIT DROP;
+    """)
+    if retire_missing:
+        _run("""
+            INSERT INTO imp_retire SELECT p.id FROM parcels_parcel p
+            WHERE p.valid_to IS NULL AND p.plan_id IN (SELECT DISTINCT plan_id FROM imp_stage WHERE plan_id IS NOT NULL)
+              AND NOT EXISTS (SELECT 1 FROM imp_stage s WHERE s.parcel_id = p.id)
+        """)
+    with connection.cursor() as cur:
+        cur.execute("""
+            SELECT count(*) FILTER (WHERE action = 'new'),
+                   count(*) FILTER (WHERE action = 'changed'),
+                   count(*) FILTER (WHERE action = 'changed' AND geom_changed),
+                   count(*) FILTER (WHERE action = 'changed' AND attrs_changed),
+                   count(*) FILTER (WHERE action = 'unchanged'),
+                   (SELECT count(*) FROM imp_retire)
+            FROM imp_stage
+        """)
+        new, changed, geom, attrs, unchanged, retire = cur.fetchone()
+    return {"new": new, "changed": changed, "changed_geometry": geom, "changed_attributes": attrs,
+            "unchanged": unchanged, "retire": retire}
