@@ -8,6 +8,7 @@ so a million-feature file never sits in memory whole.
 
 from __future__ import annotations
 
+import codecs
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -215,9 +216,12 @@ def _guess_encoding(path: Path, fmt: str) -> str | None:
         data_path = _sibling(path, ".dbf")
     else:
         data_path = path
-    data = data_path.read_bytes()[: 4 * 1024 * 1024]
+    with open(data_path, "rb") as fh:
+        data = fh.read(4 * 1024 * 1024)
+    if fmt == "shp" and len(data) > 10:
+        data = data[int.from_bytes(data[8:10], "little"):]  # skip the binary DBF header
     try:
-        data.decode("utf-8")
+        codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
         return "UTF-8"
     except UnicodeDecodeError:
         return "CP1256"
