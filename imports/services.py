@@ -105,5 +105,6 @@ def _run(*, src, decision, fields, consts, municipality, options, actor, commit,
         # Test hook: lets a test kill the process while everything is written but not committed.
         print("ARDH-IMPORT-WRITTEN", flush=True, file=sys.stdout)
         time.sleep(pause_before_commit)
+    staging.drop_tables()
     out["committed"] = True
     return out

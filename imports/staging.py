@@ -27,7 +27,14 @@ def max_vertices() -> int:
     return getattr(settings, "ARDH_MAX_VERTICES", 100_000)
 
 
+def drop_tables() -> None:
+    """Staging tables drop on commit; inside an outer transaction (tests, callers) they must go explicitly."""
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS pg_temp.imp_raw, pg_temp.imp_stage, pg_temp.imp_issue, pg_temp.imp_retire")
+
+
 def create_raw_table() -> None:
+    drop_tables()
     with connection.cursor() as cur:
         cur.execute(
             "CREATE TEMP TABLE imp_raw (idx integer, plan_number text, number text, land_use text, status text, "
