@@ -21,13 +21,14 @@ def match_existing() -> None:
 
 
 def classify(*, retire_missing: bool) -> dict:
-    # Geometry equality is exact (same vertices, same order): a re-import of the same file is "unchanged".
+    # A geometry is unchanged when no vertex moved by more than ~1 mm (1e-8°): ring order or start
+    # point (Shapefile rewinds rings) and float noise of a CRS round trip are not changes.
     _run("""
         ALTER TABLE imp_stage ADD COLUMN geom_changed boolean NOT NULL DEFAULT false,
                               ADD COLUMN attrs_changed boolean NOT NULL DEFAULT false;
         UPDATE imp_stage s SET action = 'new' WHERE s.parcel_id IS NULL;
         UPDATE imp_stage s SET
-            geom_changed = NOT (p.geom = s.geom),
+            geom_changed = NOT (p.geom = s.geom OR ST_HausdorffDistance(p.geom, s.geom) <= 1e-8),
             attrs_changed = (s.land_use IS NOT NULL AND s.land_use IS DISTINCT FROM p.land_use)
                          OR (s.status IS NOT NULL AND s.status IS DISTINCT FROM p.status)
                          OR (s.deed_number IS NOT NULL AND s.deed_number IS DISTINCT FROM p.deed_number)

@@ -15,12 +15,12 @@ from parcels.models import LandUse, ParcelStatus
 TARGETS = ("plan_number", "number", "land_use", "status", "deed_number")
 # Attribute names seen in Saudi deliveries, compared case- and separator-insensitively.
 _GUESSES = {
-    "plan_number": ["plan_number", "plan_no", "planno", "plan", "plannumber", "رقم_المخطط", "المخطط"],
+    "plan_number": ["plan_number", "plan_numbe", "plan_no", "planno", "plan", "plannumber", "رقم_المخطط", "المخطط"],
     "number": ["parcel_number", "parcel_no", "parcelno", "parcel", "number", "pid", "text", "رقم_القطعة",
                "القطعة"],
     "land_use": ["land_use", "landuse", "use", "usage", "الاستخدام", "استخدام"],
     "status": ["status", "الحالة"],
-    "deed_number": ["deed_number", "deed_no", "deed", "رقم_الصك", "الصك"],
+    "deed_number": ["deed_number", "deed_numbe", "deed_no", "deed", "رقم_الصك", "الصك"],
 }
 # Arabic land-use words on survey drawings -> our codes.
 _LAND_USE_AR = {
