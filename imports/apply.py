@@ -10,9 +10,6 @@ from __future__ import annotations
 
 from django.db import connection
 
-_AUDIT = ("INSERT INTO audit_changerecord (municipality_id, entity, object_id, action, actor_id, actor_label, at, "
-          "changes, note) ")
-
 
 def _actor(actor) -> tuple[int | None, str]:
     if actor is None or isinstance(actor, str):
@@ -42,7 +39,8 @@ def apply(*, municipality, actor, note: str) -> None:
                         THEN jsonb_build_array(o.deed_number, s.deed_number) END,
                     'version', jsonb_build_array(o.version, o.version + 1))) AS changes
             )
-            """ + _AUDIT + """
+            INSERT INTO audit_changerecord (municipality_id, entity, object_id, action, actor_id, actor_label, at,
+                                            changes, note)
             SELECT %(muni)s, 'parcels.parcel', id, 'update', %(actor)s, %(label)s, now(), changes, %(note)s FROM upd
         """, p)
         cur.execute("""
@@ -54,7 +52,8 @@ def apply(*, municipality, actor, note: str) -> None:
                 FROM imp_stage WHERE action = 'new' ORDER BY idx
                 RETURNING id, plan_id, number, land_use, status, deed_number
             )
-            """ + _AUDIT + """
+            INSERT INTO audit_changerecord (municipality_id, entity, object_id, action, actor_id, actor_label, at,
+                                            changes, note)
             SELECT %(muni)s, 'parcels.parcel', id, 'create', %(actor)s, %(label)s, now(),
                    jsonb_build_object('plan_id', jsonb_build_array(NULL, plan_id),
                                       'number', jsonb_build_array(NULL, number),
@@ -69,7 +68,8 @@ def apply(*, municipality, actor, note: str) -> None:
                 FROM imp_retire r WHERE p.id = r.id
                 RETURNING p.id, p.version
             )
-            """ + _AUDIT + """
+            INSERT INTO audit_changerecord (municipality_id, entity, object_id, action, actor_id, actor_label, at,
+                                            changes, note)
             SELECT %(muni)s, 'parcels.parcel', id, 'retire', %(actor)s, %(label)s, now(),
                    jsonb_build_object('version', jsonb_build_array(version - 1, version)), %(note)s
             FROM ret

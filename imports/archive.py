@@ -47,7 +47,7 @@ def extract_zip(path: Path, dest: Path) -> list[Path]:
         packed = sum(i.compress_size for i in infos) or 1
         if total > _max_unpacked() or (total > 10 * 1024**2 and total / packed > MAX_RATIO):
             raise ImportRefused(
-                _("The archive would unpack to %(mb).0f MB (%(ratio).0f× its size); refused as a zip bomb.")
+                _("The archive would unpack to %(mb).0f MB (%(ratio).0f times its size); refused as a zip bomb.")
                 % {"mb": total / 1024**2, "ratio": total / packed},
                 code="zip_bomb",
             )

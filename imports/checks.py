@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import connection
 
+from imports.crs_guess import KSA
 from parcels.models import LandUse, ParcelStatus
 from parcels.services.topology import OVERLAP_TOLERANCE_M2
 
@@ -27,8 +28,19 @@ def _run(sql: str, params: dict | None = None) -> int:
         return cur.rowcount
 
 
-def build_stage(*, municipality, srid: int, swap_axes: bool, deed_mapped: bool, repair: bool) -> None:
+def metric_srid(municipality) -> int:
+    """The metric CRS for areas and distances: the municipality's UTM zone; for a municipality
+    outside the Kingdom (reference data from elsewhere) the WGS 84 UTM zone of its centre."""
+    c = municipality.boundary.centroid
+    if KSA[0] <= c.x <= KSA[2] and KSA[1] <= c.y <= KSA[3]:
+        return municipality.metric_srid
+    zone = int((c.x + 180) // 6) + 1
+    return (32600 if c.y >= 0 else 32700) + zone
+
+
+def build_stage(*, municipality, metric: int, srid: int, swap_axes: bool, deed_mapped: bool, repair: bool) -> None:
     geom = "ST_FlipCoordinates(r.geom)" if swap_axes else "r.geom"
+    # The only interpolation is one of two fixed expressions (values are parameters).
     _run(f"""
         CREATE TEMP TABLE imp_stage ON COMMIT DROP AS
         SELECT r.idx, r.plan_number, r.number, NULLIF(r.land_use, '') AS land_use,
@@ -38,12 +50,12 @@ def build_stage(*, municipality, srid: int, swap_axes: bool, deed_mapped: bool, 
         FROM imp_raw r
         LEFT JOIN parcels_subdivisionplan pl ON pl.municipality_id = %(muni)s AND pl.number = r.plan_number
         CROSS JOIN LATERAL (SELECT ST_Multi(ST_Transform(ST_SetSRID({geom}, %(srid)s), 4326)) AS geom) g
-    """, {"deed": deed_mapped, "metric": municipality.metric_srid, "muni": municipality.pk, "srid": srid})
+    """, {"deed": deed_mapped, "metric": metric, "muni": municipality.pk, "srid": srid})  # noqa: S608
     _run("""CREATE TEMP TABLE imp_issue (idx integer, code text, severity text, detail text, lon float8,
             lat float8, other text, value float8) ON COMMIT DROP""")
     _run("""INSERT INTO imp_issue (idx, code, severity, detail)
             SELECT idx, err, 'error', err_detail FROM imp_stage WHERE err IS NOT NULL""")
-    _check_validity(repair=repair, metric=municipality.metric_srid)
+    _check_validity(repair=repair, metric=metric)
     _run("CREATE INDEX ON imp_stage USING gist (geom_m)")
     _run("CREATE INDEX ON imp_stage (idx)")
     _run("ANALYZE imp_stage")
@@ -65,7 +77,7 @@ def _check_validity(*, repair: bool, metric: int) -> None:
             INSERT INTO imp_issue (idx, code, severity) SELECT idx, 'repair_failed', 'error' FROM imp_stage
                 WHERE repaired AND ST_IsEmpty(geom);
             UPDATE imp_stage SET ok = false WHERE repaired AND ST_IsEmpty(geom);
-        """)
+        """)  # noqa: S608 (an integer SRID)
     else:
         _run("UPDATE imp_stage s SET ok = false FROM imp_issue i WHERE i.idx = s.idx AND i.code = 'invalid'")
 
@@ -89,7 +101,7 @@ def check_attributes() -> None:
     """, {"uses": [c.value for c in LandUse], "statuses": [c.value for c in ParcelStatus]})
 
 
-def check_outside(*, municipality) -> None:
+def check_outside(*, municipality, metric: int) -> None:
     _run("""
         WITH m AS (SELECT ST_Transform(boundary, %(metric)s) AS b FROM parcels_municipality WHERE id = %(muni)s),
         o AS (SELECT s.idx, ST_Difference(s.geom_m, m.b) AS d FROM imp_stage s, m
@@ -97,7 +109,7 @@ def check_outside(*, municipality) -> None:
         INSERT INTO imp_issue (idx, code, severity, lon, lat, value)
         SELECT idx, 'outside', 'error', ST_X(p), ST_Y(p), ST_Area(d)
         FROM (SELECT idx, d, ST_Transform(ST_PointOnSurface(d), 4326) AS p FROM o WHERE ST_Area(d) > %(tol)s) x
-    """, {"metric": municipality.metric_srid, "muni": municipality.pk, "tol": OVERLAP_TOLERANCE_M2})
+    """, {"metric": metric, "muni": municipality.pk, "tol": OVERLAP_TOLERANCE_M2})
 
 
 def check_incoming_topology() -> None:
@@ -128,7 +140,7 @@ def check_incoming_topology() -> None:
     """, {"gap": gap_tolerance_m(), "tol": OVERLAP_TOLERANCE_M2})
 
 
-def check_existing_overlaps(*, municipality, retire_missing: bool) -> None:
+def check_existing_overlaps(*, municipality, metric: int, retire_missing: bool) -> None:
     """Overlaps with current parcels that stay: not the parcel being replaced, nor (when the file is
     authoritative for its plans) any parcel of a plan the file covers."""
     keep_rule = (
@@ -150,4 +162,4 @@ def check_existing_overlaps(*, municipality, retire_missing: bool) -> None:
         SELECT idx, 'overlap_existing', 'error', ST_X(p), ST_Y(p), label, a
         FROM (SELECT idx, label, ST_Area(x) AS a, ST_Transform(ST_PointOnSurface(x), 4326) AS p FROM o) y
         WHERE a > %(tol)s
-    """, {"metric": municipality.metric_srid, "muni": municipality.pk, "tol": OVERLAP_TOLERANCE_M2})
+    """, {"metric": metric, "muni": municipality.pk, "tol": OVERLAP_TOLERANCE_M2})  # noqa: S608 (fixed clause)

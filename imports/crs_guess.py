@@ -65,7 +65,7 @@ def candidates(bounds) -> tuple[list[int], bool]:
         zone = KNOWN_CRS[srid].utm_zone
         try:
             ll = _to_lonlat(srid, bounds)
-        except Exception:  # noqa: BLE001 (out-of-domain coordinates fit no CRS)
+        except Exception:  # noqa: S112 (out-of-domain coordinates fit no CRS)
             continue
         centre = (ll[0] + ll[2]) / 2
         # Surveyors stay in a zone a little beyond its edge; 1.5° past is already unusual.
@@ -127,7 +127,7 @@ def _check_fits(srid: int, bounds, swap_axes: bool, details: dict) -> None:
     b = (bounds[1], bounds[0], bounds[3], bounds[2]) if swap_axes else bounds
     try:
         ll = b if srid in GEOGRAPHIC else _to_lonlat(srid, b)
-    except Exception:  # noqa: BLE001
+    except Exception:
         ll = None
     if ll is None or not _box_in_ksa(ll):
         raise ImportRefused(

@@ -32,7 +32,7 @@ def read_parcels(path: Path):
                 df = pyogrio.read_dataframe(str(path), columns=["Layer", "Text"])
             finally:
                 pyogrio.set_gdal_config_options({"DXF_CLOSED_LINE_AS_POLYGON": None, "DXF_INLINE_BLOCKS": None})
-    except Exception as exc:  # noqa: BLE001 (any GDAL failure to parse the drawing)
+    except Exception as exc:
         raise ImportRefused(_("The drawing cannot be read: %(e)s") % {"e": exc}, code="unreadable") from None
     geoms = np.asarray(df.geometry.values, dtype=object)
     kinds = shapely.get_type_id(geoms)

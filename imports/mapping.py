@@ -63,7 +63,8 @@ def resolve(*, municipality, fields: list[str], source: str | None, explicit: di
     missing = [v for v in mapping.values() if v not in fields]
     if missing:
         raise ImportRefused(
-            _("The file has no attribute %(a)s (it has: %(have)s).") % {"a": ", ".join(missing), "have": ", ".join(fields)},
+            _("The file has no attribute %(a)s (it has: %(have)s).")
+            % {"a": ", ".join(missing), "have": ", ".join(fields)},
             code="mapping",
         )
     for target in ("number", "plan_number"):

@@ -148,7 +148,7 @@ def _spatial_layers(path: Path, fmt: str) -> list[str]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             found = pyogrio.list_layers(str(path))
-    except Exception as exc:  # noqa: BLE001 (any GDAL failure to open)
+    except Exception as exc:
         raise ImportRefused(_("The file cannot be read: %(e)s") % {"e": exc}, code="unreadable") from None
     layers = [str(name) for name, gtype in found if gtype is not None or fmt in {"dxf", "csv"}]
     if not layers:
@@ -161,7 +161,7 @@ def _epsg(crs_text: str) -> int | None:
         return None
     try:
         return CRS.from_user_input(crs_text).to_epsg(min_confidence=70)
-    except Exception:  # noqa: BLE001 (an unparseable CRS is the same as an unknown one)
+    except Exception:
         return None
 
 

@@ -25,8 +25,10 @@ _MESSAGES = {
     "bad_status": lambda d: _("Unknown status %(v)s.") % {"v": d["detail"]},
     "duplicate_number": lambda d: _("Parcel number %(n)s appears more than once in the plan.") % {"n": d["detail"]},
     "outside": lambda d: _("%(a).1f m² of the parcel lie outside the municipality.") % {"a": d["value"]},
-    "overlap_incoming": lambda d: _("Overlaps incoming parcel %(o)s by %(a).2f m².") % {"o": d["other"], "a": d["value"]},
-    "overlap_existing": lambda d: _("Overlaps existing parcel %(o)s by %(a).2f m².") % {"o": d["other"], "a": d["value"]},
+    "overlap_incoming": lambda d: _("Overlaps incoming parcel %(o)s by %(a).2f m².")
+    % {"o": d["other"], "a": d["value"]},
+    "overlap_existing": lambda d: _("Overlaps existing parcel %(o)s by %(a).2f m².")
+    % {"o": d["other"], "a": d["value"]},
     "sliver": lambda d: _("A sliver overlap of %(a).3f m² with parcel %(o)s (within tolerance).")
     % {"o": d["other"], "a": d["value"]},
     "gap": lambda d: _("A gap of %(w).2f m to parcel %(o)s (narrower than the tolerance).")
@@ -53,7 +55,7 @@ def issues() -> tuple[list[dict], dict, dict]:
     for r in rows:
         item = {
             "feature": r["idx"], "plan_number": r["plan_number"], "number": r["number"], "code": r["code"],
-            "severity": r["severity"], "message": str(_MESSAGES.get(r["code"], lambda d: r["code"])(r)),
+            "severity": r["severity"], "message": str(_MESSAGES[r["code"]](r)) if r["code"] in _MESSAGES else r["code"],
         }
         if r["lon"] is not None:
             item["location"] = [round(r["lon"], 7), round(r["lat"], 7)]

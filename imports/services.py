@@ -68,13 +68,14 @@ def _run(*, src, decision, fields, consts, municipality, options, actor, commit,
          pause_before_commit) -> dict:
     staging.create_raw_table()
     staged = staging.copy_batches(iter_batches(src), mapping=fields, defaults=consts, progress=progress)
-    checks.build_stage(municipality=municipality, srid=decision.srid, swap_axes=decision.swap_axes,
+    metric = checks.metric_srid(municipality)
+    checks.build_stage(municipality=municipality, metric=metric, srid=decision.srid, swap_axes=decision.swap_axes,
                        deed_mapped="deed_number" in fields or "deed_number" in consts, repair=options.repair)
     diff.match_existing()
     checks.check_attributes()
-    checks.check_outside(municipality=municipality)
+    checks.check_outside(municipality=municipality, metric=metric)
     checks.check_incoming_topology()
-    checks.check_existing_overlaps(municipality=municipality, retire_missing=options.retire_missing)
+    checks.check_existing_overlaps(municipality=municipality, metric=metric, retire_missing=options.retire_missing)
     changes = diff.classify(retire_missing=options.retire_missing)
     listed, by_code, by_severity = report.issues()
     errors = by_severity.get("error", 0)

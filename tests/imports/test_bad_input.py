@@ -136,7 +136,8 @@ def test_dxf_with_blocks_and_bulges(tmp_path, plan):
     ents += dxf.text(x0 + 75, y0 + 15, "102") + dxf.text(x0 + 115, y0 + 15, "103")
     ents += dxf.polyline([(x0 - 10, y0 - 10), (x0 + 200, y0 - 10), (x0 + 200, y0 + 50), (x0 - 10, y0 + 50)],
                          layer="PLAN_OUTLINE")
-    path = dxf.write(tmp_path / "plan.dxf", ents, blocks={"STD_PARCEL": dxf.polyline([(0, 0), (30, 0), (30, 30), (0, 30)])})
+    block = dxf.polyline([(0, 0), (30, 0), (30, 30), (0, 30)])
+    path = dxf.write(tmp_path / "plan.dxf", ents, blocks={"STD_PARCEL": block})
     report = run(path, plan.municipality, srid=20438, commit=True,
                  defaults={"plan_number": plan.number, "land_use": "residential"})
     assert report["committed"], report["issues"]
