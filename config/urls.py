@@ -7,3 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("web.urls")),
 ]
+
+# --- Imports (issue 3)
+urlpatterns.insert(0, path("api/v1/imports/", include("imports.urls")))
