@@ -72,3 +72,9 @@ test: lint check-migrations pytest
 
 clean: stop
 	rm -rf .data $(VENV) node_modules
+
+## --- imports (issue 3): import benchmark against ogr2ogr, measured in the same run
+BENCH_IMPORT_PARCELS ?= 1000000
+.PHONY: bench-import
+bench-import: migrate
+	BENCH_IMPORT_PARCELS=$(BENCH_IMPORT_PARCELS) $(PY) bench/import_bench.py

@@ -66,17 +66,32 @@ def import_parcels(*, path: Path, municipality, options: ImportOptions, actor, c
 
 def _run(*, src, decision, fields, consts, municipality, options, actor, commit, progress,
          pause_before_commit) -> dict:
+    timings: dict[str, float] = {}
+    clock = [time.monotonic()]
+
+    def lap(name: str) -> None:
+        now = time.monotonic()
+        timings[name] = round(now - clock[0], 3)
+        clock[0] = now
+
     staging.create_raw_table()
     staged = staging.copy_batches(iter_batches(src), mapping=fields, defaults=consts, progress=progress)
+    lap("read_and_copy")
     metric = checks.metric_srid(municipality)
     checks.build_stage(municipality=municipality, metric=metric, srid=decision.srid, swap_axes=decision.swap_axes,
                        deed_mapped="deed_number" in fields or "deed_number" in consts, repair=options.repair)
+    lap("transform_and_validity")
     diff.match_existing()
     checks.check_attributes()
+    lap("attributes")
     checks.check_outside(municipality=municipality, metric=metric)
+    lap("outside")
     checks.check_incoming_topology()
+    lap("incoming_topology")
     checks.check_existing_overlaps(municipality=municipality, metric=metric, retire_missing=options.retire_missing)
+    lap("existing_overlaps")
     changes = diff.classify(retire_missing=options.retire_missing)
+    lap("diff")
     listed, by_code, by_severity = report.issues()
     errors = by_severity.get("error", 0)
     out = {
@@ -92,6 +107,7 @@ def _run(*, src, decision, fields, consts, municipality, options, actor, commit,
         "issues": listed,
         "diff": changes,
         "committed": False,
+        "timings": timings,
     }
     if commit and errors:
         out["refused"] = _("The import has %(n)d errors; nothing was written.") % {"n": errors}
@@ -100,6 +116,7 @@ def _run(*, src, decision, fields, consts, municipality, options, actor, commit,
         return out
     note = _("import of %(name)s") % {"name": src.path.name}
     writer.apply(municipality=municipality, actor=actor, note=note)
+    lap("write")
     change_record(instance=municipality, action=ChangeRecord.Action.IMPORT, actor=actor,
                   changes={"diff": changes}, note=note)
     if pause_before_commit:
