@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from audit.models import ChangeRecord
@@ -74,6 +74,10 @@ def _run(*, src, decision, fields, consts, municipality, options, actor, commit,
         timings[name] = round(now - clock[0], 3)
         clock[0] = now
 
+    if commit:
+        # One import per municipality at a time: two concurrent upserts of the same plans would collide.
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(hashtext('ardh-import'), %s)", [municipality.pk])
     staging.create_raw_table()
     staged = staging.copy_batches(iter_batches(src), mapping=fields, defaults=consts, progress=progress)
     lap("read_and_copy")

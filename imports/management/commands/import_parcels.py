@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
@@ -75,6 +76,8 @@ class Command(BaseCommand):
                 if exc.details.get("layers"):
                     detail += "\n  --layer " + "\n  --layer ".join(exc.details["layers"])
                 raise CommandError(f"[{exc.code}] {exc.messages[0]}{detail}") from None
+            except DatabaseError as exc:  # e.g. a concurrent edit; the transaction rolled back
+                raise CommandError(f"[database] nothing was written: {exc}") from None
         if o["json"]:
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=1, default=str))
         else:
