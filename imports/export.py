@@ -25,6 +25,9 @@ from imports.errors import ImportRefused
 FORMATS = {"gpkg": ".gpkg", "shp": ".zip", "geojson": ".geojson", "dxf": ".dxf", "csv": ".csv"}
 _DRIVERS = {"gpkg": "GPKG", "shp": "ESRI Shapefile", "geojson": "GeoJSON", "csv": "CSV"}
 CHUNK = 20_000
+# Shapefile (dBASE) field names stop at 10 characters; these are the names our readers recognise.
+_SHP_NAMES = {"plan_number": "plan_no", "deed_number": "deed_no", "approval_date": "approved",
+              "regulation_id": "regulation"}
 
 
 def _columns(layer) -> list[str]:
@@ -94,6 +97,8 @@ def _write_ogr(layer, municipality, srid, path: Path, fmt: str) -> int:
         opts["ENCODING"] = "UTF-8"
     for names, rows in _chunks(layer, municipality, srid):
         df = _frame(names, rows, srid)
+        if fmt == "shp":
+            df = df.rename(columns=_SHP_NAMES)
         df.to_file(path, driver=_DRIVERS[fmt], engine="pyogrio", layer=layer.name, append=total > 0,
                    layer_options=opts or None, geometry_type=None if rows else "Unknown")
         total += len(rows)
