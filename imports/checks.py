@@ -46,9 +46,11 @@ def build_stage(*, municipality, metric: int, srid: int, swap_axes: bool, deed_m
         SELECT r.idx, r.plan_number, r.number, NULLIF(r.land_use, '') AS land_use,
                NULLIF(r.status, '') AS status, CASE WHEN %(deed)s THEN r.deed_number END AS deed_number,
                r.err, r.err_detail, pl.id AS plan_id, g.geom, ST_Transform(g.geom, %(metric)s) AS geom_m,
-               NULL::bigint AS parcel_id, NULL::text AS action, (r.err IS NULL) AS ok, false AS repaired
+               p.id AS parcel_id, NULL::text AS action, (r.err IS NULL) AS ok, false AS repaired
         FROM imp_raw r
         LEFT JOIN parcels_subdivisionplan pl ON pl.municipality_id = %(muni)s AND pl.number = r.plan_number
+        -- The stable key: (plan, parcel number) among current parcels.
+        LEFT JOIN parcels_parcel p ON p.plan_id = pl.id AND p.number = r.number AND p.valid_to IS NULL
         CROSS JOIN LATERAL (SELECT ST_Multi(ST_Transform(ST_SetSRID({geom}, %(srid)s), 4326)) AS geom) g
     """, {"deed": deed_mapped, "metric": metric, "muni": municipality.pk, "srid": srid})  # noqa: S608
     _run("""CREATE TEMP TABLE imp_issue (idx integer, code text, severity text, detail text, lon float8,

@@ -85,7 +85,6 @@ def _run(*, src, decision, fields, consts, municipality, options, actor, commit,
     checks.build_stage(municipality=municipality, metric=metric, srid=decision.srid, swap_axes=decision.swap_axes,
                        deed_mapped="deed_number" in fields or "deed_number" in consts, repair=options.repair)
     lap("transform_and_validity")
-    diff.match_existing()
     checks.check_attributes()
     lap("attributes")
     checks.check_outside(municipality=municipality, metric=metric)
