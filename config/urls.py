@@ -19,3 +19,6 @@ urlpatterns = [
     # ---
     path("", include("web.urls")),
 ]
+
+# --- Imports (issue 3)
+urlpatterns.insert(0, path("api/v1/imports/", include("imports.urls")))

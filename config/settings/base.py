@@ -172,3 +172,16 @@ ARDH_ORTHO_PATH = env.string("ARDH_ORTHO_PATH", str(BASE_DIR / ".data" / "ortho"
 ARDH_MAPPROXY_DIR = env.string("ARDH_MAPPROXY_DIR", str(BASE_DIR / ".data" / "mapproxy"))
 ARDH_MAPPROXY_SOURCE_URL = env.string("ARDH_MAPPROXY_SOURCE_URL", "http://127.0.0.1:8000")
 ARDH_MAPPROXY_DEMO = env.boolean("ARDH_MAPPROXY_DEMO", DEBUG)  # MapProxy's demo pages: never in production
+
+# --- Imports (issue 3): the import pipeline app and its limits.
+INSTALLED_APPS += ["imports"]
+# Uploaded files wait here for their background job.
+ARDH_IMPORT_DIR = BASE_DIR / ".data" / "imports"
+# Upload bodies over this size are refused with 413.
+ARDH_IMPORT_MAX_UPLOAD_BYTES = env.integer("ARDH_IMPORT_MAX_UPLOAD_BYTES", 512 * 1024 * 1024)
+# A zip may unpack to at most this much (zip-bomb guard).
+ARDH_IMPORT_MAX_UNPACKED_BYTES = env.integer("ARDH_IMPORT_MAX_UNPACKED_BYTES", 2 * 1024 * 1024 * 1024)
+# Gaps between neighbouring parcels narrower than this (metres) are reported as slivers to fix.
+ARDH_IMPORT_GAP_TOLERANCE_M = 0.5
+# Run import jobs in a thread of the web process; false = only `manage.py run_import_worker` runs them.
+ARDH_IMPORT_RUN_IN_THREAD = env.boolean("ARDH_IMPORT_RUN_IN_THREAD", True)

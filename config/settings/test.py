@@ -10,3 +10,8 @@ STORAGES = {
 }
 # Static files are not served in tests (no collectstatic); finders are checked directly.
 MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]
+
+# A fresh tile cache per test session: test databases reuse ids, so tiles cached by an earlier run would lie.
+import tempfile  # noqa: E402
+
+ARDH_TILE_CACHE_DIR = tempfile.mkdtemp(prefix="ardh-test-tiles-")

@@ -59,11 +59,9 @@ def test_an_edit_never_leaves_a_stale_tile(client, city, editor, django_capture_
         assert get(client, layer, t)["X-Tile-Cache"] == "HIT"
     before = {key: get(client, *key)["ETag"] for key in touched}
 
-    old_geom = parcel.geom
     with django_capture_on_commit_callbacks(execute=True):
-        updated = parcel_update(parcel=parcel, actor=editor, land_use="commercial", geom=shrunk(parcel.geom))
-        # The one line parcels services will carry (see docs/tiles.md):
-        geometry_changed(model=Parcel, old=old_geom, new=updated.geom)
+        # The service announces the change itself (old and new extent): no extra call here.
+        parcel_update(parcel=parcel, actor=editor, land_use="commercial", geom=shrunk(parcel.geom))
 
     for key in touched:
         response = get(client, *key)
@@ -106,3 +104,19 @@ def test_a_rolled_back_edit_invalidates_nothing(client, city, django_capture_on_
         geometry_changed(model=Parcel, old=city.boundary, new=city.boundary)
     assert len(callbacks) == 1  # queued for commit, not run: a rollback would drop it
     assert get(client, "parcels", t)["X-Tile-Cache"] == "HIT"
+
+
+def test_a_split_refreshes_its_tiles(client, city, editor, django_capture_on_commit_callbacks):
+    """Lineage operations announce their changes like edits do."""
+    from parcels.services import parcel_split
+
+    parcel = Parcel.objects.filter(valid_to__isnull=True, land_use="residential").order_by("pk")[200]
+    t = tile_of(parcel.geom, 17)
+    assert get(client, "parcels", t)["X-Tile-Cache"] == "MISS"
+    assert get(client, "parcels", t)["X-Tile-Cache"] == "HIT"
+    with django_capture_on_commit_callbacks(execute=True):
+        children = parcel_split(parcel=parcel, actor=editor, parts=2)
+    after = get(client, "parcels", t)
+    assert after["X-Tile-Cache"] == "MISS"
+    ids = {f["id"] for f in mapbox_vector_tile.decode(after.content)["parcels"]["features"]}
+    assert parcel.pk not in ids and {c.pk for c in children} <= ids

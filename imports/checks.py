@@ -1,0 +1,171 @@
+"""Set-based validation of the staged features, in PostGIS.
+
+Every check is one SQL statement over the whole staging table (GiST-indexed), so
+the cost grows with the data, not with round trips. Findings go to ``imp_issue``:
+(feature index, code, severity, detail, location lon/lat, other feature, value).
+Metric work (areas, gaps) uses the municipality's UTM zone.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection
+
+from imports.crs_guess import KSA
+from parcels.models import LandUse, ParcelStatus
+from parcels.services.topology import OVERLAP_TOLERANCE_M2
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+
+
+def gap_tolerance_m() -> float:
+    return getattr(settings, "ARDH_IMPORT_GAP_TOLERANCE_M", 0.5)
+
+
+def _run(sql: str, params: dict | None = None) -> int:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.rowcount
+
+
+def metric_srid(municipality) -> int:
+    """The metric CRS for areas and distances: the municipality's UTM zone; for a municipality
+    outside the Kingdom (reference data from elsewhere) the WGS 84 UTM zone of its centre."""
+    c = municipality.boundary.centroid
+    if KSA[0] <= c.x <= KSA[2] and KSA[1] <= c.y <= KSA[3]:
+        return municipality.metric_srid
+    zone = int((c.x + 180) // 6) + 1
+    return (32600 if c.y >= 0 else 32700) + zone
+
+
+def build_stage(*, municipality, metric: int, srid: int, swap_axes: bool, deed_mapped: bool, repair: bool) -> None:
+    geom = "ST_FlipCoordinates(r.geom)" if swap_axes else "r.geom"
+    # The only interpolation is one of two fixed expressions (values are parameters).
+    _run(f"""
+        CREATE TEMP TABLE imp_stage ON COMMIT DROP AS
+        SELECT r.idx, r.plan_number, r.number, NULLIF(r.land_use, '') AS land_use,
+               NULLIF(r.status, '') AS status, CASE WHEN %(deed)s THEN r.deed_number END AS deed_number,
+               r.err, r.err_detail, pl.id AS plan_id, g.geom, ST_Transform(g.geom, %(metric)s) AS geom_m,
+               p.id AS parcel_id, NULL::text AS action, (r.err IS NULL) AS ok, false AS repaired
+        FROM imp_raw r
+        LEFT JOIN parcels_subdivisionplan pl ON pl.municipality_id = %(muni)s AND pl.number = r.plan_number
+        -- The stable key: (plan, parcel number) among current parcels.
+        LEFT JOIN parcels_parcel p ON p.plan_id = pl.id AND p.number = r.number AND p.valid_to IS NULL
+        CROSS JOIN LATERAL (SELECT ST_Multi(ST_Transform(ST_SetSRID({geom}, %(srid)s), 4326)) AS geom) g
+    """, {"deed": deed_mapped, "metric": metric, "muni": municipality.pk, "srid": srid})  # noqa: S608
+    _run("""CREATE TEMP TABLE imp_issue (idx integer, code text, severity text, detail text, lon float8,
+            lat float8, other text, value float8) ON COMMIT DROP""")
+    _run("""INSERT INTO imp_issue (idx, code, severity, detail)
+            SELECT idx, err, 'error', err_detail FROM imp_stage WHERE err IS NOT NULL""")
+    _check_validity(repair=repair, metric=metric)
+    _run("CREATE INDEX ON imp_stage USING gist (geom_m)")
+    _run("CREATE INDEX ON imp_stage (idx)")
+    _run("ANALYZE imp_stage")
+
+
+def _check_validity(*, repair: bool, metric: int) -> None:
+    _run("""
+        INSERT INTO imp_issue (idx, code, severity, detail, lon, lat)
+        SELECT idx, %(code)s, %(sev)s, (d).reason, ST_X((d).location), ST_Y((d).location)
+        FROM (SELECT idx, ST_IsValidDetail(geom) AS d FROM imp_stage WHERE ok AND NOT ST_IsValid(geom)) v
+    """, {"code": "repaired" if repair else "invalid", "sev": INFO if repair else ERROR})
+    if repair:
+        # Keep only the polygonal part of what ST_MakeValid returns (it may add lines or points).
+        _run(f"""
+            UPDATE imp_stage s SET geom = ST_Multi(ST_CollectionExtract(ST_MakeValid(s.geom), 3)),
+                   repaired = true
+            FROM imp_issue i WHERE i.idx = s.idx AND i.code = 'repaired';
+            UPDATE imp_stage SET geom_m = ST_Transform(geom, {int(metric)}) WHERE repaired;
+            INSERT INTO imp_issue (idx, code, severity) SELECT idx, 'repair_failed', 'error' FROM imp_stage
+                WHERE repaired AND ST_IsEmpty(geom);
+            UPDATE imp_stage SET ok = false WHERE repaired AND ST_IsEmpty(geom);
+        """)  # noqa: S608 (an integer SRID)
+    else:
+        _run("UPDATE imp_stage s SET ok = false FROM imp_issue i WHERE i.idx = s.idx AND i.code = 'invalid'")
+
+
+def check_attributes() -> None:
+    _run("""
+        INSERT INTO imp_issue (idx, code, severity, detail)
+        SELECT idx, 'missing_number', 'error', NULL FROM imp_stage WHERE number = ''
+        UNION ALL SELECT idx, 'missing_plan', 'error', NULL FROM imp_stage WHERE plan_number = ''
+        UNION ALL SELECT idx, 'unknown_plan', 'error', plan_number FROM imp_stage
+            WHERE plan_number <> '' AND plan_id IS NULL
+        UNION ALL SELECT idx, 'missing_land_use', 'error', NULL FROM imp_stage
+            WHERE land_use IS NULL AND parcel_id IS NULL
+        UNION ALL SELECT idx, 'bad_land_use', 'error', land_use FROM imp_stage
+            WHERE land_use IS NOT NULL AND NOT land_use = ANY(%(uses)s)
+        UNION ALL SELECT idx, 'bad_status', 'error', status FROM imp_stage
+            WHERE status IS NOT NULL AND NOT status = ANY(%(statuses)s)
+        UNION ALL SELECT s.idx, 'duplicate_number', 'error', s.number FROM imp_stage s
+            JOIN (SELECT plan_number, number FROM imp_stage WHERE number <> ''
+                  GROUP BY 1, 2 HAVING count(*) > 1) d USING (plan_number, number)
+    """, {"uses": [c.value for c in LandUse], "statuses": [c.value for c in ParcelStatus]})
+
+
+def check_outside(*, municipality, metric: int) -> None:
+    # Covered-by in lon/lat against the stored boundary (PostGIS prepares it once for all rows);
+    # only the few rows outside are measured in metres, to ignore rounding along the boundary.
+    _run("""
+        WITH m AS (SELECT boundary AS b FROM parcels_municipality WHERE id = %(muni)s),
+        o AS (SELECT s.idx, ST_Transform(ST_Difference(s.geom, m.b), %(metric)s) AS d FROM imp_stage s, m
+              WHERE s.ok AND NOT ST_CoveredBy(s.geom, m.b))
+        INSERT INTO imp_issue (idx, code, severity, lon, lat, value)
+        SELECT idx, 'outside', 'error', ST_X(p), ST_Y(p), ST_Area(d)
+        FROM (SELECT idx, d, ST_Transform(ST_PointOnSurface(d), 4326) AS p FROM o WHERE ST_Area(d) > %(tol)s) x
+    """, {"metric": metric, "muni": municipality.pk, "tol": OVERLAP_TOLERANCE_M2})
+
+
+def check_incoming_topology() -> None:
+    """Overlaps (area beyond survey rounding) and gaps narrower than the tolerance between incoming parcels."""
+    # ST_Relate runs once per neighbouring pair (OFFSET 0 keeps the planner from evaluating it twice);
+    # only the few pairs that overlap or nearly touch go on to the costly intersection and distance.
+    _run("""
+        WITH c AS (
+            SELECT ai, bi, an, bn, ag, bg, m FROM (
+                SELECT a.idx AS ai, b.idx AS bi, a.number AS an, b.number AS bn, a.geom_m AS ag, b.geom_m AS bg,
+                       ST_Relate(a.geom_m, b.geom_m) AS m
+                FROM imp_stage a JOIN imp_stage b ON a.idx < b.idx AND ST_Expand(a.geom_m, %(gap)s) && b.geom_m
+                WHERE a.ok AND b.ok OFFSET 0
+            ) r
+            WHERE substr(m, 1, 1) = '2' OR (m LIKE 'FF_FF%%' AND ST_DWithin(ag, bg, %(gap)s))
+        ), found AS (
+            SELECT ai, bi, an, bn, CASE WHEN ST_Area(x) > %(tol)s THEN 'overlap_incoming' ELSE 'sliver' END AS code,
+                   ST_Area(x) AS v, ST_Transform(ST_PointOnSurface(x), 4326) AS p
+            FROM (SELECT ai, bi, an, bn, ST_Intersection(ag, bg) AS x FROM c WHERE substr(m, 1, 1) = '2') o
+            UNION ALL
+            SELECT ai, bi, an, bn, 'gap', ST_Length(l), ST_Transform(ST_LineInterpolatePoint(l, 0.5), 4326)
+            FROM (SELECT ai, bi, an, bn, ST_ShortestLine(ag, bg) AS l FROM c WHERE m LIKE 'FF_FF%%') g
+        )
+        INSERT INTO imp_issue (idx, code, severity, lon, lat, other, value)
+        SELECT ai, code, CASE WHEN code = 'overlap_incoming' THEN 'error' ELSE 'warning' END, ST_X(p), ST_Y(p),
+               bn, v FROM found
+        UNION ALL
+        SELECT bi, code, CASE WHEN code = 'overlap_incoming' THEN 'error' ELSE 'warning' END, ST_X(p), ST_Y(p),
+               an, v FROM found WHERE code = 'overlap_incoming'
+    """, {"gap": gap_tolerance_m(), "tol": OVERLAP_TOLERANCE_M2})
+
+
+def check_existing_overlaps(*, municipality, metric: int, retire_missing: bool) -> None:
+    """Overlaps with current parcels that stay: not the parcel being replaced, nor (when the file is
+    authoritative for its plans) any parcel of a plan the file covers."""
+    keep_rule = (
+        "p.plan_id NOT IN (SELECT plan_id FROM imp_stage WHERE plan_id IS NOT NULL)" if retire_missing
+        else "p.id NOT IN (SELECT parcel_id FROM imp_stage WHERE parcel_id IS NOT NULL)"
+    )
+    _run(f"""
+        WITH c AS (
+            SELECT s.idx, pl.number || ' / ' || p.number AS label, s.geom_m AS sg,
+                   ST_Transform(p.geom, %(metric)s) AS pg
+            FROM imp_stage s
+            JOIN parcels_parcel p ON p.municipality_id = %(muni)s AND p.valid_to IS NULL AND p.geom && s.geom
+            JOIN parcels_subdivisionplan pl ON pl.id = p.plan_id
+            WHERE s.ok AND {keep_rule}
+        ), o AS (
+            SELECT idx, label, ST_Intersection(sg, pg) AS x FROM c WHERE ST_Relate(sg, pg, '2********')
+        )
+        INSERT INTO imp_issue (idx, code, severity, lon, lat, other, value)
+        SELECT idx, 'overlap_existing', 'error', ST_X(p), ST_Y(p), label, a
+        FROM (SELECT idx, label, ST_Area(x) AS a, ST_Transform(ST_PointOnSurface(x), 4326) AS p FROM o) y
+        WHERE a > %(tol)s
+    """, {"metric": metric, "muni": municipality.pk, "tol": OVERLAP_TOLERANCE_M2})  # noqa: S608 (fixed clause)

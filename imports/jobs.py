@@ -1,0 +1,119 @@
+"""Import jobs: an upload is checked (dry run) in the background, then committed on confirmation.
+
+A job row is the queue. ``run_job`` claims it with SELECT ... FOR UPDATE SKIP LOCKED,
+so a web-process thread and any number of ``run_import_worker`` processes never run
+the same job twice.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from imports.errors import ImportRefused
+from imports.models import ImportJob
+from imports.services import ImportOptions, import_parcels
+
+S = ImportJob.Status
+
+
+def _store(upload) -> Path:
+    folder = Path(settings.ARDH_IMPORT_DIR) / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    # Only the extension of the client's name matters (it picks the reader); the rest is not trusted.
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", Path(upload.name or "upload").name)[-100:] or "upload"
+    path = folder / name
+    with open(path, "wb") as fh:
+        for chunk in upload.chunks():
+            fh.write(chunk)
+    return path
+
+
+@transaction.atomic
+def job_create(*, municipality, user, upload, options: dict) -> ImportJob:
+    job = ImportJob.objects.create(
+        municipality=municipality, created_by=user, file_path=str(_store(upload)), original_name=upload.name[:255],
+        options=options,
+    )
+    transaction.on_commit(lambda: _kick(job.pk))
+    return job
+
+
+@transaction.atomic
+def job_request_commit(*, job: ImportJob, user) -> ImportJob:
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != S.READY:
+        raise ImportRefused(_("Only a checked import can be committed (this one is %(s)s).")
+                            % {"s": job.get_status_display()}, code="not_ready")
+    if job.report.get("errors"):
+        raise ImportRefused(_("The import has %(n)d errors; fix the file and upload it again.")
+                            % {"n": job.report["errors"]}, code="has_errors")
+    job.status = S.COMMIT_QUEUED
+    job.save(update_fields=["status", "updated_at"])
+    transaction.on_commit(lambda: _kick(job.pk))
+    return job
+
+
+def _kick(job_id: int) -> None:
+    if getattr(settings, "ARDH_IMPORT_RUN_IN_THREAD", True):
+        threading.Thread(target=_thread_main, args=(job_id,), daemon=True, name=f"import-{job_id}").start()
+
+
+def _thread_main(job_id: int) -> None:
+    try:
+        run_job(job_id)
+    finally:
+        connection.close()
+
+
+def _claim(job_id: int | None) -> ImportJob | None:
+    with transaction.atomic():
+        qs = ImportJob.objects.select_for_update(skip_locked=True).filter(status__in=[S.QUEUED, S.COMMIT_QUEUED])
+        if job_id is not None:
+            qs = qs.filter(pk=job_id)
+        job = qs.order_by("created_at").first()
+        if job is None:
+            return None
+        job.status = S.RUNNING if job.status == S.QUEUED else S.COMMITTING
+        job.save(update_fields=["status", "updated_at"])
+        return job
+
+
+def run_job(job_id: int | None = None) -> ImportJob | None:
+    """Run one waiting job (``job_id`` or the oldest); return it, or None when there was nothing to do."""
+    job = _claim(job_id)
+    if job is None:
+        return None
+    commit = job.status == S.COMMITTING
+    try:
+        report = import_parcels(path=Path(job.file_path), municipality=job.municipality,
+                                options=ImportOptions.from_dict(job.options), actor=job.created_by, commit=commit)
+    except ImportRefused as exc:
+        job.status, job.error_code, job.error, job.error_details = S.FAILED, exc.code, exc.messages[0], exc.details
+    except Exception as exc:
+        job.status, job.error_code, job.error = S.FAILED, "internal", _("The import failed: %(e)s") % {"e": exc}
+    else:
+        job.report = report
+        job.status = S.COMMITTED if report["committed"] else (S.FAILED if commit else S.READY)
+        if commit and not report["committed"]:
+            job.error_code, job.error = "has_errors", report.get("refused", "")
+    job.save()
+    if job.status in (S.COMMITTED, S.FAILED):
+        shutil.rmtree(Path(job.file_path).parent, ignore_errors=True)  # nothing more will read it
+    return job
+
+
+def run_pending(*, limit: int | None = None) -> int:
+    done = 0
+    while limit is None or done < limit:
+        if run_job() is None:
+            break
+        done += 1
+    return done
