@@ -12,7 +12,8 @@ from django.contrib.gis.geos import Polygon
 from django.utils.translation import gettext as _
 
 from api.errors import BadInput
-from geo.crs import KNOWN_CRS, storage_srid
+from geo.bbox import parse_bbox
+from geo.crs import KNOWN_CRS
 
 MAX_LIMIT = 1000
 
@@ -60,23 +61,10 @@ def bbox(raw: str | None, *, name: str = "bbox", lat_first: bool = False) -> Pol
     """minLon,minLat,maxLon,maxLat in the storage CRS (EPSG:4326 longitude/latitude)."""
     if raw in (None, ""):
         return None
-    parts = raw.split(",")
     try:
-        values = [float(p) for p in parts]
-    except ValueError:
-        values = []
-    if len(values) != 4 or not all(math.isfinite(v) for v in values):
-        raise BadInput(_("%(name)s must be four numbers: minx,miny,maxx,maxy.") % {"name": name}, param=name)
-    if lat_first:
-        values = [values[1], values[0], values[3], values[2]]
-    x0, y0, x1, y1 = values
-    if x0 > x1 or y0 > y1:
-        raise BadInput(_("%(name)s has a minimum larger than its maximum.") % {"name": name}, param=name)
-    if not (-180 <= x0 <= 180 and -180 <= x1 <= 180 and -90 <= y0 <= 90 and -90 <= y1 <= 90):
-        raise BadInput(_("%(name)s is outside longitude/latitude range.") % {"name": name}, param=name)
-    box = Polygon.from_bbox((x0, y0, x1, y1))
-    box.srid = storage_srid()
-    return box
+        return parse_bbox(raw, name=name, lat_first=lat_first)
+    except ValueError as exc:
+        raise BadInput(str(exc), param=name) from None
 
 
 def ordering(raw: str | None, *, allowed: tuple[str, ...], default: str = "id") -> list[str]:

@@ -6,10 +6,10 @@ import json
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.contrib.gis.geos import Polygon
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
+from geo.bbox import parse_bbox
 from geo.layers import get_layer
 
 CONTEXT_LAYERS = ("parcels", "blocks", "streets")
@@ -17,22 +17,12 @@ CONTEXT_LIMIT = 3000
 MAX_SPAN_DEG = 0.05  # about 5 km: more than this is not an editing view
 
 
-def parse_bbox(text: str) -> Polygon:
-    try:
-        xmin, ymin, xmax, ymax = (float(v) for v in text.split(","))
-    except ValueError:
-        raise ValueError(_("bbox must be four numbers: minLon,minLat,maxLon,maxLat")) from None
-    if not (-180 <= xmin < xmax <= 180 and -90 <= ymin < ymax <= 90):
-        raise ValueError(_("bbox must have min < max within longitude/latitude ranges"))
-    box = Polygon.from_bbox((xmin, ymin, xmax, ymax))
-    box.srid = 4326
-    return box
-
-
 @staff_member_required
 def context_features(request):
     try:
         box = parse_bbox(request.GET.get("bbox", ""))
+        if box.area == 0:
+            raise ValueError(_("bbox must have min < max within longitude/latitude ranges"))
     except ValueError as exc:
         return HttpResponseBadRequest(str(exc))
     features = []
