@@ -1,6 +1,13 @@
+"""The WSGI application: Django, with a short path for tiles and OGC items (see config/lean.py)."""
+
 import os
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
-application = get_wsgi_application()
+_django = get_wsgi_application()
+
+from config.lean import Dispatcher, connect_health_check_receivers  # noqa: E402 (needs Django set up)
+
+connect_health_check_receivers()
+application = Dispatcher(_django)

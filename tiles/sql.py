@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import psycopg
+
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
 from django.db.models import Q
@@ -46,9 +48,13 @@ def _attribute(layer: Layer, name: str) -> str:
     return f"t.{column}::text AS {column}"
 
 
-def layer_sql(layer: Layer, tile: Tile, where: Q) -> tuple[str, list]:
-    """SQL returning the MVT bytes of one layer in one tile (empty bytes when nothing is there)."""
-    sql, inner_params = _template(layer, where)
+def layer_sql(layer: Layer, tile: Tile, where: Q, fields: tuple[str, ...] | None = None) -> tuple[str, list]:
+    """SQL returning the MVT bytes of one layer in one tile (empty bytes when nothing is there).
+
+    ``fields``: the attributes to encode; the layer's public fields when None. Restricted
+    fields are only ever passed for a caller entitled to them (see tiles.access).
+    """
+    sql, inner_params = _template(layer, where, layer.public_fields if fields is None else tuple(fields))
     xyz = [tile.z, tile.x, tile.y]
     return sql, [layer.name, *xyz, *inner_params, *xyz]
 
@@ -56,13 +62,13 @@ def layer_sql(layer: Layer, tile: Tile, where: Q) -> tuple[str, list]:
 # The statement differs between tiles only in its z/x/y parameters: compile each (layer, filter) once.
 # Compiling through the ORM costs about as much as running a high-zoom tile's query.
 @lru_cache(maxsize=512)
-def _template(layer: Layer, where: Q) -> tuple[str, tuple]:
+def _template(layer: Layer, where: Q, fields: tuple[str, ...]) -> tuple[str, tuple]:
     qs = layer.queryset().filter(where).order_by()  # no ORDER BY (and no join it may need)
     geom3857 = projected_column(layer)
     geom = geom3857 or layer.geom_field
-    inner, inner_params = qs.values("pk", geom, *layer.public_fields).query.sql_with_params()
+    inner, inner_params = qs.values("pk", geom, *fields).query.sql_with_params()
     quoted_geom = connection.ops.quote_name(geom)
-    attributes = "".join(f", {_attribute(layer, f)}" for f in layer.public_fields)
+    attributes = "".join(f", {_attribute(layer, f)}" for f in fields)
     envelope = "ST_TileEnvelope(%s, %s, %s)"
     margin_envelope = f"ST_TileEnvelope(%s, %s, %s, margin => {BUFFER / EXTENT!r})"
     if geom3857:
@@ -82,11 +88,15 @@ def _template(layer: Layer, where: Q) -> tuple[str, tuple]:
     return sql, tuple(inner_params)
 
 
-def tile_sql(layers: list[tuple[Layer, Q]], tile: Tile) -> tuple[str, list]:
-    """One statement for one or several layers (concatenated in the order given)."""
+def tile_sql(layers: list[tuple], tile: Tile) -> tuple[str, list]:
+    """One statement for one or several layers (concatenated in the order given).
+
+    Each item is ``(layer, where)`` or ``(layer, where, fields)``.
+    """
     parts, params = [], []
-    for layer, where in layers:
-        sql, p = layer_sql(layer, tile, where)
+    for item in layers:
+        layer, where, *fields = item
+        sql, p = layer_sql(layer, tile, where, *fields)
         parts.append(f"({sql})")
         params.extend(p)
     if not parts:
@@ -94,8 +104,20 @@ def tile_sql(layers: list[tuple[Layer, Q]], tile: Tile) -> tuple[str, list]:
     return "SELECT " + " || ".join(parts), params
 
 
-def render(layers: list[tuple[Layer, Q]], tile: Tile) -> bytes:
+def render(layers: list[tuple], tile: Tile) -> bytes:
     sql, params = tile_sql(layers, tile)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return bytes(cursor.fetchone()[0])
+    return bytes(fetch_value(sql, params))
+
+
+def fetch_value(sql: str, params: list):
+    """The first column of the one row of ``sql``, as a server-side prepared statement.
+
+    The statement of a layer differs between tiles only in its parameters, so PostgreSQL
+    parses and plans it once per connection instead of per tile (Django's cursor binds
+    parameters on the client, which makes every tile a new statement). psycopg keeps the
+    prepared statements of each persistent connection (LRU, ``prepared_max``).
+    """
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        return cursor.fetchone()[0]

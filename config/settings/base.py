@@ -50,6 +50,16 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# The middleware of the short path for tiles and OGC items (config/lean.py, docs/decisions/007):
+# what those GET responses need; static files, CSRF, messages and slash redirects do nothing for them.
+ARDH_LEAN_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
@@ -78,9 +88,12 @@ DATABASES = {
         "HOST": env.string("ARDH_DB_HOST", "127.0.0.1"),
         "PORT": env.integer("ARDH_DB_PORT", 5441),
         "CONN_MAX_AGE": env.integer("ARDH_DB_CONN_MAX_AGE", 60),
+        # Persistent connections are checked before reuse, but only after ARDH_DB_PING_AFTER_S of
+        # idleness (config/lean.py): no `SELECT 1` round trip per request under load.
         "CONN_HEALTH_CHECKS": True,
     }
 }
+ARDH_DB_PING_AFTER_S = env.integer("ARDH_DB_PING_AFTER_S", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,0 +1,101 @@
+"""A short request path for the hot read endpoints: map tiles and OGC API items.
+
+A web map asks for dozens of tiles per screen and a z17 tile costs the database under
+a millisecond, so the full middleware stack (static files, CSRF, messages, common,
+clickjacking ... about as much as the query itself, see docs/decisions/007) dominated.
+
+``Dispatcher`` sends GET/HEAD requests whose path is a vector tile or an OGC items page
+to a second Django handler built from ``settings.ARDH_LEAN_MIDDLEWARE`` and every
+other request to the ordinary one. Both are Django: the same URLconf, views, cache,
+authentication and permission checks; only middleware that does nothing for these
+responses is left out (the lean list keeps security headers, the session and user for
+the same-origin map, the language for Arabic error messages, and X-Frame-Options for
+the HTML variant of items). There is no second implementation of any endpoint.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from django.conf import settings
+from django.core.handlers.exception import convert_exception_to_response
+from django.core.handlers.wsgi import WSGIHandler
+from django.utils.module_loading import import_string
+
+LEAN_PATH = re.compile(r"^/(?:tiles/[^/]+/[^/]+/[^/]+/[^/]+\.mvt|ogc/collections/[^/]+/items/?)$")
+
+
+class LeanHandler(WSGIHandler):
+    """Django's WSGI handler with the middleware of ``settings.ARDH_LEAN_MIDDLEWARE`` (sync only)."""
+
+    def load_middleware(self, is_async=False):
+        self._view_middleware = []
+        self._template_response_middleware = []
+        self._exception_middleware = []
+        handler = convert_exception_to_response(self._get_response)
+        for path in reversed(settings.ARDH_LEAN_MIDDLEWARE):
+            instance = import_string(path)(handler)
+            if hasattr(instance, "process_view"):
+                self._view_middleware.insert(0, instance.process_view)
+            if hasattr(instance, "process_template_response"):
+                self._template_response_middleware.append(instance.process_template_response)
+            if hasattr(instance, "process_exception"):
+                self._exception_middleware.append(instance.process_exception)
+            handler = convert_exception_to_response(instance)
+        self._middleware_chain = handler
+
+
+class Dispatcher:
+    """The WSGI application: lean paths to the lean handler, everything else to the full one."""
+
+    def __init__(self, full: WSGIHandler, lean: WSGIHandler | None = None):
+        self.full = full
+        self.lean = lean or LeanHandler()
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") in ("GET", "HEAD") and LEAN_PATH.match(environ.get("PATH_INFO", "")):
+            return self.lean(environ, start_response)
+        return self.full(environ, start_response)
+
+
+# --- Database health checks without a ping per request --------------------------------------------
+# Django's CONN_HEALTH_CHECKS runs ``SELECT 1`` before the first query of every request: a round trip
+# as long as a whole z17 tile query. A connection that served a request moments ago is alive for all
+# practical purposes, so the check is only kept for connections idle longer than ARDH_DB_PING_AFTER_S
+# (a database restart is noticed after idleness, when it matters; under load no ping is sent).
+
+_last_used: dict[int, float] = {}
+
+
+def _alias_connections():
+    from django.db import connections
+
+    return [connections[alias] for alias in connections]
+
+
+def skip_recent_health_checks(**kwargs) -> None:
+    """request_started receiver (after Django's close_old_connections): mark fresh connections checked."""
+    limit = getattr(settings, "ARDH_DB_PING_AFTER_S", 0)
+    now = time.monotonic()
+    for conn in _alias_connections():
+        last = _last_used.get(id(conn))
+        if conn.connection is not None and conn.health_check_enabled and last is not None and now - last < limit:
+            conn.health_check_done = True
+
+
+def note_connections_used(**kwargs) -> None:
+    """request_finished receiver: remember when each open, error-free connection last served a request."""
+    now = time.monotonic()
+    for conn in _alias_connections():
+        if conn.connection is not None and not conn.errors_occurred:
+            _last_used[id(conn)] = now
+        else:
+            _last_used.pop(id(conn), None)
+
+
+def connect_health_check_receivers() -> None:
+    from django.core.signals import request_finished, request_started
+
+    request_started.connect(skip_recent_health_checks, dispatch_uid="ardh-skip-recent-health-checks")
+    request_finished.connect(note_connections_used, dispatch_uid="ardh-note-connections-used")
