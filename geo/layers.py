@@ -12,6 +12,11 @@ from dataclasses import dataclass, field
 from django.db.models import Model, Q, QuerySet
 
 
+PUBLIC = "public"  # anyone, e.g. the base map of the planner map and of offline packages
+TENANT = "tenant"  # only signed-in people and API keys of the layer's municipality, and only its rows
+PERMISSIONS = (PUBLIC, TENANT)
+
+
 @dataclass(frozen=True)
 class Layer:
     name: str  # URL-safe identifier, e.g. "parcels"
@@ -32,6 +37,18 @@ class Layer:
     current: Q = field(default_factory=Q)
     # The tenant key; None only for the municipality layer itself.
     tenant_field: str | None = "municipality"
+    # Who may read the layer's map tiles (PUBLIC or TENANT); restricted_fields always need the tenant.
+    permission: str = PUBLIC
+
+    def __post_init__(self):
+        if self.permission not in PERMISSIONS:
+            raise ValueError(f"Layer {self.name!r}: permission must be one of {PERMISSIONS}, not {self.permission!r}.")
+        if self.permission == TENANT and self.tenant_field is None:
+            raise ValueError(f"Layer {self.name!r}: a tenant layer needs a tenant_field.")
+
+    @property
+    def is_public(self) -> bool:
+        return self.permission == PUBLIC
 
     @property
     def public_fields(self) -> tuple[str, ...]:
@@ -69,3 +86,8 @@ def get_layer(name: str) -> Layer:
 
 def all_layers() -> list[Layer]:
     return list(_REGISTRY.values())
+
+
+def unregister(name: str) -> None:
+    """Remove a layer (tests that register a layer of their own clean up with this)."""
+    _REGISTRY.pop(name, None)

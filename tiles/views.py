@@ -7,11 +7,13 @@ import hashlib
 from django.conf import settings
 from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from geo.layers import Layer, UnknownLayer, all_layers, get_layer
 from tiles import cache, tilejson
+from tiles.access import TileRefused, tile_caller
 from tiles.filters import FilterError, parse_filters
 from tiles.grid import TileError, parse_tile
 from tiles.invalidation import BASE
@@ -34,8 +36,8 @@ def _layer_or_error(name: str) -> Layer | JsonResponse:
 
 
 def base_layers(z: int | None = None) -> list[Layer]:
-    """The base map: every registered layer, each within its own zoom range."""
-    return [lyr for lyr in all_layers() if z is None or lyr.min_zoom <= z <= lyr.max_zoom]
+    """The base map: every public layer, each within its own zoom range."""
+    return [lyr for lyr in all_layers() if lyr.is_public and (z is None or lyr.min_zoom <= z <= lyr.max_zoom)]
 
 
 def _url(request, path: str) -> str:
@@ -53,6 +55,10 @@ def index(request):
             "maxzoom": lyr.max_zoom,
             "fields": list(lyr.public_fields),
             "filter_fields": list(lyr.filter_fields),
+            # "tenant": tiles only for a session or API key of a municipality, with only its rows.
+            "permission": lyr.permission,
+            # Added with ?fields=... for a session or API key of a municipality, on its rows only.
+            "restricted_fields": list(lyr.restricted_fields),
             "tiles": _url(request, f"/tiles/{lyr.name}/") + "{z}/{x}/{y}.mvt",
             "tilejson": _url(request, f"/tiles/{lyr.name}/tilejson.json"),
         }
@@ -101,8 +107,10 @@ def tile(request, layer: str, z: str, x: str, y: str):
     except TileError as exc:
         return _error(400, str(exc))
     params = {k: request.GET.getlist(k) for k in request.GET}
+    wanted = params.pop("fields", None)
+    private = False
     if layer == BASE:
-        if params:
+        if params or wanted:
             return _error(400, _("The base map takes no filters; filter a single layer instead."))
         selection, key = [(lyr, Q()) for lyr in base_layers(t.z)], "_"
     else:
@@ -110,10 +118,21 @@ def tile(request, layer: str, z: str, x: str, y: str):
         if isinstance(found, JsonResponse):
             return found
         try:
+            extra = parse_restricted_fields(found, wanted)
+            private = not found.is_public or bool(extra)
+            who = tile_caller(request) if private else None
             where, key = parse_filters(found, params)
         except FilterError as exc:
             return _error(400, str(exc))
-        selection = [(found, where)] if found.min_zoom <= t.z <= found.max_zoom else []
+        except TileRefused as exc:
+            return _refused(exc)
+        fields = None
+        if private:
+            # Only the caller's municipality's rows; the cache key keeps each tenant's tiles apart.
+            where &= Q(**{found.tenant_field or "pk": who.municipality_id})
+            fields = tuple(f for f in found.fields if f in found.public_fields or f in extra)
+            key = f"m{who.municipality_id}-{'-'.join(extra) or '_'}-{key}"
+        selection = [(found, where, fields)] if found.min_zoom <= t.z <= found.max_zoom else []
     data, status = _cached_render(layer, key, t, selection)
     etag = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
@@ -121,9 +140,39 @@ def tile(request, layer: str, z: str, x: str, y: str):
     else:
         response = HttpResponse(data, content_type=MVT)
     response["ETag"] = etag
-    response["Cache-Control"] = settings.ARDH_TILE_CACHE_CONTROL
-    response["Access-Control-Allow-Origin"] = "*"
     response["X-Tile-Cache"] = status
+    if private:
+        response["Cache-Control"] = "private, max-age=0, must-revalidate"
+        patch_vary_headers(response, ("Cookie", "Authorization"))
+    else:
+        response["Cache-Control"] = settings.ARDH_TILE_CACHE_CONTROL
+        response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def parse_restricted_fields(layer: Layer, wanted: list[str] | None) -> tuple[str, ...]:
+    """``?fields=a,b``: restricted fields of the layer to add to its public ones (FilterError otherwise)."""
+    if wanted is None:
+        return ()
+    names = {name for raw in wanted for name in raw.split(",") if name}
+    for name in sorted(names):
+        if name not in layer.restricted_fields:
+            allowed = ", ".join(layer.restricted_fields) or _("none")
+            raise FilterError(
+                _("Layer %(layer)s has no restricted field %(field)r; restricted fields: %(allowed)s.")
+                % {"layer": layer.name, "field": name[:64], "allowed": allowed}
+            )
+    if not names:
+        raise FilterError(_("fields needs at least one field name."))
+    return tuple(f for f in layer.restricted_fields if f in names)
+
+
+def _refused(exc: TileRefused) -> JsonResponse:
+    response = _error(exc.status, exc.detail)
+    if exc.status == 401:
+        response["WWW-Authenticate"] = 'Api-Key realm="ardh"'
+    patch_vary_headers(response, ("Cookie", "Authorization"))
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -1,0 +1,145 @@
+"""The short WSGI path (config/lean.py) for tiles and OGC items: the same endpoints, answers and
+checks as the full Django stack, called through the real WSGI application object."""
+
+import io
+import sys
+from contextlib import contextmanager
+
+import pytest
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections, connection
+
+from api.models import Membership
+from api.services import api_key_create
+from config import lean
+from tests.factories import MunicipalityFactory, ParcelFactory, PlanFactory
+from tiles.grid import tiles_touching
+
+
+@contextmanager
+def in_test_transaction():
+    """Django's own test client does this too: closing "old" connections would end the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+class Recording(lean.LeanHandler):
+    calls = 0
+
+    def __call__(self, environ, start_response):
+        Recording.calls += 1
+        return super().__call__(environ, start_response)
+
+
+@pytest.fixture
+def app():
+    Recording.calls = 0
+    return lean.Dispatcher(get_wsgi_application(), Recording())
+
+
+def call(app, path, query="", headers=None):
+    environ = {
+        "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80", "HTTP_HOST": "testserver", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(),
+        "wsgi.errors": sys.stderr, "HTTP_ACCEPT_LANGUAGE": "en", **(headers or {}),
+    }
+    seen = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        seen["status"], seen["headers"] = int(status.split()[0]), dict(response_headers)
+
+    with in_test_transaction():
+        result = app(environ, start_response)
+        body = b"".join(result)
+        result.close()
+    return seen["status"], seen["headers"], body
+
+
+@pytest.fixture
+def place(db):
+    muni = MunicipalityFactory()
+    parcels = [ParcelFactory(plan=PlanFactory(municipality=muni), deed_number=f"D-{i}") for i in range(3)]
+    c = parcels[0].geom.centroid
+    t = next(iter(tiles_touching((c.x, c.y, c.x, c.y), 17, buffer=0)))
+    return {"muni": muni, "parcels": parcels, "tile": f"/tiles/parcels/{t.z}/{t.x}/{t.y}.mvt"}
+
+
+@pytest.mark.parametrize(("path", "lean_path"), [
+    ("/tiles/parcels/17/1/2.mvt", True),
+    ("/tiles/base/0/0/0.mvt", True),
+    ("/ogc/collections/parcels/items", True),
+    ("/tiles/parcels/tilejson.json", False),
+    ("/tiles/style.json", False),
+    ("/ogc/collections/parcels/items/12", False),
+    ("/api/v1/parcels/", False),
+    ("/admin/tiles/parcels/17/1/2.mvt", False),
+])
+def test_which_paths_take_the_short_way(path, lean_path):
+    assert bool(lean.LEAN_PATH.match(path)) is lean_path
+
+
+def test_public_tile_through_the_short_path_equals_the_full_stack(app, client, place):
+    status, headers, body = call(app, place["tile"])
+    assert Recording.calls == 1
+    assert status == 200 and headers["Content-Type"] == "application/vnd.mapbox-vector-tile"
+    assert headers["X-Content-Type-Options"] == "nosniff"  # security headers are still set
+    full = client.get(place["tile"])
+    assert body == full.content and headers["ETag"] == full["ETag"]
+
+
+def test_bad_addresses_keep_their_reasons_in_the_users_language(app, place):
+    status, _, body = call(app, "/tiles/parcels/99/0/0.mvt")
+    assert status == 400 and b"out of range" in body
+    status, _, body = call(app, "/tiles/parcels/99/0/0.mvt", headers={"HTTP_ACCEPT_LANGUAGE": "ar"})
+    assert status == 400 and b"out of range" not in body
+    assert Recording.calls == 2
+
+
+def test_session_cookie_of_the_same_origin_map_works_on_the_short_path(app, client, place, django_user_model):
+    user = django_user_model.objects.create_user("mapper", password="x-secret-1")
+    Membership.objects.create(user=user, municipality=place["muni"], scopes=["read"])
+    client.force_login(user)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    status, headers, _ = call(app, place["tile"], "fields=deed_number")
+    assert status == 401
+    status, headers, body = call(app, place["tile"], "fields=deed_number", headers={"HTTP_COOKIE": cookie})
+    assert status == 200 and b"D-0" in body
+    assert "Cookie" in headers["Vary"]
+    assert Recording.calls == 2
+
+
+def test_ogc_items_through_the_short_path(app, place):
+    _, token = api_key_create(municipality=place["muni"], name="lean", scopes=["read"])
+    status, headers, body = call(app, "/ogc/collections/parcels/items", "limit=2",
+                                 headers={"HTTP_AUTHORIZATION": f"Api-Key {token}"})
+    assert status == 200 and headers["Content-Type"] == "application/geo+json"
+    assert body.count(b'"Feature"') == 2
+    assert Recording.calls == 1
+    status, _, _ = call(app, "/ogc/collections/parcels/items")
+    assert status == 401
+
+
+def test_health_check_is_skipped_only_for_a_recently_used_connection(settings, db):
+    connection.ensure_connection()
+    assert connection.health_check_enabled
+    settings.ARDH_DB_PING_AFTER_S = 5
+    lean.note_connections_used()
+    connection.health_check_done = False
+    lean.skip_recent_health_checks()
+    assert connection.health_check_done  # used a moment ago: no SELECT 1
+    settings.ARDH_DB_PING_AFTER_S = 0
+    connection.health_check_done = False
+    lean.skip_recent_health_checks()
+    assert not connection.health_check_done  # idle longer than the limit: Django pings before reuse
+    settings.ARDH_DB_PING_AFTER_S = 5
+    connection.errors_occurred = True
+    lean.note_connections_used()  # a connection that saw an error is always checked
+    connection.errors_occurred = False
+    lean.skip_recent_health_checks()
+    assert not connection.health_check_done
