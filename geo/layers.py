@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Model, Q, QuerySet
 
-
 PUBLIC = "public"  # anyone, e.g. the base map of the planner map and of offline packages
 TENANT = "tenant"  # only signed-in people and API keys of the layer's municipality, and only its rows
 PERMISSIONS = (PUBLIC, TENANT)

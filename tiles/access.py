@@ -48,7 +48,8 @@ def tile_caller(request) -> TileCaller:
     else:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
-            raise TileRefused(401, _("This layer needs a signed-in session or an API key (Authorization: Api-Key ...)."))
+            reason = _("This layer needs a signed-in session or an API key (Authorization: Api-Key ...).")
+            raise TileRefused(401, reason)
         membership = Membership.objects.filter(user=user).only("municipality_id", "scopes").first()
         if membership is None:
             raise TileRefused(403, _("Your account is not bound to a municipality."))

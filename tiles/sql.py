@@ -14,7 +14,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 import psycopg
-
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
 from django.db.models import Q

@@ -74,7 +74,8 @@ ORDER = ["municipalities", "districts", "zones", "plans", "blocks", "parcels", "
 
 def style(*, absolute) -> dict:
     """``absolute(path)`` turns a site path into a URL for this request."""
-    layers = sorted((lyr for lyr in all_layers() if lyr.is_public), key=lambda lyr: ORDER.index(lyr.name) if lyr.name in ORDER else len(ORDER))
+    public = [lyr for lyr in all_layers() if lyr.is_public]  # tenant layers are never in the shared map
+    layers = sorted(public, key=lambda lyr: ORDER.index(lyr.name) if lyr.name in ORDER else len(ORDER))
     body = [{"id": "background", "type": "background", "paint": {"background-color": "#f8f4ec"}}]
     for layer in layers:
         body.extend(style_layers(layer))
