@@ -22,3 +22,6 @@ urlpatterns = [
 
 # --- Imports (issue 3)
 urlpatterns.insert(0, path("api/v1/imports/", include("imports.urls")))
+
+# --- Offline packages for inspectors (issue 4, item 7): tiles/offline_api.py
+urlpatterns.insert(0, path("api/v1/offline-packages/", include("tiles.offline_urls")))

@@ -64,8 +64,15 @@ def _put(db: sqlite3.Connection, t: Tile, data: bytes) -> None:
     db.execute("INSERT INTO tiles VALUES (?, ?, ?, ?)", (t.z, t.x, (1 << t.z) - 1 - t.y, data))  # TMS rows
 
 
+def _scope(layer, municipality_id: int | None) -> Q:
+    if municipality_id is None:
+        return Q()
+    return Q(**{layer.tenant_field or "pk": municipality_id})
+
+
 def export(*, name: str, bbox, minzoom: int, maxzoom: int, target: Path,
-           progress: Callable[[int], None] | None = None) -> Package:
+           progress: Callable[[int], None] | None = None, municipality_id: int | None = None) -> Package:
+    """Write the package. ``municipality_id``: only that municipality's rows (the API's packages)."""
     tiles = plan(bbox, minzoom, maxzoom)
     layers = [lyr for lyr in base_layers() if lyr.min_zoom <= maxzoom and lyr.max_zoom >= minzoom]
     common = {
@@ -83,7 +90,7 @@ def export(*, name: str, bbox, minzoom: int, maxzoom: int, target: Path,
         ortho = _open(tmp_ortho, {**common, "format": "png"})
         with vector, ortho:
             for t in tiles:
-                data = render([(lyr, Q()) for lyr in base_layers(t.z)], t)
+                data = render([(lyr, _scope(lyr, municipality_id)) for lyr in base_layers(t.z)], t)
                 if data:
                     _put(vector, t, gzip.compress(data))
                 png = read_tile(t)

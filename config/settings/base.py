@@ -184,6 +184,10 @@ ARDH_ORTHO_PATH = env.string("ARDH_ORTHO_PATH", str(BASE_DIR / ".data" / "ortho"
 # MapProxy (WMS/WMTS at /mapproxy/): its generated config and cache, and where it fetches our XYZ tiles from.
 ARDH_MAPPROXY_DIR = env.string("ARDH_MAPPROXY_DIR", str(BASE_DIR / ".data" / "mapproxy"))
 ARDH_MAPPROXY_SOURCE_URL = env.string("ARDH_MAPPROXY_SOURCE_URL", "http://127.0.0.1:8000")
+# Offline packages requested through the API (tiles/offline_jobs.py): where they are written, and
+# whether a thread of the web process builds them (false: `manage.py export_offline --pending` does).
+ARDH_OFFLINE_DIR = env.string("ARDH_OFFLINE_DIR", str(BASE_DIR / ".data" / "offline-packages"))
+ARDH_OFFLINE_RUN_IN_THREAD = env.boolean("ARDH_OFFLINE_RUN_IN_THREAD", True)
 ARDH_MAPPROXY_DEMO = env.boolean("ARDH_MAPPROXY_DEMO", DEBUG)  # MapProxy's demo pages: never in production
 
 # --- Imports (issue 3): the import pipeline app and its limits.

@@ -17,13 +17,22 @@ class Command(BaseCommand):
     help = "Write MBTiles (vector base map + orthophoto) of one district for a zoom range."
 
     def add_arguments(self, parser):
-        parser.add_argument("--district", required=True, help="district code")
+        parser.add_argument("--district", default=None, help="district code")
+        parser.add_argument("--pending", action="store_true",
+                            help="build the packages requested through the API that are still queued")
         parser.add_argument("--municipality", default=None, help="municipality code (when codes repeat)")
         parser.add_argument("--minzoom", type=int, default=12)
         parser.add_argument("--maxzoom", type=int, default=17)
         parser.add_argument("--output", type=Path, default=None, help="default: .data/offline/<district>.mbtiles")
 
-    def handle(self, *args, district, municipality, minzoom, maxzoom, output, **options):
+    def handle(self, *args, district, municipality, minzoom, maxzoom, output, pending=False, **options):
+        if pending:
+            from tiles.offline_jobs import run_pending
+
+            self.stdout.write(f"Built {run_pending()} queued package(s).")
+            return
+        if not district:
+            raise CommandError("give --district CODE (or --pending)")
         if not 0 <= minzoom <= maxzoom <= MAX_ZOOM:
             raise CommandError(f"need 0 <= --minzoom <= --maxzoom <= {MAX_ZOOM}, got {minzoom} and {maxzoom}")
         found = District.objects.filter(code=district)

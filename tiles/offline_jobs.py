@@ -1,0 +1,128 @@
+"""Offline packages through the API: request -> background build -> status -> download.
+
+A package row is its own job: ``package_request`` stores it (scoped to the caller's
+municipality) and starts a worker thread after commit; ``run_package`` claims it with
+SELECT ... FOR UPDATE SKIP LOCKED (so a thread and ``manage.py export_offline --pending``
+never build the same package twice), builds it with ``tiles.offline.export`` (which
+writes to a temporary file and renames it when complete) and records progress and size.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from tiles.grid import MAX_ZOOM
+from tiles.models import OfflinePackage
+from tiles.offline import ExportError, export, plan
+
+S = OfflinePackage.Status
+MAX_UNFINISHED_PER_MUNICIPALITY = 3
+PROGRESS_EVERY = 200  # tiles between progress writes
+
+
+class PackageRefused(ValueError):
+    """A request that cannot be served; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+def package_dir(package: OfflinePackage) -> Path:
+    return Path(settings.ARDH_OFFLINE_DIR) / connection.settings_dict["NAME"] / str(package.pk)
+
+
+@transaction.atomic
+def package_request(
+    *, municipality, district, minzoom: int, maxzoom: int, user=None, label: str = ""
+) -> OfflinePackage:
+    """Queue a package of ``district`` (of ``municipality``) for zooms ``minzoom``-``maxzoom``."""
+    if district.municipality_id != municipality.pk:
+        raise PackageRefused(_("No such district."), status=404)
+    if not 0 <= minzoom <= maxzoom <= MAX_ZOOM:
+        raise PackageRefused(_("Zooms must satisfy 0 <= minzoom <= maxzoom <= %(max)d.") % {"max": MAX_ZOOM})
+    try:
+        total = len(plan(district.geom.extent, minzoom, maxzoom))
+    except ExportError:
+        raise PackageRefused(_("That zoom range holds too many tiles for one package: narrow it.")) from None
+    # One municipality at a time (row lock) so two requests cannot both pass the limit.
+    type(municipality).objects.select_for_update().filter(pk=municipality.pk).first()
+    unfinished = OfflinePackage.objects.filter(municipality=municipality, status__in=[S.QUEUED, S.RUNNING]).count()
+    if unfinished >= MAX_UNFINISHED_PER_MUNICIPALITY:
+        message = _("%(n)d packages are already being built for your municipality; wait for one to finish.")
+        raise PackageRefused(message % {"n": unfinished}, status=429)
+    package = OfflinePackage.objects.create(
+        municipality=municipality, district=district, minzoom=minzoom, maxzoom=maxzoom, tiles_total=total,
+        requested_by=user if user is not None and user.is_authenticated else None, requested_by_label=label[:200],
+    )
+    transaction.on_commit(lambda: _kick(package.pk))
+    return package
+
+
+def _kick(package_id: int) -> None:
+    if getattr(settings, "ARDH_OFFLINE_RUN_IN_THREAD", True):
+        threading.Thread(target=_thread_main, args=(package_id,), daemon=True, name=f"offline-{package_id}").start()
+
+
+def _thread_main(package_id: int) -> None:
+    try:
+        run_package(package_id)
+    finally:
+        connection.close()
+
+
+def _claim(package_id: int | None) -> OfflinePackage | None:
+    with transaction.atomic():
+        qs = OfflinePackage.objects.select_for_update(skip_locked=True).filter(status=S.QUEUED)
+        if package_id is not None:
+            qs = qs.filter(pk=package_id)
+        package = qs.select_related("district").order_by("created_at").first()
+        if package is None:
+            return None
+        package.status = S.RUNNING
+        package.save(update_fields=["status", "updated_at"])
+        return package
+
+
+def run_package(package_id: int | None = None) -> OfflinePackage | None:
+    """Build one queued package (``package_id`` or the oldest); None when there was nothing to do."""
+    package = _claim(package_id)
+    if package is None:
+        return None
+    district, folder = package.district, package_dir(package)
+    done = 0
+
+    def progress(n: int) -> None:
+        nonlocal done
+        done += n
+        if done % PROGRESS_EVERY == 0:
+            OfflinePackage.objects.filter(pk=package.pk).update(tiles_done=done)
+
+    try:
+        built = export(
+            name=f"{district.name_ar} / {district.name_en}", bbox=district.geom.extent, minzoom=package.minzoom,
+            maxzoom=package.maxzoom, target=folder / f"{district.code}.mbtiles", progress=progress,
+            municipality_id=package.municipality_id,
+        )
+    except Exception as exc:  # recorded on the package: the caller sees why, the thread never dies silently
+        shutil.rmtree(folder, ignore_errors=True)
+        package.status, package.error = S.FAILED, _("The package could not be built: %(e)s") % {"e": exc}
+        package.save(update_fields=["status", "error", "updated_at"])
+        return package
+    package.status, package.tiles_done, package.size_bytes = S.READY, built.tiles, built.bytes
+    package.vector_path, package.ortho_path = str(built.vector), str(built.ortho or "")
+    package.save()
+    return package
+
+
+def run_pending() -> int:
+    done = 0
+    while run_package() is not None:
+        done += 1
+    return done
