@@ -8,6 +8,10 @@
 
 from __future__ import annotations
 
+import random
+import time
+
+from django.db import connection
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, permissions, throttling
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -103,23 +107,61 @@ class TenantScope(permissions.BasePermission):
         return True
 
 
-class PerKeyThrottle(throttling.SimpleRateThrottle):
-    """Each API key has its own budget (``rate_per_minute``); people share one per user."""
+class PerKeyThrottle(throttling.BaseThrottle):
+    """Each API key has its own budget (``rate_per_minute``); people share one per user; others one per address.
 
-    scope = "ardh"
-    rate = "600/min"
+    Counted in PostgreSQL, so every gunicorn worker (and every host) shares one budget per key.
+    A sliding-window counter: the hits of this minute plus the previous minute's hits weighted by
+    how much of it still lies in the last 60 s. One statement per request increments and reads
+    atomically (INSERT ... ON CONFLICT ... RETURNING), so concurrent requests never lose a count,
+    which a get-then-set on a shared cache would. The table is UNLOGGED (no WAL: a crash forgets
+    at most a minute of counts). See docs/decisions/007-serving-path.md.
+    """
 
-    def get_rate(self):
-        return "600/min"
+    WINDOW = 60  # seconds
+    USER_RATE = 600  # requests per minute for people (a session) and anonymous callers
+    _SQL = (
+        "WITH hit AS (INSERT INTO api_throttle_window AS w (key, window_start, hits) VALUES (%s, %s, 1) "
+        "ON CONFLICT (key, window_start) DO UPDATE SET hits = w.hits + 1 RETURNING hits) "
+        "SELECT (SELECT hits FROM hit), "
+        "COALESCE((SELECT hits FROM api_throttle_window WHERE key = %s AND window_start = %s), 0)"
+    )
+
+    def __init__(self):
+        self._wait = None
+
+    def rate(self, request) -> int:
+        if isinstance(request.auth, ApiKey):
+            return request.auth.rate_per_minute
+        return self.USER_RATE
 
     def allow_request(self, request, view):
-        if isinstance(request.auth, ApiKey):
-            self.num_requests, self.duration = request.auth.rate_per_minute, 60
-        return super().allow_request(request, view)
+        key = self.get_cache_key(request, view)
+        now = time.time()
+        window = int(now // self.WINDOW)
+        with connection.cursor() as cursor:
+            cursor.execute(self._SQL, [key, window, key, window - 1])
+            current, previous = cursor.fetchone()
+            if random.random() < 0.001:  # now and then, forget windows nobody can ask about any more
+                cursor.execute("DELETE FROM api_throttle_window WHERE window_start < %s", [window - 1])
+        elapsed = (now % self.WINDOW) / self.WINDOW
+        limit = self.rate(request)
+        if current + previous * (1 - elapsed) <= limit:
+            return True
+        # Until enough of the previous minute has slid out (or, if this minute alone is over, its end).
+        if current > limit or previous == 0:
+            self._wait = self.WINDOW * (1 - elapsed)
+        else:
+            needed = (current + previous * (1 - elapsed) - limit) / previous
+            self._wait = max(1.0, min(self.WINDOW * (1 - elapsed), needed * self.WINDOW))
+        return False
+
+    def wait(self):
+        return self._wait
 
     def get_cache_key(self, request, view):
         if isinstance(request.auth, ApiKey):
-            return f"throttle_ardh_key_{request.auth.pk}"
+            return f"key:{request.auth.pk}"
         if request.user and request.user.is_authenticated:
-            return f"throttle_ardh_user_{request.user.pk}"
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+            return f"user:{request.user.pk}"
+        return f"addr:{self.get_ident(request)}"

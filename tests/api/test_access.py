@@ -82,9 +82,6 @@ def test_session_write_needs_csrf(muni, parcels, editor):
 
 
 def test_throttling_is_per_key(muni, parcels):
-    from django.core.cache import cache
-
-    cache.clear()
     slow = key_client(muni, scopes=["read"], rate_per_minute=3)
     fast = key_client(muni, scopes=["read"])
     codes = [slow.get("/api/v1/districts/").status_code for _ in range(4)]
@@ -127,3 +124,46 @@ def test_browsable_api_renders_for_people(muni, parcels, editor):
     for url in ("/api/v1/parcels/", f"/api/v1/parcels/{parcels[0].pk}/", "/api/v1/plans/"):
         r = client.get(url, HTTP_ACCEPT="text/html")
         assert r.status_code == 200 and r["Content-Type"].startswith("text/html"), url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_throttle_budget_is_shared_by_every_worker():
+    """Workers are processes with their own database sessions: 4 threads, 4 connections, one budget."""
+    import threading
+    from types import SimpleNamespace
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.db import connection
+
+    from api.access import PerKeyThrottle
+    from api.models import ApiKey
+    from tests.factories import MunicipalityFactory
+
+    key, _ = api_key_create(municipality=MunicipalityFactory(), name="busy", scopes=["read"], rate_per_minute=20)
+    key = ApiKey.objects.get(pk=key.pk)
+    allowed, lock = [], threading.Lock()
+
+    def worker():
+        request = SimpleNamespace(auth=key, user=AnonymousUser(), META={"REMOTE_ADDR": "10.0.0.1"})
+        mine = [PerKeyThrottle().allow_request(request, None) for _ in range(10)]
+        connection.close()
+        with lock:
+            allowed.extend(mine)
+
+    import time
+
+    started = time.time()
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(allowed) == 40
+    if started // 60 == time.time() // 60:
+        assert sum(allowed) == 20  # exactly the budget: no count lost between connections
+    else:  # the run straddled a minute: the previous minute's count still weighs, so never more
+        assert sum(allowed) <= 20
+    throttle = PerKeyThrottle()
+    request = SimpleNamespace(auth=key, user=AnonymousUser(), META={})
+    assert not throttle.allow_request(request, None)
+    assert 0 < throttle.wait() <= 60
