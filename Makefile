@@ -62,7 +62,7 @@ static: deps
 demo: demo-data static
 	@echo "Serving Ardh on http://$(HOST):$(PORT)/  (admin: /admin/, user 'admin', password 'ardh-demo'; Ctrl-C stops)"
 	@ARDH_DEBUG=false exec $(VENV)/bin/gunicorn config.wsgi:application --env DJANGO_SETTINGS_MODULE=config.settings.dev \
-	    --bind $(HOST):$(PORT) --workers 3 --threads 2 --access-logfile - --graceful-timeout 5
+	    --bind $(HOST):$(PORT) -c config/gunicorn.py --access-logfile -
 
 stop:
 	@bash scripts/pg.sh stop

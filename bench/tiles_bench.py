@@ -4,7 +4,7 @@ Per zoom, for the hot tile (the city centre, repeated) and for 1,000 random tile
 the city, at 1, 2 and 4 concurrent connections, it measures tiles/s and p50/p99:
 
   floor     the very tile SQL our endpoint runs, through psycopg (no HTTP, no Django)
-  uncached  our endpoint (gunicorn, 4 workers) with the tile cache off
+  uncached  our endpoint (gunicorn with config/gunicorn.py, as `make demo`) with the tile cache off
   cached    our endpoint with a warm disk cache
   tipg      TiPg (its own venv under .data, uvicorn, 4 workers) on the same table
 
@@ -81,7 +81,7 @@ def start_ours(env_extra: dict) -> tuple[subprocess.Popen, int]:
     env = {**os.environ, "ARDH_DEBUG": "false", "DJANGO_SETTINGS_MODULE": "config.settings.dev", **env_extra}
     proc = subprocess.Popen(  # noqa: S603 (our own fixed command line)
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(WORKERS), "--log-level", "warning"],
+         "-c", str(ROOT / "config" / "gunicorn.py"), "--log-level", "warning"],  # as `make demo` serves
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     wait_for(port, "/tiles/")

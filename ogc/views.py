@@ -19,7 +19,7 @@ from geo.layers import UnknownLayer, all_layers, get_layer
 from ogc import access, openapi
 from ogc import crs as ogc_crs
 from ogc import params as p
-from ogc.sql import feature_collection_sql, run
+from ogc.sql import feature_collection_sql, items_sql, run, run_page
 
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -159,22 +159,23 @@ def collection(request, who, collection_id):
     return _respond(request, _collection(request, layer, who.municipality.boundary.extent), "collection.html")
 
 
-def _queryset(layer, municipality, query):
-    interval = p.datetime_interval(query) if layer.name in TEMPORAL else None
-    if interval is None:
-        qs = layer.queryset(municipality=municipality.pk)
-    else:
-        qs = layer.model._default_manager.filter(**{layer.tenant_field: municipality})
-        start_field, end_field = TEMPORAL[layer.name]
-        start, stop = interval
-        if stop is not None:
-            qs = qs.filter(**{f"{start_field}__lte": stop})
-        if start is not None:
-            qs = qs.filter(Q(**{f"{end_field}__isnull": True}) | Q(**{f"{end_field}__gt": start}))
+def _filters(layer, query) -> dict[str, str]:
     filters = {name: query[name][:200] for name in layer.filter_fields if name in query}
     if any("\x00" in v for v in filters.values()):
         raise p.ParamError(_("Filter values cannot contain NUL characters."))
-    return qs.filter(**filters)
+    return filters
+
+
+def _temporal_queryset(layer, municipality, query, interval):
+    """Records valid at some time in ``interval`` (history included), for layers with a validity period."""
+    qs = layer.model._default_manager.filter(**{layer.tenant_field: municipality})
+    start_field, end_field = TEMPORAL[layer.name]
+    start, stop = interval
+    if stop is not None:
+        qs = qs.filter(**{f"{start_field}__lte": stop})
+    if start is not None:
+        qs = qs.filter(Q(**{f"{end_field}__isnull": True}) | Q(**{f"{end_field}__gt": start}))
+    return qs.filter(**_filters(layer, query))
 
 
 @_guard
@@ -186,17 +187,21 @@ def items(request, who, collection_id):
     offset = p.integer(query, "offset", 0, 0)
     srid, lat_first, crs_uri = p.output_crs(query)
     box = p.bbox(query)
-    if "datetime" in query:
-        p.datetime_interval(query)  # validated for every layer, applied where meaningful
-    qs = _queryset(layer, who.municipality, query)
-    if box is not None:
-        qs = qs.filter(**{f"{layer.geom_field}__bboverlaps": box, f"{layer.geom_field}__intersects": box})
-    qs = qs.order_by("pk")[offset : offset + limit]
+    interval = p.datetime_interval(query) if "datetime" in query else None  # validated for every layer
     links = _item_links(request, layer, limit, offset)
     # A "next" link only when this page is full (the count of all matches is not computed: too costly).
     last = [link for link in links if link["rel"] != "next"]
-    sql, args = feature_collection_sql(qs, layer, srid=srid, lat_first=lat_first, links=(links, last, limit))
-    body = run(sql, args)
+    if interval is not None and layer.name in TEMPORAL:
+        qs = _temporal_queryset(layer, who.municipality, query, interval)
+        if box is not None:
+            qs = qs.filter(**{f"{layer.geom_field}__bboverlaps": box, f"{layer.geom_field}__intersects": box})
+        sql, args = feature_collection_sql(qs.order_by("pk"), layer, srid=srid, lat_first=lat_first,
+                                           links=(links, last, limit), page=(limit, offset))
+    else:
+        sql, args = items_sql(layer, municipality_id=who.municipality.pk, filters=_filters(layer, query), box=box,
+                              srid=srid, lat_first=lat_first, limit=limit, offset=offset, links=links,
+                              last_links=last)
+    body = run_page(sql, args)
     if _wants_html(request):
         doc = json.loads(body)
         return render(request, "ogc/items.html", {"doc": doc, "layer": layer})

@@ -1,0 +1,77 @@
+"""Items statements from per-shape templates equal the ORM-compiled ones; numberMatched only when exact."""
+
+import json
+
+import pytest
+from django.contrib.gis.geos import Polygon
+
+from geo.layers import get_layer
+from ogc import sql as ogc_sql
+from tests.factories import ParcelFactory, PlanFactory
+
+
+def compiled(layer, *, municipality_id, filters, box, srid, lat_first, limit, offset, links, last_links):
+    qs = ogc_sql.items_queryset(layer, municipality_id=municipality_id, filters=filters, box=box)
+    return ogc_sql.feature_collection_sql(qs, layer, srid=srid, lat_first=lat_first,
+                                          links=(links, last_links, limit), page=(limit, offset))
+
+
+def box_around(geom, pad=0.01):
+    x0, y0, x1, y1 = geom.extent
+    box = Polygon.from_bbox((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
+    box.srid = 4326
+    return box
+
+
+@pytest.mark.parametrize(("layer_name", "filters", "with_box", "srid", "lat_first"), [
+    ("parcels", {}, True, 4326, False),
+    ("parcels", {"land_use": "residential", "status": "vacant"}, True, 4326, True),
+    ("parcels", {"number": "12"}, False, 9358, False),
+    ("plans", {"status": "approved"}, True, 3857, False),
+    ("districts", {}, False, 4326, False),
+    ("municipalities", {}, True, 4326, False),
+])
+def test_template_equals_the_orm(db, muni, layer_name, filters, with_box, srid, lat_first):
+    layer = get_layer(layer_name)
+    ogc_sql._templates.clear()
+    box = box_around(muni.boundary) if with_box else None
+    kwargs = dict(municipality_id=muni.pk, filters=filters, box=box, srid=srid, lat_first=lat_first, limit=7,
+                  offset=3, links=[{"rel": "next"}], last_links=[])
+    for _ in range(2):  # compiled on first use, from the template after
+        sql, params = ogc_sql.items_sql(layer, **kwargs)
+        assert ogc_sql._templates[next(iter(ogc_sql._templates))] is not None
+        want_sql, want_params = compiled(layer, **kwargs)
+        assert sql == want_sql
+        assert [str(p) if hasattr(p, "ewkb") else p for p in params] == [
+            str(p) if hasattr(p, "ewkb") else p for p in want_params]
+    # A different tenant, box and filter values reuse the shape's template with their own values.
+    other = dict(kwargs, municipality_id=muni.pk + 1000, offset=0, limit=2,
+                 filters={k: v + "x" for k, v in filters.items()})
+    assert ogc_sql.items_sql(layer, **other)[0] == compiled(layer, **other)[0]
+    assert [p for p in ogc_sql.items_sql(layer, **other)[1] if not hasattr(p, "ewkb")] == [
+        p for p in compiled(layer, **other)[1] if not hasattr(p, "ewkb")]
+
+
+def page(muni, *, limit, offset, box=None):
+    layer = get_layer("parcels")
+    sql, params = ogc_sql.items_sql(layer, municipality_id=muni.pk, filters={}, box=box, srid=4326,
+                                    lat_first=False, limit=limit, offset=offset, links=[], last_links=[])
+    return json.loads(ogc_sql.run_page(sql, params))
+
+
+def test_number_matched_only_when_it_is_exact(db, muni):
+    plan = PlanFactory(municipality=muni)
+    for _ in range(5):
+        ParcelFactory(plan=plan)
+    full = page(muni, limit=2, offset=0)
+    assert full["numberReturned"] == 2 and "numberMatched" not in full  # more may follow: not counted
+    last = page(muni, limit=2, offset=4)
+    assert last["numberReturned"] == 1 and last["numberMatched"] == 5
+    everything = page(muni, limit=10, offset=0)
+    assert everything["numberMatched"] == everything["numberReturned"] == 5
+    beyond = page(muni, limit=2, offset=50)
+    assert beyond["numberReturned"] == 0 and "numberMatched" not in beyond  # past the end: unknown
+    nowhere = Polygon.from_bbox((10, 10, 10.1, 10.1))
+    nowhere.srid = 4326
+    empty = page(muni, limit=2, offset=0, box=nowhere)
+    assert empty["numberMatched"] == 0 and empty["features"] == []
