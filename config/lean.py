@@ -55,6 +55,11 @@ class Dispatcher:
 
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") in ("GET", "HEAD") and LEAN_PATH.match(environ.get("PATH_INFO", "")):
+            from tiles import fast  # public tiles without parameters: no Django request at all
+
+            body = fast.serve(environ, start_response)
+            if body is not None:
+                return body
             return self.lean(environ, start_response)
         return self.full(environ, start_response)
 

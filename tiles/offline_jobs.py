@@ -52,7 +52,7 @@ def package_request(
     except ExportError:
         raise PackageRefused(_("That zoom range holds too many tiles for one package: narrow it.")) from None
     # One municipality at a time (row lock) so two requests cannot both pass the limit.
-    type(municipality).objects.select_for_update().filter(pk=municipality.pk).first()
+    type(municipality).objects.select_for_update().filter(pk=municipality.pk).values_list("pk", flat=True).first()
     unfinished = OfflinePackage.objects.filter(municipality=municipality, status__in=[S.QUEUED, S.RUNNING]).count()
     if unfinished >= MAX_UNFINISHED_PER_MUNICIPALITY:
         message = _("%(n)d packages are already being built for your municipality; wait for one to finish.")

@@ -133,21 +133,40 @@ def tile(request, layer: str, z: str, x: str, y: str):
             fields = tuple(f for f in found.fields if f in found.public_fields or f in extra)
             key = f"m{who.municipality_id}-{'-'.join(extra) or '_'}-{key}"
         selection = [(found, where, fields)] if found.min_zoom <= t.z <= found.max_zoom else []
-    data, status = _cached_render(layer, key, t, selection)
-    etag = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
-    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-        response = HttpResponse(status=304)
-    else:
-        response = HttpResponse(data, content_type=MVT)
-    response["ETag"] = etag
-    response["X-Tile-Cache"] = status
+    data, cache_status = _cached_render(layer, key, t, selection)
+    status, headers = tile_answer(data, cache_status, request.headers.get("If-None-Match", ""), private=private)
+    response = HttpResponse(status=status) if status == 304 else HttpResponse(data, content_type=MVT)
+    for name, value in headers.items():
+        response[name] = value
     if private:
-        response["Cache-Control"] = "private, max-age=0, must-revalidate"
         patch_vary_headers(response, ("Cookie", "Authorization"))
-    else:
-        response["Cache-Control"] = settings.ARDH_TILE_CACHE_CONTROL
-        response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def public_selection(layer: str, t) -> tuple[list, str] | None:
+    """(selection, cache key) of a public tile without parameters; None when the layer is unknown or not public."""
+    if layer == BASE:
+        return [(lyr, Q()) for lyr in base_layers(t.z)], "_"
+    try:
+        found = get_layer(layer)
+    except UnknownLayer:
+        return None
+    if not found.is_public:
+        return None
+    return ([(found, Q())] if found.min_zoom <= t.z <= found.max_zoom else []), "_"
+
+
+def tile_answer(data: bytes, cache_status: str, if_none_match: str, *, private: bool) -> tuple[int, dict]:
+    """Status (200 or 304) and headers of a rendered tile: content ETag, cache and CORS policy."""
+    etag = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
+    status = 304 if etag in [tag.strip() for tag in if_none_match.split(",")] else 200
+    headers = {"ETag": etag, "X-Tile-Cache": cache_status}
+    if private:
+        headers["Cache-Control"] = "private, max-age=0, must-revalidate"
+    else:
+        headers["Cache-Control"] = settings.ARDH_TILE_CACHE_CONTROL
+        headers["Access-Control-Allow-Origin"] = "*"
+    return status, headers
 
 
 def parse_restricted_fields(layer: Layer, wanted: list[str] | None) -> tuple[str, ...]:

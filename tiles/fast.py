@@ -1,0 +1,72 @@
+"""The shortest path for the most frequent request: a public tile without parameters.
+
+``config.lean.Dispatcher`` calls :func:`serve` for ``GET /tiles/{layer}/{z}/{x}/{y}.mvt`` with no
+query string. It answers only when the address is valid and the layer public (the base map, or a
+public layer with its public fields), using the same functions as ``tiles.views.tile`` (tile
+parsing, the registry, the disk cache, the renderer, the ETag/cache policy) and the same
+connection management (``request_started``/``request_finished``); the security headers are the
+ones Django's middleware would add. Everything else (filters, restricted fields, tenant layers,
+errors with their translated reasons) returns None and goes to Django. No Django request object,
+URL resolver or middleware runs here: for a cached or small tile they cost as much as the tile.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from django.conf import settings
+from django.core import signals
+
+from tiles.grid import TileError, parse_tile
+from tiles.views import MVT, _cached_render, public_selection, tile_answer
+
+TILE_PATH = re.compile(r"^/tiles/([^/]+)/([^/]+)/([^/]+)/([^/]+)\.mvt$")
+
+
+@lru_cache(maxsize=1)
+def _security_headers() -> tuple[tuple[str, str], ...]:
+    """What SecurityMiddleware and XFrameOptionsMiddleware add to a plain-HTTP response."""
+    headers = []
+    if settings.SECURE_CONTENT_TYPE_NOSNIFF:
+        headers.append(("X-Content-Type-Options", "nosniff"))
+    if settings.SECURE_REFERRER_POLICY:
+        policy = settings.SECURE_REFERRER_POLICY
+        headers.append(("Referrer-Policy", policy if isinstance(policy, str) else ",".join(policy)))
+    if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
+        headers.append(("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY))
+    headers.append(("X-Frame-Options", getattr(settings, "X_FRAME_OPTIONS", "DENY").upper()))
+    return tuple(headers)
+
+
+def serve(environ, start_response):
+    """The response body (a list) for a public tile; None to let Django answer."""
+    if environ.get("REQUEST_METHOD") != "GET" or environ.get("QUERY_STRING"):
+        return None
+    if environ.get("wsgi.url_scheme") == "https" or settings.SECURE_SSL_REDIRECT:
+        return None  # HSTS and redirects are the middleware's business
+    match = TILE_PATH.match(environ.get("PATH_INFO", ""))
+    if match is None:
+        return None
+    layer, z, x, y = match.groups()
+    try:
+        t = parse_tile(z, x, y)
+    except TileError:
+        return None
+    found = public_selection(layer, t)
+    if found is None:
+        return None
+    selection, key = found
+    signals.request_started.send(sender=__name__, environ=environ)
+    try:
+        data, cache_status = _cached_render(layer, key, t, selection)
+    except Exception:
+        return None  # Django renders it again and answers (and logs) as for any other failure
+    finally:
+        signals.request_finished.send(sender=__name__)
+    status, headers = tile_answer(data, cache_status, environ.get("HTTP_IF_NONE_MATCH", ""), private=False)
+    body = data if status == 200 else b""
+    response_headers = [("Content-Type", MVT), ("Content-Length", str(len(body))), *headers.items(),
+                        *_security_headers()]
+    start_response("200 OK" if status == 200 else "304 Not Modified", response_headers)
+    return [body]
