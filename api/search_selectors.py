@@ -52,10 +52,11 @@ def _name(obj) -> str:
 
 def _parcels(municipality, q: str) -> QuerySet:
     current = get_layer("parcels").queryset(municipality=municipality.pk).select_related("plan")
-    if "/" in q:  # "plan/parcel", as written on deeds
-        plan_number, _, number = q.partition("/")
-        return current.filter(plan__number__iexact=plan_number.strip(), number__iexact=number.strip())
-    return _exact_first(current.filter(number__istartswith=q), "number", q)
+    match = Q(number__istartswith=q)
+    plan_number, slash, number = q.partition("/")
+    if slash and plan_number.strip() and number.strip():  # "plan/parcel", as written on deeds
+        match |= Q(plan__number__iexact=plan_number.strip(), number__iexact=number.strip())
+    return _exact_first(current.filter(match), "number", q)
 
 
 def search(*, municipality, q: str, restricted: bool, kinds: tuple[str, ...] = KINDS) -> list[dict]:

@@ -60,6 +60,7 @@ export function toggleMerge(selected) {
 
 export function renderMergeBox() {
   const box = document.getElementById("merge-box");
+  if (!box) return; // not an editor
   box.hidden = mergeSelection.size === 0;
   box.querySelector(".count").textContent = T("%(n)s parcels selected for merging", {n: mergeSelection.size});
   box.querySelector("button.merge").disabled = mergeSelection.size < 2;
