@@ -16,7 +16,7 @@ from api.apis.base import ApiBase
 from api.apis.spatial import _Buffer, _target_geometry
 from api.errors import BadInput
 from geo import selectors as geo_selectors
-from imports.export import _DRIVERS, _frame, _plain
+from imports.export import _DRIVERS, _frame
 from parcels.models import Parcel
 
 FORMATS = {"gpkg": ("application/geopackage+sqlite3", ".gpkg"), "csv": ("text/csv", ".csv")}
@@ -55,7 +55,6 @@ class AnalysisExportApi(ApiBase):
         if len(rows) > MAX_FEATURES:
             raise BadInput(_("More than %(n)d parcels: draw a smaller area.") % {"n": MAX_FEATURES}, param="geometry")
         names = ["id", *(c.replace("plan__number", "plan_number") for c in COLUMNS)]
-        rows = [tuple(_plain(v) for v in r[:-1]) + (r[-1],) for r in rows]
         frame = _frame(names, rows, 4326)
         content_type, suffix = FORMATS[fmt]
         tmp = Path(tempfile.mkdtemp(prefix="ardh-analysis-")) / f"analysis{suffix}"

@@ -79,7 +79,8 @@ def test_retired_parcels_are_not_found(api, town, editor):
 
 
 @pytest.mark.parametrize("params, param", [
-    ({}, "q"), ({"q": "   "}, "q"), ({"q": "x" * 101}, "q"), ({"q": "a\x00b"}, "q"), ({"q": "1", "kind": "owner"}, "kind"),
+    ({}, "q"), ({"q": "   "}, "q"), ({"q": "x" * 101}, "q"), ({"q": "a\x00b"}, "q"),
+    ({"q": "1", "kind": "owner"}, "kind"),
 ])
 def test_bad_search_input_is_400_naming_the_parameter(api, params, param):
     response = api.get("/api/v1/search/", params)

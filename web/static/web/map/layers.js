@@ -39,7 +39,7 @@ export function setOpacity(map, name, value) {
 export async function buildLayerPanel(map, index) {
   const list = document.getElementById("layers");
   const entries = [
-    {name: "ortho", title: T("Orthophoto"), visible: true},
+    {name: "ortho", title: T("Orthophoto"), visible: false},
     ...index.layers.map((l) => ({name: l.name, title: cfg.lang === "ar" ? l.title_ar : l.title_en, visible: true,
       zoom: `${l.minzoom}–${l.maxzoom}`})),
   ];

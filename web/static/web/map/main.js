@@ -23,7 +23,9 @@ function prepare(style, index) {
   const origin = window.location.origin;
   style.sources.ortho = {type: "raster", tiles: [index.rasters.ortho], tileSize: 256, minzoom: 10, maxzoom: 20};
   const background = style.layers.findIndex((l) => l.type === "background");
-  style.layers.splice(background + 1, 0, {id: "ortho", type: "raster", source: "ortho", paint: {"raster-opacity": 1}});
+  // Off at start (its tiles are the heaviest); one tick in the layer panel shows it.
+  style.layers.splice(background + 1, 0, {id: "ortho", type: "raster", source: "ortho", layout: {visibility: "none"},
+    paint: {"raster-opacity": 1}});
   for (const l of style.layers) {
     if (l.type === "symbol" && l.layout?.["text-field"]) l.layout["text-field"] = LABEL;
     const prop = {fill: "fill-opacity", line: "line-opacity", symbol: "text-opacity", raster: "raster-opacity"}[l.type];
