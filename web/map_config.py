@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from api.models import Membership, Scope
 from geo.crs import KNOWN_CRS
-from parcels.models import LandUse, ParcelStatus
+from audit.models import ChangeRecord
+from parcels.models import LandUse, ParcelStatus, SubdivisionPlan
 from web.map_strings import strings
 
 
@@ -61,6 +62,8 @@ def map_config(*, request, membership: Membership) -> dict:
         },
         "land_uses": {c.value: str(c.label) for c in LandUse},
         "statuses": {c.value: str(c.label) for c in ParcelStatus},
+        "plan_statuses": {c.value: str(c.label) for c in SubdivisionPlan.Status},
+        "actions": {c.value: str(c.label) for c in ChangeRecord.Action},
         "strings": strings(),
         "title": _("Ardh map"),
     }

@@ -54,6 +54,7 @@ def sign_in(page, live_server, username="planner", password="pw"):
 
 
 def open_map(page, live_server, **kwargs):
+    page.emulate_media(reduced_motion="reduce")  # MapLibre then jumps instead of flying: faster tests
     sign_in(page, live_server, **kwargs)
     page.wait_for_selector("body[data-ready=true]", timeout=30_000)
 
@@ -300,6 +301,7 @@ def test_split_by_a_drawn_line_shows_two_new_parcels_and_refetches_only_their_ti
     assert fetched, "no tile was fetched again after the edit"
     assert all(re.search(r"/(\d+/\d+/\d+)\.mvt$", u)[1] in refreshed for u in fetched), fetched
     assert not [u for u in page.requests[before:] if "/api/v1/parcels/?" in u or u.endswith("/api/v1/parcels/")]
+    assert not [u for u in page.requests[before:] if "/at-point/" in u]  # the line's clicks asked nothing
     # The children's card tells where they came from.
     c = children[0]
     identify_parcel(page, c)

@@ -81,4 +81,5 @@ export function draw(map, kind, {onChange = () => {}} = {}) {
 }
 
 export let cancelDrawing = null;
+export const isDrawing = () => cancelDrawing !== null;
 export let finishDrawing = null;

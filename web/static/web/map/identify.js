@@ -56,7 +56,7 @@ export async function parcelCard(map, id, {actions} = {}) {
     h("h4", {}, T("History")),
     history.length
       ? h("ol", {class: "history"}, history.slice(0, 10).map((c) => h("li", {},
-        h("time", {}, date(c.at)), " ", c.action, " — ", c.by, c.note ? ` (${c.note})` : "")))
+        h("time", {}, date(c.at)), " ", cfg.actions[c.action] || c.action, " — ", c.by, c.note ? ` (${c.note})` : "")))
       : h("p", {class: "empty history"}, T("No change recorded since it was loaded.")),
     lineage.current && actions ? actions(window.ardh.selected) : null,
   );
@@ -77,7 +77,7 @@ export async function identify(map, lngLat, {actions} = {}) {
     if (plan) {
       parts.push(section(T("Subdivision plan"), "plan", table([
         [T("Plan number"), plan.properties.number], [T("Name"), name(plan.properties)],
-        [T("Status"), plan.properties.status], [T("Approval date"), plan.properties.approval_date],
+        [T("Status"), cfg.plan_statuses[plan.properties.status] || plan.properties.status], [T("Approval date"), plan.properties.approval_date],
       ])));
     }
     if (zone) parts.push(section(T("Zoning"), "zone", table([[T("Zone"), name(zone.properties)]]), await regulation(zone)));

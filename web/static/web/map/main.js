@@ -2,7 +2,7 @@
 import {analysisTool} from "./analysis.js";
 import {api} from "./api.js";
 import {cfg, T} from "./config.js";
-import {cancelDrawing, installDrawLayers} from "./draw.js";
+import {cancelDrawing, installDrawLayers, isDrawing} from "./draw.js";
 import {editActions, mergeSelected, refreshArea, renderMergeBox} from "./edit.js";
 import {identify} from "./identify.js";
 import {buildLayerPanel} from "./layers.js";
@@ -78,9 +78,10 @@ function setTool(name) {
 
 function installTools(map) {
   const actions = cfg.can.lineage ? editActions(map) : null;
-  map.on("click", (e) => { if (tool === "identify") identify(map, e.lngLat, {actions}); });
+  // Clicks while drawing (a cutting line, say) are vertices, not questions.
+  map.on("click", (e) => { if (tool === "identify" && !isDrawing()) identify(map, e.lngLat, {actions}); });
   map.on("mousemove", (e) => {
-    if (tool !== "identify") return;
+    if (tool !== "identify" || isDrawing()) return;
     const hit = map.queryRenderedFeatures(e.point, {layers: ["parcels-fill"].filter((id) => map.getLayer(id))});
     map.getCanvas().style.cursor = hit.length ? "pointer" : "";
   });
