@@ -11,8 +11,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from api.models import Membership, Scope
-from geo.crs import KNOWN_CRS
 from audit.models import ChangeRecord
+from geo.crs import KNOWN_CRS
 from parcels.models import LandUse, ParcelStatus, SubdivisionPlan
 from web.map_strings import strings
 

@@ -11,26 +11,15 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 
-from api import selectors
 from api.apis.base import ApiBase
 from api.apis.spatial import _Buffer, _target_geometry
 from api.errors import BadInput
-from geo import selectors as geo_selectors
+from api.map_selectors import analysis_parcels
 from imports.export import _DRIVERS, _frame
-from parcels.models import Parcel
 
 FORMATS = {"gpkg": ("application/geopackage+sqlite3", ".gpkg"), "csv": ("text/csv", ".csv")}
 COLUMNS = ("number", "plan__number", "land_use", "status", "area_m2", "deed_number")
 MAX_FEATURES = 50_000
-
-
-def analysis_parcels(*, municipality, geometry, metres: float):
-    layer = selectors.layer_for("parcels")
-    if metres > 0:
-        qs = geo_selectors.within_distance(layer=layer, geometry=geometry, metres=metres, municipality=municipality)
-    else:
-        qs = geo_selectors.intersecting(layer=layer, geometry=geometry, municipality=municipality)
-    return Parcel.objects.filter(pk__in=qs.values("pk")).order_by("pk")
 
 
 class AnalysisExportApi(ApiBase):

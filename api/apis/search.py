@@ -8,7 +8,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
-from api import search_selectors, selectors
+from api import map_selectors, selectors
+from api.access import caller_municipality
 from api.apis.base import ApiBase
 from api.errors import BadInput
 
@@ -18,8 +19,6 @@ MAX_QUERY = 100
 def may_see_restricted(request) -> bool:
     """Restricted fields (deed numbers) are for callers bound to the municipality, as in the registers API:
     the tenant scope already holds here, so this says it once where search depends on it."""
-    from api.access import caller_municipality
-
     return caller_municipality(request) is not None
 
 
@@ -39,17 +38,17 @@ class SearchApi(ApiBase):
             raise BadInput(_("Give the text to look for in “q”."), param="q", code="required")
         if len(q) > MAX_QUERY or "\x00" in q:
             raise BadInput(_("“q” must be at most %(n)d characters of text.") % {"n": MAX_QUERY}, param="q")
-        kinds = search_selectors.KINDS
+        kinds = map_selectors.KINDS
         if request.query_params.get("kind"):
             kinds = tuple(k.strip() for k in request.query_params["kind"].split(","))
-            unknown = [k for k in kinds if k not in search_selectors.KINDS]
+            unknown = [k for k in kinds if k not in map_selectors.KINDS]
             if unknown:
                 raise BadInput(
                     _("Unknown kind “%(k)s”; kinds: %(known)s.")
-                    % {"k": unknown[0][:20], "known": ", ".join(search_selectors.KINDS)},
+                    % {"k": unknown[0][:20], "known": ", ".join(map_selectors.KINDS)},
                     param="kind",
                 )
-        hits = search_selectors.search(
+        hits = map_selectors.search(
             municipality=self.municipality, q=q, restricted=may_see_restricted(request), kinds=kinds
         )
         return Response({"q": q, "results": hits})
@@ -61,7 +60,7 @@ class ParcelLineageApi(ApiBase):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, pk):
         parcel = selectors.register_get(layer=selectors.layer_for("parcels"), municipality=self.municipality, pk=pk)
-        return Response(search_selectors.parcel_lineage(parcel=parcel))
+        return Response(map_selectors.parcel_lineage(parcel=parcel))
 
 
 class RegulationApi(ApiBase):
@@ -69,7 +68,7 @@ class RegulationApi(ApiBase):
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, pk):
-        reg = search_selectors.regulation_get(municipality=self.municipality, pk=pk)
+        reg = map_selectors.regulation_get(municipality=self.municipality, pk=pk)
         if reg is None:
             raise Http404
         return Response({

@@ -338,10 +338,19 @@ def test_merge_selected_parcels(page, live_server, city):
     a = a_parcel(city)
     b = next(q for q in Parcel.objects.filter(plan=a.plan, valid_to__isnull=True, geom__touches=a.geom)
              if a.geom.intersection(q.geom).length > 0)
-    for p in (a, b):
+    far = Parcel.objects.filter(plan=a.plan, valid_to__isnull=True).exclude(geom__dwithin=(a.geom, 0.0005)).first()
+    # Parcels that do not touch: refused with the topology explanation, nothing changes.
+    for p in (a, far):
         identify_parcel(page, p)
         page.click("#panel section.parcel button.select-merge")
-    assert not page.locator("#merge-box button.merge").is_disabled()
+    page.click("#merge-box button.merge")
+    page.wait_for_selector("#message.error", timeout=10_000)
+    assert page.locator("#message").inner_text().startswith(arabic("Topology conflict"))
+    assert not Parcel.objects.filter(parents=a).exists()
+    identify_parcel(page, far)
+    page.click("#panel section.parcel button.select-merge")  # out of the selection again
+    identify_parcel(page, b)
+    page.click("#panel section.parcel button.select-merge")
     page.click("#merge-box button.merge")
     page.wait_for_selector("#message.ok", timeout=10_000)
     merged = Parcel.objects.get(parents=a)

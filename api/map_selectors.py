@@ -1,4 +1,4 @@
-"""Reads behind the planners' map: search, a parcel's lineage, a zone's regulation.
+"""Reads behind the planners' map: search, a parcel's lineage, a zone's regulation, analysis parcels.
 
 Everything is scoped to the caller's municipality. Deed numbers are restricted fields
 (never in public tiles): they are searched only when the caller may see them.
@@ -13,6 +13,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from geo import selectors as geo_selectors
 from geo.layers import get_layer
 from parcels.models import District, Parcel, SubdivisionPlan, ZoningRegulation
 
@@ -105,3 +106,13 @@ def parcel_lineage(*, parcel: Parcel) -> dict:
 
 def regulation_get(*, municipality, pk: int) -> ZoningRegulation | None:
     return ZoningRegulation.objects.filter(municipality=municipality.pk, pk=pk).first()
+
+
+def analysis_parcels(*, municipality, geometry, metres: float) -> QuerySet:
+    """Current parcels inside ``geometry`` (or within ``metres`` of it), as the buffer analysis counts them."""
+    layer = get_layer("parcels")
+    if metres > 0:
+        qs = geo_selectors.within_distance(layer=layer, geometry=geometry, metres=metres, municipality=municipality)
+    else:
+        qs = geo_selectors.intersecting(layer=layer, geometry=geometry, municipality=municipality)
+    return Parcel.objects.filter(pk__in=qs.values("pk")).order_by("pk")
