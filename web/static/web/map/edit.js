@@ -5,7 +5,6 @@ import {api} from "./api.js";
 import {h, T} from "./config.js";
 import {draw, showDrawn} from "./draw.js";
 import {bbox, tilesCovering, unionBbox} from "./geo.js";
-import {parcelCard} from "./identify.js";
 import {highlight, message, showPanel} from "./ui.js";
 
 export const mergeSelection = new Map(); // id -> {id, version, number, geometry}
@@ -89,8 +88,4 @@ export function editActions(map) {
     h("button", {type: "button", class: "split", onclick: () => splitSelected(map, selected)}, T("Split by a line")),
     h("button", {type: "button", class: "select-merge", onclick: () => toggleMerge(selected)},
       mergeSelection.has(selected.id) ? T("Remove from merge") : T("Select for merge")));
-}
-
-export function reopen(map, id) {
-  return parcelCard(map, id, {actions: editActions(map)}).then((card) => showPanel(T("Parcel"), card));
 }

@@ -25,11 +25,9 @@ export function installSearch(map, onPick) {
         showPanel(T("Search"), h("p", {class: "empty"}, T("Nothing found for “%(q)s”.", {q})));
         return;
       }
-      const kinds = {parcel: T("Parcel"), plan: T("Plan"), district: T("District"), deed: T("Deed")};
       const items = data.results.map((hit) => h("li", {},
         h("button", {type: "button", class: "hit", dataset: {kind: hit.kind, id: hit.id},
-          onclick: () => { goTo(map, hit); onPick?.(hit); }},
-        h("span", {class: "kind"}, kinds[hit.kind]), " ", hit.label)));
+          onclick: () => { goTo(map, hit); onPick?.(hit); }}, hit.label)));
       showPanel(T("Search results"), h("ol", {class: "hits"}, items));
       goTo(map, data.results[0]);
       onPick?.(data.results[0]);
