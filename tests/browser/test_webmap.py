@@ -282,6 +282,7 @@ def rendered_parcel_ids(page, parcel):
 def test_split_by_a_drawn_line_shows_two_new_parcels_and_refetches_only_their_tiles(page, live_server, city):
     open_map(page, live_server)
     parcel = a_parcel(city)
+    show(page, *inner_point(parcel), zoom=16.2)  # tiles of z16 now in MapLibre's memory
     identify_parcel(page, parcel)
     assert parcel.pk in rendered_parcel_ids(page, parcel)
     before = len(page.requests)
@@ -302,6 +303,12 @@ def test_split_by_a_drawn_line_shows_two_new_parcels_and_refetches_only_their_ti
     assert all(re.search(r"/(\d+/\d+/\d+)\.mvt$", u)[1] in refreshed for u in fetched), fetched
     assert not [u for u in page.requests[before:] if "/api/v1/parcels/?" in u or u.endswith("/api/v1/parcels/")]
     assert not [u for u in page.requests[before:] if "/at-point/" in u]  # the line's clicks asked nothing
+    # Back at z16 (tiles MapLibre kept from before the edit): the new parcels, not the old one.
+    show(page, *inner_point(parcel), zoom=16.2)
+    page.wait_for_timeout(300)
+    page.evaluate("() => ardh.idle()")
+    shown = rendered_parcel_ids(page, parcel)
+    assert {c.pk for c in children} <= shown and parcel.pk not in shown
     # The children's card tells where they came from.
     c = children[0]
     identify_parcel(page, c)

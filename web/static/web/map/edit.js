@@ -9,16 +9,52 @@ import {highlight, message, showPanel} from "./ui.js";
 
 export const mergeSelection = new Map(); // id -> {id, version, number, geometry}
 
-// Ask MapLibre for the tiles under ``box`` again, on every vector and painted source (Map#refreshTiles).
+// Tiles an edit made stale, per source ("z/x/y"). Map#refreshTiles reloads the tiles in view; tiles of other
+// zooms or places may sit in MapLibre's memory cache, so they stay listed here and are reloaded when the
+// view comes back to them (see watchStaleTiles).
+const stale = new Map();
+
+function key(t) { return `${t.z}/${t.x}/${t.y}`; }
+
+function tileSources(map) {
+  return Object.entries(map.getStyle().sources)
+    .filter(([id, s]) => s.type === "vector" || (s.type === "raster" && id === "basemap"))
+    .map(([id]) => [id, map.getSource(id)]);
+}
+
+// The tiles of ``source`` covering the current view (the ones MapLibre shows now).
+function inView(map, source) {
+  const z = Math.max(source.minzoom ?? 0, Math.min(Math.floor(map.getZoom()), source.maxzoom ?? 22));
+  const b = map.getBounds();
+  return new Set(tilesCovering([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], z, z).map(key));
+}
+
+function reloadStale(map) {
+  for (const [id, source] of tileSources(map)) {
+    const ids = stale.get(id);
+    if (!ids || !ids.size) continue;
+    const now = [...inView(map, source)].filter((k) => ids.has(k));
+    if (!now.length) continue;
+    map.refreshTiles(id, now.map((k) => { const [z, x, y] = k.split("/").map(Number); return {x, y, z}; }));
+    now.forEach((k) => ids.delete(k));
+  }
+}
+
+// Checked when the map is idle: tiles restored from the memory cache are in view (and reloadable) by then.
+export function watchStaleTiles(map) {
+  map.on("idle", () => reloadStale(map));
+}
+
+// After an edit: every tile under ``box`` (all zooms) is stale; those in view are fetched again now.
 export function refreshArea(map, box) {
   const refreshed = [];
-  for (const [id, source] of Object.entries(map.getStyle().sources)) {
-    if (source.type !== "vector" && !(source.type === "raster" && id === "basemap")) continue;
-    const src = map.getSource(id);
-    const ids = tilesCovering(box, src.minzoom ?? 0, Math.min(src.maxzoom ?? 22, 22));
-    map.refreshTiles(id, ids);
-    refreshed.push(...ids.map((t) => `${id}/${t.z}/${t.x}/${t.y}`));
+  for (const [id, source] of tileSources(map)) {
+    const ids = tilesCovering(box, source.minzoom ?? 0, Math.min(source.maxzoom ?? 22, 22)).map(key);
+    if (!stale.has(id)) stale.set(id, new Set());
+    ids.forEach((k) => stale.get(id).add(k));
+    refreshed.push(...ids.map((k) => `${id}/${k}`));
   }
+  reloadStale(map);
   window.ardh.refreshed = {bbox: box, tiles: refreshed};
   return refreshed;
 }

@@ -3,7 +3,7 @@ import {analysisTool} from "./analysis.js";
 import {api} from "./api.js";
 import {cfg, T} from "./config.js";
 import {cancelDrawing, installDrawLayers, isDrawing} from "./draw.js";
-import {editActions, mergeSelected, refreshArea, renderMergeBox} from "./edit.js";
+import {editActions, mergeSelected, refreshArea, renderMergeBox, watchStaleTiles} from "./edit.js";
 import {identify} from "./identify.js";
 import {buildLayerPanel} from "./layers.js";
 import {installCoordinates, measure} from "./measure.js";
@@ -97,6 +97,7 @@ function installTools(map) {
   }
   document.querySelector("#merge-box button.merge")?.addEventListener("click", () => mergeSelected(map));
   renderMergeBox();
+  watchStaleTiles(map);
   installSearch(map);
   message("");
 }
