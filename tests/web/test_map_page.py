@@ -105,3 +105,12 @@ def test_utm_parameters_match_pyproj_for_every_known_utm_crs():
     assert max(abs(v) for v in grf17["shift"]) < 1e-5  # KSA-GRF17 and WGS 84 agree to decimetres
     ain_el_abd = utm_parameters(20438, 43.5, 25.87)
     assert ain_el_abd["a"] == 6378388.0 and max(abs(v) for v in ain_el_abd["shift"]) > 1e-4  # ~ tens of metres
+
+
+def test_home_links_to_the_map_and_sign_out_returns_home(client, person):
+    assert 'href="/map/"' in client.get("/").content.decode()
+    person(["read"])
+    assert client.get("/map/").status_code == 200
+    response = client.post("/logout/")
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get("/map/").status_code == 302  # signed out
