@@ -73,6 +73,8 @@ STRINGS = [
     gettext_noop("What is here"),
     gettext_noop("Zone"),
     gettext_noop("Zoning"),
+    gettext_noop("Zoom in"),
+    gettext_noop("Zoom out"),
     gettext_noop("m"),
     gettext_noop("m²"),
     gettext_noop("outline"),

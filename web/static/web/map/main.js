@@ -45,7 +45,8 @@ async function start() {
   const [x0, y0, x1, y1] = cfg.municipality.bbox;
   const map = new maplibregl.Map({
     container: "map", style, bounds: [[x0, y0], [x1, y1]], fitBoundsOptions: {padding: 20},
-    locale: {}, attributionControl: false, hash: "z", maxPitch: 0, dragRotate: false,
+    locale: {"NavigationControl.ZoomIn": T("Zoom in"), "NavigationControl.ZoomOut": T("Zoom out")},
+    attributionControl: false, hash: "z", maxPitch: 0, dragRotate: false,
   });
   window.ardh.map = map;
   // Resolves when the map has drawn everything it asked for (used by tests and by people's scripts).
