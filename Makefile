@@ -87,7 +87,7 @@ clean: stop
 BENCH_DB ?= ardh_bench
 BENCH := ARDH_DB_NAME=$(BENCH_DB)
 BENCH_IMPORT_PARCELS ?= 1000000
-.PHONY: bench bench-db bench-city bench-generate bench-import bench-tiles bench-api
+.PHONY: bench bench-db bench-city bench-generate bench-import bench-tiles bench-api bench-map
 
 bench-db: deps
 	@$(BENCH) bash scripts/pg.sh start
@@ -118,4 +118,8 @@ bench-tiles: bench-city
 bench-api: bench-city
 	@$(BENCH) $(PY) bench/api_bench.py
 
-bench: bench-generate bench-import bench-tiles bench-api
+# The planners' map on the demo city (the `make demo` database), in headless Chromium.
+bench-map: demo-data static
+	@DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) bench/map_bench.py
+
+bench: bench-generate bench-import bench-tiles bench-api bench-map

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from api.apis import lineage, registers, spatial
+from api.apis import analysis_export, lineage, registers, search, spatial
 
 app_name = "api"
 
@@ -15,6 +15,10 @@ _REGISTERS = {
 urlpatterns = [
     path("at-point/", spatial.AtPointApi.as_view(), name="at-point"),
     path("analysis/buffer/", spatial.BufferAnalysisApi.as_view(), name="buffer-analysis"),
+    path("search/", search.SearchApi.as_view(), name="search"),  # the planners' map (web/)
+    path("analysis/export/", analysis_export.AnalysisExportApi.as_view(), name="analysis-export"),
+    path("parcels/<int:pk>/lineage/", search.ParcelLineageApi.as_view(), name="parcel-lineage"),
+    path("regulations/<int:pk>/", search.RegulationApi.as_view(), name="regulation"),
     path("parcels/merge/", lineage.ParcelMergeApi.as_view(), name="parcel-merge"),
     path("parcels/<int:pk>/split/", lineage.ParcelSplitApi.as_view(), name="parcel-split"),
     path("<str:layer>/intersecting/", spatial.IntersectingApi.as_view(), name="intersecting"),

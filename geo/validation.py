@@ -127,8 +127,13 @@ def _check_within(geom: GEOSGeometry, area: GEOSGeometry, area_name: str) -> Non
     if area.covers(geom):
         return
     outside = geom.difference(area)
-    # Degrees → metres, roughly (only to decide whether this is rounding noise).
-    if outside.empty or (outside.area * (111_320**2) < BOUNDARY_TOLERANCE_M**2 and outside.length * 111_320 < 1):
+    if outside.empty:
+        return
+    # Degrees → metres, roughly (only to decide whether this is rounding noise). Points and lines have
+    # no area: they are noise only when what sticks out is short and lies within the tolerance.
+    metres = 111_320
+    small = outside.area * metres**2 < BOUNDARY_TOLERANCE_M**2 and outside.length * metres < 1
+    if small and (geom.dims == 2 or outside.distance(area) * metres < BOUNDARY_TOLERANCE_M):
         return
     point = outside.point_on_surface if not outside.empty else geom.point_on_surface
     raise GeometryError(

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.gis.admin import GISModelAdmin
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,7 @@ from audit.selectors import history_for
 from geo.widgets import OfflineMapWidget
 from parcels import models as m
 from parcels import services
+from parcels.services.errors import RegisterError
 from parcels.services.records import check_version, checked_geometry, geometry_field
 from parcels.services.topology import assert_no_overlap
 
@@ -74,6 +76,16 @@ class RegisterAdmin(GISModelAdmin):
     def save_model(self, request, obj, form, change):
         expected = form.cleaned_data.get("expected_version")
         services.record_save(instance=obj, actor=request.user, expected_version=expected)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The form checks versions and topology, but another editor can commit between that check and
+        # the save (which locks the row and checks again). Such a late refusal rolls the whole save back
+        # and comes back as a message on the form page, not as a 500.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except RegisterError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     @admin.display(description=_("history"))
     def history(self, obj):

@@ -12,3 +12,7 @@ cp -u node_modules/ol/dist/ol.js node_modules/ol/ol.css .data/vendor/ol/
 # MapLibre's right-to-left text plugin (Arabic labels), loaded by maps from /static/vendor/rtl-text/.
 mkdir -p .data/vendor/rtl-text
 cp -u node_modules/@mapbox/mapbox-gl-rtl-text/dist/mapbox-gl-rtl-text.js .data/vendor/rtl-text/
+# MapLibre GL JS for the planners' web map (/map/).
+mkdir -p .data/vendor/maplibre-gl
+cp -u node_modules/maplibre-gl/dist/maplibre-gl.js node_modules/maplibre-gl/dist/maplibre-gl.css \
+  node_modules/maplibre-gl/LICENSE.txt .data/vendor/maplibre-gl/

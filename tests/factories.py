@@ -45,7 +45,9 @@ class PlanFactory(factory.django.DjangoModelFactory):
 
 
 class ParcelFactory(factory.django.DjangoModelFactory):
-    """Parcel n sits in row n // 20, column n % 20 of a 40 m grid: never overlapping."""
+    """Parcel n sits in row (n % 500) // 20, column n % 20 of a 40 m grid inside the default plan
+    (-1000..1000 m): never overlapping within a test, and never outside the plan however many parcels
+    earlier tests of the same run created (the sequence is global to the process)."""
 
     class Meta:
         model = m.Parcel
@@ -55,7 +57,7 @@ class ParcelFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: str(n + 1))
     land_use = m.LandUse.RESIDENTIAL
     geom = factory.Sequence(
-        lambda n: rect((n % 20) * CELL, (n // 20) * CELL, (n % 20) * CELL + 30, (n // 20) * CELL + 30)
+        lambda n: rect((n % 20) * CELL, (n % 500 // 20) * CELL, (n % 20) * CELL + 30, (n % 500 // 20) * CELL + 30)
     )
 
 

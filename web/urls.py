@@ -5,5 +5,8 @@ from web import views
 app_name = "web"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("map/", views.MapView.as_view(), name="map"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path("healthz", views.health, name="health"),
 ]

@@ -1,8 +1,12 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
 from django.http import JsonResponse
+from django.urls import reverse_lazy
 from django.views.generic import TemplateView
 
 from parcels import selectors
+from web.map_config import map_config, membership_for
 
 
 class HomeView(TemplateView):
@@ -12,6 +16,36 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["municipalities"] = selectors.municipality_summaries()
         return context
+
+
+# The map's ES modules, preloaded together (no bundler: the browser would discover them one import at a time).
+MAP_MODULES = [f"web/map/{name}.js" for name in (
+    "config", "api", "ui", "geo", "draw", "layers", "search", "identify", "analysis", "measure", "edit", "main")]
+
+
+class MapView(LoginRequiredMixin, TemplateView):
+    """The planners' map. Signed-in people only: what it shows and lets them edit follows the
+    municipality and scopes of their membership (api.models.Membership)."""
+
+    template_name = "web/map.html"
+    login_url = reverse_lazy("web:login")
+
+    def get(self, request, *args, **kwargs):
+        membership = membership_for(request.user)
+        if membership is None:
+            return self.response_class(request, "web/map_no_access.html", status=403)
+        return self.render_to_response({"config": map_config(request=request, membership=membership),
+                                        "modules": MAP_MODULES})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+    next_page = reverse_lazy("web:map")
+
+
+class LogoutView(auth_views.LogoutView):
+    next_page = reverse_lazy("web:home")
 
 
 def health(request):

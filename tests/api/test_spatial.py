@@ -95,6 +95,14 @@ def test_buffer_analysis_by_land_use(api, plan):
     assert out["area_m2"] == pytest.approx(1800, rel=0.01)
 
 
+def test_buffer_analysis_around_a_point_outside_the_municipality_is_400(api, plan):
+    x, y = lonlat(60_000, 0)
+    r = api.post("/api/v1/analysis/buffer/", {"geometry": {"type": "Point", "coordinates": [x, y]}, "metres": 60},
+                 format="json")
+    assert r.status_code == 400
+    assert "outside" in json.dumps(r.json())
+
+
 def test_intersecting_unknown_layer_is_400(api):
     r = api.post("/api/v1/nothing/intersecting/", {"geometry": {"type": "Point", "coordinates": [43.5, 25.87]}},
                  format="json")

@@ -73,6 +73,19 @@ def test_outside_the_municipality_says_where():
     assert lon > lonlat(1000, 150)[0]  # the reported point is in the part that sticks out
 
 
+def test_points_and_lines_outside_the_municipality_are_refused():
+    area = rect(0, 0, 1000, 1000)
+    assert validate_geometry(Point(*lonlat(500, 500), srid=4326), kind="Point", within=area) is not None
+    assert validate_geometry(Point(*lonlat(1000, 500), srid=4326), kind="Point", within=area) is not None  # on the edge
+    with pytest.raises(GeometryError) as exc:
+        validate_geometry(Point(*lonlat(1500, 500), srid=4326), kind="Point", within=area)
+    assert exc.value.code == "outside"
+    assert exc.value.location == pytest.approx(lonlat(1500, 500))
+    with pytest.raises(GeometryError) as exc:
+        validate_geometry(LineString(lonlat(500, 500), lonlat(1200, 500), srid=4326), kind="LineString", within=area)
+    assert exc.value.code == "outside"
+
+
 def test_vertex_limit(settings):
     settings.ARDH_MAX_VERTICES = 50
     ring = [lonlat(10 * math.cos(a / 40 * math.pi), 10 * math.sin(a / 40 * math.pi)) for a in range(80)]

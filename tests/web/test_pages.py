@@ -164,3 +164,36 @@ def test_admin_refuses_a_stale_edit(client, staff, plan):
     assert response.status_code == 200 and "عدّل مستخدم آخر هذا السجل" in response.content.decode()
     parcel.refresh_from_db()
     assert (parcel.status, parcel.land_use) == ("built", "residential")
+
+
+def test_admin_refusal_at_save_time_is_a_message_not_a_500(transactional_db, client, staff, plan, monkeypatch):
+    """Another editor commits between the form's checks and the save: the save's own check refuses it."""
+    from django.db import connections
+
+    from parcels.admin import RegisterForm
+
+    parcel = ParcelFactory(plan=plan, geom=rect(0, 0, 20, 30))
+    checked = RegisterForm.clean
+
+    def clean_then_someone_else_saves(form):
+        cleaned = checked(form)
+        other = connections.create_connection("default")  # a second session, committing on its own
+        try:
+            with other.cursor() as cursor:
+                cursor.execute("UPDATE parcels_parcel SET version = version + 1, status = 'built' WHERE id = %s",
+                               [parcel.pk])
+            other.commit()
+        finally:
+            other.close()
+        return cleaned
+
+    monkeypatch.setattr(RegisterForm, "clean", clean_then_someone_else_saves)
+    url = reverse("admin:parcels_parcel_change", args=[parcel.pk])
+    response = client.post(url, {
+        "block": "", "number": parcel.number, "land_use": "commercial", "status": "vacant", "deed_number": "",
+        "geom": parcel.geom.transform(3857, clone=True).geojson, "expected_version": parcel.version,
+    })
+    assert response.status_code == 302 and response["Location"] == url
+    assert "عدّل مستخدم آخر هذا السجل" in client.get(url).content.decode()
+    parcel.refresh_from_db()
+    assert (parcel.status, parcel.land_use, parcel.version) == ("built", "residential", 2)
