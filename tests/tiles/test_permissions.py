@@ -12,6 +12,7 @@ from api.services import api_key_create
 from geo.layers import TENANT, Layer, get_layer, register, unregister
 from parcels.models import Parcel
 from tests.factories import MunicipalityFactory, ParcelFactory, PlanFactory
+from tests.shapes import rect
 from tiles.grid import tiles_touching
 
 Z = 15
@@ -23,11 +24,13 @@ def two_cities(db):
     """Two municipalities whose parcels share the same z15 tile (factories lay them out side by side)."""
     a, b = MunicipalityFactory(code="muni-a"), MunicipalityFactory(code="muni-b")
     plan_a, plan_b = PlanFactory(municipality=a), PlanFactory(municipality=b)
-    pa = [ParcelFactory(plan=plan_a, deed_number=f"A-{i}") for i in range(4)]
-    pb = [ParcelFactory(plan=plan_b, deed_number=f"B-{i}") for i in range(4)]
+    # Laid out here, not by the factory's sequence: the same place in every run, side by side.
+    pa = [ParcelFactory(plan=plan_a, deed_number=f"A-{i}", geom=rect(i * 40, 0, i * 40 + 30, 30)) for i in range(4)]
+    pb = [ParcelFactory(plan=plan_b, deed_number=f"B-{i}", geom=rect(i * 40, 40, i * 40 + 30, 70)) for i in range(4)]
     c = pa[0].geom.centroid
     t = next(iter(tiles_touching((c.x, c.y, c.x, c.y), Z, buffer=0)))
     TILE[:] = [t.z, t.x, t.y]
+    assert len(ids(pa)) == len(ids(pb)) == 4  # all eight in the one tile the tests ask for
     return {"a": a, "b": b, "pa": pa, "pb": pb, "url": f"/tiles/parcels/{t.z}/{t.x}/{t.y}.mvt", "tile": t}
 
 
