@@ -15,3 +15,6 @@ MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]
 import tempfile  # noqa: E402
 
 ARDH_TILE_CACHE_DIR = tempfile.mkdtemp(prefix="ardh-test-tiles-")
+# The orthophoto `make demo` paints lives in .data: tests that want one make their own, and the others must
+# not depend on whether a demo ran in this checkout before.
+ARDH_ORTHO_PATH = str(Path(tempfile.mkdtemp(prefix="ardh-test-ortho-")) / "orthophoto.tif")
