@@ -34,6 +34,9 @@ def _touched_extent(cur) -> tuple[float, float, float, float] | None:
     return None if row is None or row[0] is None else tuple(row)
 
 
+ANALYZE_AFTER_ROWS = 10_000
+
+
 def apply(*, municipality, actor, note: str) -> None:
     actor_id, label = _actor(actor)
     p = {"muni": municipality.pk, "actor": actor_id, "label": label, "note": note}
@@ -94,3 +97,11 @@ def apply(*, municipality, actor, note: str) -> None:
                    jsonb_build_object('version', jsonb_build_array(version - 1, version)), %(note)s
             FROM ret
         """, p)
+        written = cur.rowcount
+        cur.execute("SELECT count(*) FROM imp_stage WHERE action IN ('new', 'changed')")
+        written += cur.fetchone()[0]
+        if written >= ANALYZE_AFTER_ROWS:
+            # Fresh planner statistics with the data: a dry run right after a big commit would otherwise
+            # plan the overlap check for the parcels the table had before (an empty municipality: a
+            # nested loop over a million rows each way). ANALYZE samples a fixed number of rows, ~1 s.
+            cur.execute("ANALYZE parcels_parcel")
