@@ -20,6 +20,7 @@ from imports.jobs import job_create, job_request_commit
 from imports.mapping import TARGETS
 from imports.readers import FORMATS
 from imports.selectors import jobs_for
+from imports.targets import TARGETS as IMPORT_TARGETS
 from parcels.models import Municipality
 
 
@@ -89,6 +90,7 @@ class UploadSerializer(serializers.Serializer):
     defaults = JSONDict(required=False, default=dict)
     repair = serializers.BooleanField(required=False, default=False)
     retire_missing = serializers.BooleanField(required=False, default=True)
+    target = serializers.ChoiceField(choices=sorted(IMPORT_TARGETS), required=False, default="parcels")
 
     def validate_file(self, f):
         name = (f.name or "").lower()

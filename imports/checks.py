@@ -39,7 +39,8 @@ def metric_srid(municipality) -> int:
     return (32600 if c.y >= 0 else 32700) + zone
 
 
-def build_stage(*, municipality, metric: int, srid: int, swap_axes: bool, deed_mapped: bool, repair: bool) -> None:
+def build_stage(*, municipality, target, metric: int, srid: int, swap_axes: bool, deed_mapped: bool,
+                repair: bool) -> None:
     """The staged features in storage and metric CRS, matched to their plan and current parcel, validity and
     the diff against that parcel computed in the same pass (one write of the staging table, no UPDATE after)."""
     geom = "ST_GeomFromWKB(r.wkb)"
@@ -47,12 +48,12 @@ def build_stage(*, municipality, metric: int, srid: int, swap_axes: bool, deed_m
     geom = f"ST_Multi(ST_SetSRID({geom}, %(srid)s))"
     if srid != 4326:
         geom = f"ST_Transform({geom}, 4326)"
-    # The only interpolation is fixed expressions (values are parameters).
+    # The only interpolation is fixed expressions and target's constants (values are parameters).
     # A geometry is unchanged when no vertex moved by more than ~1 mm (1e-8°): ring order or start
     # point (Shapefile rewinds rings) and float noise of a CRS round trip are not changes.
     _run(f"""
         CREATE TEMP TABLE imp_stage ON COMMIT DROP AS
-        SELECT t.*, CASE WHEN t.parcel_id IS NULL THEN 'new' WHEN t.geom_changed OR t.attrs_changed THEN 'changed'
+        SELECT t.*, CASE WHEN t.record_id IS NULL THEN 'new' WHEN t.geom_changed OR t.attrs_changed THEN 'changed'
                          ELSE 'unchanged' END AS action
         FROM (SELECT s.*,
                COALESCE(NOT (s.old_geom = s.geom OR ST_HausdorffDistance(s.old_geom, s.geom) <= 1e-8), false)
@@ -66,12 +67,13 @@ def build_stage(*, municipality, metric: int, srid: int, swap_axes: bool, deed_m
                    NULLIF(r.status, '') AS status, CASE WHEN %(deed)s THEN r.deed_number END AS deed_number,
                    r.err, r.err_detail, pl.id AS plan_id, g.geom, ST_Transform(g.geom, %(metric)s) AS geom_m,
                    (r.err IS NULL AND ST_IsValid(g.geom)) AS valid,
-                   p.id AS parcel_id, (r.err IS NULL) AS ok, false AS repaired,
-                   p.geom AS old_geom, p.land_use AS old_land_use, p.status AS old_status, p.deed_number AS old_deed
+                   p.id AS record_id, (r.err IS NULL) AS ok, false AS repaired,
+                   p.geom AS old_geom, a.old_land_use, a.old_status, a.old_deed
             FROM imp_raw r
             LEFT JOIN parcels_subdivisionplan pl ON pl.municipality_id = %(muni)s AND pl.number = r.plan_number
             -- The stable key: (plan, parcel number) among current parcels.
-            LEFT JOIN parcels_parcel p ON p.plan_id = pl.id AND p.number = r.number AND p.valid_to IS NULL
+            LEFT JOIN {target.table} p ON p.plan_id = pl.id AND p.number = r.number AND {target.current}
+            CROSS JOIN LATERAL (SELECT {target.old_attrs}) a (old_land_use, old_status, old_deed)
             CROSS JOIN LATERAL (SELECT CASE WHEN r.err IS NULL THEN {geom} END AS geom) g
             OFFSET 0
         ) s) t
@@ -110,7 +112,7 @@ def _check_validity(*, repair: bool, metric: int) -> None:
         _run("UPDATE imp_stage s SET ok = false FROM imp_issue i WHERE i.idx = s.idx AND i.code = 'invalid'")
 
 
-def check_attributes() -> None:
+def check_attributes(*, target) -> None:
     _run("""
         INSERT INTO imp_issue (idx, code, severity, detail)
         SELECT idx, 'missing_number', 'error', NULL FROM imp_stage WHERE number = ''
@@ -118,7 +120,7 @@ def check_attributes() -> None:
         UNION ALL SELECT idx, 'unknown_plan', 'error', plan_number FROM imp_stage
             WHERE plan_number <> '' AND plan_id IS NULL
         UNION ALL SELECT idx, 'missing_land_use', 'error', NULL FROM imp_stage
-            WHERE land_use IS NULL AND parcel_id IS NULL
+            WHERE land_use IS NULL AND record_id IS NULL AND %(needs_use)s
         UNION ALL SELECT idx, 'bad_land_use', 'error', land_use FROM imp_stage
             WHERE land_use IS NOT NULL AND NOT land_use = ANY(%(uses)s)
         UNION ALL SELECT idx, 'bad_status', 'error', status FROM imp_stage
@@ -126,7 +128,8 @@ def check_attributes() -> None:
         UNION ALL SELECT s.idx, 'duplicate_number', 'error', s.number FROM imp_stage s
             JOIN (SELECT plan_number, number FROM imp_stage WHERE number <> ''
                   GROUP BY 1, 2 HAVING count(*) > 1) d USING (plan_number, number)
-    """, {"uses": [c.value for c in LandUse], "statuses": [c.value for c in ParcelStatus]})
+    """, {"uses": [c.value for c in LandUse], "statuses": [c.value for c in ParcelStatus],
+          "needs_use": "land_use" in target.fields})
 
 
 def check_outside(*, municipality, metric: int) -> None:
@@ -167,21 +170,21 @@ def check_incoming_topology() -> None:
     """, {"tol": OVERLAP_TOLERANCE_M2})
 
 
-def check_existing_overlaps(*, municipality, metric: int, retire_missing: bool) -> None:
+def check_existing_overlaps(*, municipality, target, metric: int, retire_missing: bool) -> None:
     """Overlaps with current parcels that stay: not the parcel being replaced, nor (when the file is
     authoritative for its plans) any parcel of a plan the file covers."""
     # NOT EXISTS plans as a (hashed) anti-join; NOT IN over a million staged rows becomes a subplan
     # scanned per candidate row when it does not fit work_mem (minutes on a municipality with neighbours).
     keep_rule = (
-        "NOT EXISTS (SELECT 1 FROM imp_stage k WHERE k.plan_id = p.plan_id)" if retire_missing
-        else "NOT EXISTS (SELECT 1 FROM imp_stage k WHERE k.parcel_id = p.id)"
+        "NOT EXISTS (SELECT 1 FROM imp_stage k WHERE k.plan_id = p.plan_id)" if retire_missing and target.retires
+        else "NOT EXISTS (SELECT 1 FROM imp_stage k WHERE k.record_id = p.id)"
     )
     _run(f"""
         WITH c AS (
             SELECT s.idx, pl.number || ' / ' || p.number AS label, s.geom_m AS sg,
                    ST_Transform(p.geom, %(metric)s) AS pg
             FROM imp_stage s
-            JOIN parcels_parcel p ON p.municipality_id = %(muni)s AND p.valid_to IS NULL AND p.geom && s.geom
+            JOIN {target.table} p ON p.municipality_id = %(muni)s AND {target.current} AND p.geom && s.geom
             JOIN parcels_subdivisionplan pl ON pl.id = p.plan_id
             WHERE s.ok AND {keep_rule}
         ), o AS (

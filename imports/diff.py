@@ -14,13 +14,14 @@ def _run(sql: str, params: dict | None = None) -> None:
 
 
 def classify(*, retire_missing: bool) -> dict:
+    """``retire_missing``: current parcels of the plans the file covers that it does not hold retire."""
     # new / changed / unchanged and what changed are decided while staging (checks.build_stage).
     _run("CREATE TEMP TABLE imp_retire (id bigint PRIMARY KEY) ON COMMIT DROP")
     if retire_missing:
         _run("""
             INSERT INTO imp_retire SELECT p.id FROM parcels_parcel p
             WHERE p.valid_to IS NULL AND p.plan_id IN (SELECT DISTINCT plan_id FROM imp_stage WHERE plan_id IS NOT NULL)
-              AND NOT EXISTS (SELECT 1 FROM imp_stage s WHERE s.parcel_id = p.id)
+              AND NOT EXISTS (SELECT 1 FROM imp_stage s WHERE s.record_id = p.id)
         """)
     with connection.cursor() as cur:
         cur.execute("""

@@ -210,3 +210,19 @@ def test_a_key_import_is_recorded_under_the_key(tmp_path, plan):
     assert keyed.get(f"{URL}{job_id}/").data["status"] == "committed"
     labels = set(ChangeRecord.objects.filter(entity="parcels.parcel").values_list("actor_label", flat=True))
     assert len(labels) == 1 and labels.pop().startswith("api-key ")
+
+
+@pytest.mark.django_db
+def test_blocks_through_the_api(client, tmp_path, plan):
+    from parcels.models import Block
+    from tests.imports.test_blocks import blocks_frame
+
+    up = SimpleUploadedFile("b.gpkg", write(blocks_frame(plan.number, 3), tmp_path / "b.gpkg").read_bytes())
+    job_id = client.post(URL, {"file": up, "target": "blocks"}, format="multipart").data["id"]
+    run_pending()
+    assert client.get(f"{URL}{job_id}/").data["report"]["diff"]["new"] == 3
+    client.post(f"{URL}{job_id}/commit/")
+    run_pending()
+    assert Block.objects.filter(plan=plan).count() == 3
+    r = client.post(URL, {"file": up, "target": "streets"}, format="multipart")
+    assert r.status_code == 400 and "target" in r.data
