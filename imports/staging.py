@@ -99,8 +99,10 @@ def copy_batches(batches: Iterable[Batch], *, mapping: dict, defaults: dict,
                 if target in defaults:
                     vals = [v or str(defaults[target]) for v in vals]
                 cols[target] = vals
-            cols["land_use"] = [land_use_code(v) for v in cols["land_use"]]
-            cols["status"] = [status_code(v) for v in cols["status"]]
+            # A handful of distinct values per column: translate each once.
+            for target, code in (("land_use", land_use_code), ("status", status_code)):
+                codes = {v: code(v) for v in set(cols[target])}
+                cols[target] = [codes[v] for v in cols[target]]
             wkb, err, detail = _prechecks(batch.wkb)
             rows = zip(range(batch.start, batch.start + n), cols["plan_number"], cols["number"], cols["land_use"],
                        cols["status"], cols["deed_number"], err, detail, wkb, strict=True)

@@ -20,54 +20,55 @@ from django.db import connection
 TILE_FEATURES = 25_000  # features per tile on average: a few tens of MB of geometry
 
 
-def _grid(cur) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """(feature index, tile of each, bounding boxes) of the staged features; tiles by bounding-box centre."""
-    cur.execute("SELECT idx, ST_XMin(geom_m), ST_YMin(geom_m), ST_XMax(geom_m), ST_YMax(geom_m) FROM imp_stage "
-                "WHERE ok")
-    rows = np.array(cur.fetchall(), dtype=float).reshape(-1, 5)
-    if len(rows) < 2:
+def _tiles(cur) -> tuple[str, list] | None:
+    """The tile of each staged feature as an SQL expression (by its bounding-box centre on a grid of about
+    TILE_FEATURES features per tile), and each tile's extent; computed in SQL, so that no list of a
+    million features is ever held here."""
+    cur.execute("""SELECT count(*), min(cx), max(cx), min(cy), max(cy) FROM (
+                     SELECT (ST_XMin(geom_m) + ST_XMax(geom_m)) / 2 AS cx, (ST_YMin(geom_m) + ST_YMax(geom_m)) / 2 AS cy
+                     FROM imp_stage WHERE ok) c""")
+    n, x0, x1, y0, y1 = cur.fetchone()
+    if n < 2:
         return None
-    idx, box = rows[:, 0].astype(np.int64), rows[:, 1:]
-    cx, cy = (box[:, 0] + box[:, 2]) / 2, (box[:, 1] + box[:, 3]) / 2
-    x0, y0 = cx.min(), cy.min()
-    w, h = max(cx.max() - x0, 1.0), max(cy.max() - y0, 1.0)
-    cells = max(1, math.ceil(len(idx) / TILE_FEATURES))
+    w, h = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
+    cells = max(1, math.ceil(n / TILE_FEATURES))
     nx = max(1, min(cells, round(math.sqrt(cells * w / h))))
     ny = max(1, math.ceil(cells / nx))
-    ix = np.minimum((cx - x0) / (w / nx), nx - 1).astype(np.int64)
-    iy = np.minimum((cy - y0) / (h / ny), ny - 1).astype(np.int64)
-    return idx, iy * nx + ix, box
+    cw, ch = w / nx, h / ny
+    # Numbers only (floats and ints computed here), so the expression is safe to interpolate.
+    tile = (f"(LEAST(floor(((ST_YMin(geom_m) + ST_YMax(geom_m)) / 2 - {y0!r}) / {ch!r}), {ny - 1}) * {nx}"
+            f" + LEAST(floor(((ST_XMin(geom_m) + ST_XMax(geom_m)) / 2 - {x0!r}) / {cw!r}), {nx - 1}))::bigint")
+    cur.execute(f"""SELECT {tile} AS t, min(ST_XMin(geom_m)), min(ST_YMin(geom_m)), max(ST_XMax(geom_m)),
+                           max(ST_YMax(geom_m))
+                    FROM imp_stage WHERE ok GROUP BY 1 ORDER BY 1""")  # noqa: S608
+    return tile, cur.fetchall()
 
 
 def find_pairs(*, gap: float) -> list[tuple[int, int, str]]:
     """(lower index, higher index, "o" overlap of interiors | "g" disjoint but closer than ``gap``)."""
     found: list[tuple[int, int, str]] = []
     with connection.cursor() as cur:
-        grid = _grid(cur)
-        if grid is None:
+        tiles = _tiles(cur)
+        if tiles is None:
             return found
-        idx, tile, box = grid
-        tile_of = np.full(int(idx.max()) + 1, -1, dtype=np.int64)
-        tile_of[idx] = tile
-        order = np.argsort(tile, kind="stable")
-        bounds = np.flatnonzero(np.diff(tile[order])) + 1
-        for members in np.split(order, bounds):
-            t = tile[members[0]]
-            xmin, ymin = box[members, 0].min() - gap, box[members, 1].min() - gap
-            xmax, ymax = box[members, 2].max() + gap, box[members, 3].max() + gap
+        tile_sql, extents = tiles
+        for t, xmin, ymin, xmax, ymax in extents:
             # The tile's features and every feature near them, through the GiST index.
-            cur.execute("""SELECT idx, ST_AsBinary(geom_m) FROM imp_stage
-                           WHERE ok AND geom_m && ST_MakeEnvelope(%s, %s, %s, %s)""", [xmin, ymin, xmax, ymax])
+            cur.execute(f"""SELECT idx, {tile_sql}, ST_AsBinary(geom_m) FROM imp_stage
+                            WHERE ok AND geom_m && ST_MakeEnvelope(%s, %s, %s, %s)""",  # noqa: S608
+                        [xmin - gap, ymin - gap, xmax + gap, ymax + gap])
             rows = cur.fetchall()
-            near_idx = np.array([r[0] for r in rows], dtype=np.int64)
-            near = shapely.from_wkb([bytes(r[1]) for r in rows])
-            in_tile = np.flatnonzero(tile_of[near_idx] == t)
+            near_idx = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            near_tile = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+            near = shapely.from_wkb([bytes(r[2]) for r in rows])
+            del rows
+            in_tile = np.flatnonzero(near_tile == t)
             core, core_idx = near[in_tile], near_idx[in_tile]
             b = shapely.bounds(core)
             probes = shapely.box(b[:, 0] - gap, b[:, 1] - gap, b[:, 2] + gap, b[:, 3] + gap)
             qi, qj = shapely.STRtree(near).query(probes)
             ai, bj = core_idx[qi], near_idx[qj]
-            other_tile = tile_of[bj]
+            other_tile = near_tile[qj]
             keep = (other_tile > t) | ((other_tile == t) & (ai < bj))
             qi, qj, ai, bj = qi[keep], qj[keep], ai[keep], bj[keep]
             if not len(ai):
