@@ -37,7 +37,9 @@ def _touched_extent(cur, table: str = "parcels_parcel") -> tuple[float, float, f
 ANALYZE_AFTER_ROWS = 10_000
 
 
-def apply(*, municipality, actor, note: str) -> None:
+def apply(*, municipality, actor, note: str, lap=None) -> None:
+    """``lap(name)`` (optional) is called after each step, for the report's timings."""
+    lap = lap or (lambda name: None)
     actor_id, label = _actor(actor)
     p = {"muni": municipality.pk, "actor": actor_id, "label": label, "note": note}
     with connection.cursor() as cur:
@@ -66,6 +68,7 @@ def apply(*, municipality, actor, note: str) -> None:
                                             changes, note)
             SELECT %(muni)s, 'parcels.parcel', id, 'update', %(actor)s, %(label)s, now(), changes, %(note)s FROM upd
         """, p)
+        lap("write_changed")
         cur.execute("""
             WITH ins AS (
                 INSERT INTO parcels_parcel (created_at, updated_at, version, valid_from, municipality_id, plan_id,
@@ -85,6 +88,7 @@ def apply(*, municipality, actor, note: str) -> None:
                                       'deed_number', jsonb_build_array(NULL, deed_number)), %(note)s
             FROM ins
         """, p)
+        lap("write_new")
         cur.execute("""
             WITH ret AS (
                 UPDATE parcels_parcel p SET valid_to = now(), version = p.version + 1, updated_at = now()
@@ -97,6 +101,7 @@ def apply(*, municipality, actor, note: str) -> None:
                    jsonb_build_object('version', jsonb_build_array(version - 1, version)), %(note)s
             FROM ret
         """, p)
+        lap("write_retired")
         written = cur.rowcount
         cur.execute("SELECT count(*) FROM imp_stage WHERE action IN ('new', 'changed')")
         written += cur.fetchone()[0]
@@ -105,6 +110,7 @@ def apply(*, municipality, actor, note: str) -> None:
             # plan the overlap check for the parcels the table had before (an empty municipality: a
             # nested loop over a million rows each way). ANALYZE samples a fixed number of rows, ~1 s.
             cur.execute("ANALYZE parcels_parcel")
+            lap("analyze")
 
 
 def apply_blocks(*, municipality, actor, note: str) -> None:
