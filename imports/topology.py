@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import psycopg
 import shapely
 from django.db import connection
 
@@ -47,7 +48,10 @@ def _tiles(cur) -> tuple[str, list] | None:
 def find_pairs(*, gap: float) -> list[tuple[int, int, str]]:
     """(lower index, higher index, "o" overlap of interiors | "g" disjoint but closer than ``gap``)."""
     found: list[tuple[int, int, str]] = []
-    with connection.cursor() as cur:
+    connection.ensure_connection()
+    # A server-side-binding cursor: the WKB comes back as binary bytea (Django's client-side-binding
+    # cursors get hex text, twice the bytes to send and decode).
+    with psycopg.Cursor(connection.connection) as cur:
         tiles = _tiles(cur)
         if tiles is None:
             return found
@@ -56,11 +60,11 @@ def find_pairs(*, gap: float) -> list[tuple[int, int, str]]:
             # The tile's features and every feature near them, through the GiST index.
             cur.execute(f"""SELECT idx, {tile_sql}, ST_AsBinary(geom_m) FROM imp_stage
                             WHERE ok AND geom_m && ST_MakeEnvelope(%s, %s, %s, %s)""",  # noqa: S608
-                        [xmin - gap, ymin - gap, xmax + gap, ymax + gap])
+                        [xmin - gap, ymin - gap, xmax + gap, ymax + gap], binary=True)
             rows = cur.fetchall()
             near_idx = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
             near_tile = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
-            near = shapely.from_wkb([bytes(r[2]) for r in rows])
+            near = shapely.from_wkb([r[2] for r in rows])
             del rows
             in_tile = np.flatnonzero(near_tile == t)
             core, core_idx = near[in_tile], near_idx[in_tile]
