@@ -112,7 +112,7 @@ def timed(cmd: list[str], env_extra: dict | None = None) -> tuple[float, float, 
 def main() -> None:
     n = env.integer("BENCH_IMPORT_PARCELS", 1_000_000)
     db = settings.DATABASES["default"]
-    print(f"import benchmark: {n:,} generated parcels")
+    print(f"import benchmark: {n:,} generated parcels; load average {os.getloadavg()[0]:.2f} (2 cores, shared)")
     with tempfile.TemporaryDirectory(prefix="ardh-bench-") as tmp:
         gpkg = Path(tmp) / "parcels.gpkg"
         t = time.perf_counter()
@@ -152,6 +152,7 @@ def main() -> None:
     print(f"\n  ratio import / ogr2ogr (features/s): {ogr_s / imp_s:.2f}x  (re-import: {ogr_s / again_s:.2f}x)")
     print(f"  import phases (s): {first['timings']}")
     print(f"  re-import phases (s): {second['timings']}")
+    print(f"  load average at the end: {os.getloadavg()[0]:.2f}")
     purge_municipality(Municipality.objects.get(code=CODE))
 
 

@@ -5,24 +5,65 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from rest_framework import permissions, serializers, status
+from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.access import caller_actor, caller_municipality, caller_scopes
+from api.models import ApiKey, Scope
 from geo.crs import KNOWN_CRS
 from imports.errors import ImportRefused
 from imports.jobs import job_create, job_request_commit
 from imports.mapping import TARGETS
 from imports.readers import FORMATS
 from imports.selectors import jobs_for
+from imports.targets import TARGETS as IMPORT_TARGETS
 from parcels.models import Municipality
 
 
+def _unbound_superuser(request) -> bool:
+    return not isinstance(request.auth, ApiKey) and request.user.is_superuser and caller_municipality(request) is None
+
+
 class CanImport(permissions.BasePermission):
+    """Importing is writing parcels: an API key or a member bound to a municipality with the "write"
+    scope (a person also needs the add-parcel permission), confined to that municipality; an unbound
+    superuser may import anywhere. Other municipalities' jobs do not exist for the caller (404)."""
+
+    message = _("Importing needs an account or key bound to a municipality with the “write” scope.")
+
     def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.has_perm("parcels.add_parcel"))
+        if request.auth is None and not (request.user and request.user.is_authenticated):
+            raise exceptions.NotAuthenticated()
+        if isinstance(request.auth, ApiKey):
+            return Scope.WRITE in request.auth.scopes
+        if _unbound_superuser(request):
+            return True
+        return (request.user.has_perm("parcels.add_parcel") and caller_municipality(request) is not None
+                and Scope.WRITE in caller_scopes(request))
+
+
+def caller_jobs(request):
+    """The jobs the caller may see: those of its municipality (all of them for an unbound superuser)."""
+    return jobs_for(municipality=None if _unbound_superuser(request) else caller_municipality(request))
+
+
+def target_municipality(request, code: str | None) -> Municipality:
+    """The municipality an upload goes to: the caller's own (``code`` may name it or be left out).
+    Any other code is "not found", whether or not it exists elsewhere."""
+    own = caller_municipality(request)
+    if _unbound_superuser(request):
+        if not code:
+            raise exceptions.ValidationError({"municipality": [_("This field is required.")]})
+        found = Municipality.objects.filter(code=code).first()
+    else:
+        found = own if not code or code == own.code else None
+    if found is None:
+        raise Http404(_("No municipality %(code)s.") % {"code": code})
+    return found
 
 
 class JSONDict(serializers.Field):
@@ -39,7 +80,7 @@ class JSONDict(serializers.Field):
 
 class UploadSerializer(serializers.Serializer):
     file = serializers.FileField()
-    municipality = serializers.SlugRelatedField(slug_field="code", queryset=Municipality.objects.all())
+    municipality = serializers.CharField(required=False, max_length=32)  # default: the caller's
     layer = serializers.CharField(required=False, max_length=200)
     srid = serializers.ChoiceField(choices=sorted(KNOWN_CRS), required=False)
     swap_axes = serializers.BooleanField(required=False, default=False)
@@ -49,6 +90,7 @@ class UploadSerializer(serializers.Serializer):
     defaults = JSONDict(required=False, default=dict)
     repair = serializers.BooleanField(required=False, default=False)
     retire_missing = serializers.BooleanField(required=False, default=True)
+    target = serializers.ChoiceField(choices=sorted(IMPORT_TARGETS), required=False, default="parcels")
 
     def validate_file(self, f):
         name = (f.name or "").lower()
@@ -82,7 +124,7 @@ class ImportListView(APIView):
     permission_classes = [CanImport]
 
     def get(self, request):
-        return Response(JobSerializer(jobs_for(user=request.user)[:50], many=True).data)
+        return Response(JobSerializer(caller_jobs(request)[:50], many=True).data)
 
     def post(self, request):
         # Refuse before reading the body: the size is known from the header.
@@ -95,10 +137,11 @@ class ImportListView(APIView):
         s = UploadSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         data = dict(s.validated_data)
-        upload, muni = data.pop("file"), data.pop("municipality")
+        upload = data.pop("file")
+        muni = target_municipality(request, data.pop("municipality", None))
         if upload.size > settings.ARDH_IMPORT_MAX_UPLOAD_BYTES:
             return Response({"detail": _("The upload is too large.")}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
-        job = job_create(municipality=muni, user=request.user, upload=upload, options=data)
+        job = job_create(municipality=muni, actor=caller_actor(request), upload=upload, options=data)
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -106,16 +149,16 @@ class ImportDetailView(APIView):
     permission_classes = [CanImport]
 
     def get(self, request, pk: int):
-        return Response(JobSerializer(get_object_or_404(jobs_for(user=request.user), pk=pk)).data)
+        return Response(JobSerializer(get_object_or_404(caller_jobs(request), pk=pk)).data)
 
 
 class ImportCommitView(APIView):
     permission_classes = [CanImport]
 
     def post(self, request, pk: int):
-        job = get_object_or_404(jobs_for(user=request.user), pk=pk)
+        job = get_object_or_404(caller_jobs(request), pk=pk)
         try:
-            job = job_request_commit(job=job, user=request.user)
+            job = job_request_commit(job=job)
         except ImportRefused as exc:
             return Response({"detail": exc.messages[0], "code": exc.code}, status=status.HTTP_409_CONFLICT)
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)

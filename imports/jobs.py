@@ -37,17 +37,19 @@ def _store(upload) -> Path:
 
 
 @transaction.atomic
-def job_create(*, municipality, user, upload, options: dict) -> ImportJob:
+def job_create(*, municipality, actor, upload, options: dict) -> ImportJob:
+    """``actor`` is the person, or a label naming the API key (see api.access.caller_actor)."""
+    label = actor if isinstance(actor, str) else ""
     job = ImportJob.objects.create(
-        municipality=municipality, created_by=user, file_path=str(_store(upload)), original_name=upload.name[:255],
-        options=options,
+        municipality=municipality, created_by=None if label else actor, created_by_label=label[:128],
+        file_path=str(_store(upload)), original_name=upload.name[:255], options=options,
     )
     transaction.on_commit(lambda: _kick(job.pk))
     return job
 
 
 @transaction.atomic
-def job_request_commit(*, job: ImportJob, user) -> ImportJob:
+def job_request_commit(*, job: ImportJob) -> ImportJob:
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.status != S.READY:
         raise ImportRefused(_("Only a checked import can be committed (this one is %(s)s).")
@@ -94,7 +96,8 @@ def run_job(job_id: int | None = None) -> ImportJob | None:
     commit = job.status == S.COMMITTING
     try:
         report = import_parcels(path=Path(job.file_path), municipality=job.municipality,
-                                options=ImportOptions.from_dict(job.options), actor=job.created_by, commit=commit)
+                                options=ImportOptions.from_dict(job.options),
+                                actor=job.created_by or job.created_by_label or None, commit=commit)
     except ImportRefused as exc:
         job.status, job.error_code, job.error, job.error_details = S.FAILED, exc.code, exc.messages[0], exc.details
     except Exception as exc:

@@ -34,10 +34,17 @@ def _norm(name: str) -> str:
     return name.strip().lower().replace(" ", "_").replace("-", "_")
 
 
-def guess(fields: list[str]) -> dict[str, str]:
+_BLOCK_NUMBER = ["block_number", "block_numb", "block_no", "blockno", "block", "number", "رقم_البلك", "البلك",
+                 "رقم_البلوك", "البلوك"]
+
+
+def guess(fields: list[str], *, allowed: tuple[str, ...] = TARGETS, blocks: bool = False) -> dict[str, str]:
     by_norm = {_norm(f): f for f in fields}
     out = {}
-    for target, names in _GUESSES.items():
+    guesses = {**_GUESSES, "number": _BLOCK_NUMBER} if blocks else _GUESSES
+    for target, names in guesses.items():
+        if target not in allowed:
+            continue
         for n in names:
             if n in by_norm:
                 out[target] = by_norm[n]
@@ -46,9 +53,10 @@ def guess(fields: list[str]) -> dict[str, str]:
 
 
 def resolve(*, municipality, fields: list[str], source: str | None, explicit: dict | None,
-            defaults: dict | None) -> tuple[dict, dict]:
+            defaults: dict | None, target=None) -> tuple[dict, dict]:
     """The mapping to use: guesses, overridden by the saved one for ``source``, overridden by ``explicit``."""
-    mapping, consts = guess(fields), {}
+    allowed = target.fields if target is not None else TARGETS
+    mapping, consts = guess(fields, allowed=allowed, blocks=target is not None and target.name == "blocks"), {}
     if source:
         saved = FieldMapping.objects.filter(municipality=municipality, source=source).first()
         if saved is not None:
@@ -56,7 +64,7 @@ def resolve(*, municipality, fields: list[str], source: str | None, explicit: di
             consts.update(saved.defaults)
     mapping.update(explicit or {})
     consts.update(defaults or {})
-    unknown_targets = (set(mapping) | set(consts)) - set(TARGETS)
+    unknown_targets = (set(mapping) | set(consts)) - set(allowed)
     if unknown_targets:
         raise ImportRefused(_("Unknown target fields: %(f)s.") % {"f": ", ".join(sorted(unknown_targets))},
                             code="mapping")
@@ -88,6 +96,9 @@ def text_values(values, n: int) -> list[str]:
     """Attribute values as clean strings: 101.0 -> '101', None/NaN -> ''."""
     if values is None:
         return [""] * n
+    plain = values.tolist() if isinstance(values, np.ndarray) else list(values)
+    if all(type(v) is str for v in plain):  # the common case (text columns), at list-comprehension speed
+        return [v.strip() for v in plain]
     out = []
     for v in values:
         if v is None or (isinstance(v, float | np.floating) and math.isnan(v)):

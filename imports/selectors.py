@@ -7,10 +7,10 @@ from django.db.models import QuerySet
 from imports.models import FieldMapping, ImportJob
 
 
-def jobs_for(*, user) -> QuerySet[ImportJob]:
-    """Jobs a user may see: their own; staff see all."""
-    qs = ImportJob.objects.select_related("municipality")
-    return qs if user.is_staff else qs.filter(created_by=user)
+def jobs_for(*, municipality) -> QuerySet[ImportJob]:
+    """Import jobs of a municipality (None: of every municipality)."""
+    qs = ImportJob.objects.select_related("municipality").defer("municipality__boundary")
+    return qs if municipality is None else qs.filter(municipality=municipality)
 
 
 def mappings_for(*, municipality) -> QuerySet[FieldMapping]:

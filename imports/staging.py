@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from imports.mapping import land_use_code, status_code, text_values
 from imports.readers import Batch
 
-_COLUMNS = ("idx", "plan_number", "number", "land_use", "status", "deed_number", "err", "err_detail", "geom")
+_COLUMNS = ("idx", "plan_number", "number", "land_use", "status", "deed_number", "err", "err_detail", "wkb")
+_TYPES = ["int4", "text", "text", "text", "text", "text", "text", "text", "bytea"]
 _POLYGONAL = (3, 6)  # shapely type ids: Polygon, MultiPolygon
 
 
@@ -30,36 +31,43 @@ def max_vertices() -> int:
 def drop_tables() -> None:
     """Staging tables drop on commit; inside an outer transaction (tests, callers) they must go explicitly."""
     with connection.cursor() as cur:
-        cur.execute("DROP TABLE IF EXISTS pg_temp.imp_raw, pg_temp.imp_stage, pg_temp.imp_issue, pg_temp.imp_retire")
+        cur.execute("DROP TABLE IF EXISTS pg_temp.imp_raw, pg_temp.imp_stage, pg_temp.imp_issue, pg_temp.imp_retire, "
+                    "pg_temp.imp_pair")
 
 
 def create_raw_table() -> None:
     drop_tables()
     with connection.cursor() as cur:
+        # The geometry stays WKB bytes until the CRS is applied in SQL (binary COPY: no hex round trip).
         cur.execute(
             "CREATE TEMP TABLE imp_raw (idx integer, plan_number text, number text, land_use text, status text, "
-            "deed_number text, err text, err_detail text, geom geometry) ON COMMIT DROP"
+            "deed_number text, err text, err_detail text, wkb bytea) ON COMMIT DROP"
         )
 
 
-def _prechecks(wkb: list) -> tuple[list, list[str], list[str]]:
-    """Per feature: hex WKB to stage (or None) and an error code/detail for what cannot be staged."""
+def _prechecks(wkb: list) -> tuple[list, list, list]:
+    """Per feature: WKB to stage (or None) and an error code/detail (or None) for what cannot be staged.
+
+    Vectorised: the common all-good batch never loops in Python over its features."""
     n = len(wkb)
-    err, detail = [""] * n, [""] * n
-    present = np.array([w is not None and len(w) > 0 for w in wkb], dtype=bool)
+    err: list = [None] * n
+    detail: list = [None] * n
+    present = np.fromiter((w is not None and len(w) > 0 for w in wkb), dtype=bool, count=n)
     geoms = np.full(n, None, dtype=object)
     if present.any():
         geoms[present] = shapely.from_wkb([w for w, p in zip(wkb, present, strict=True) if p], on_invalid="ignore")
     types = shapely.get_type_id(geoms)  # -1 for None
     counts = shapely.get_num_coordinates(geoms)
     coords, owner = shapely.get_coordinates(geoms, return_index=True)
-    bad_owner = np.unique(owner[~np.isfinite(coords).all(axis=1)]) if len(coords) else np.array([], dtype=int)
     not_finite = np.zeros(n, dtype=bool)
-    not_finite[bad_owner] = True
+    if len(coords):
+        not_finite[np.unique(owner[~np.isfinite(coords).all(axis=1)])] = True
     empty = shapely.is_empty(geoms)
     limit = max_vertices()
-    hexes: list = [None] * n
-    for i in range(n):
+    bad = (types < 0) | empty | ~np.isin(types, _POLYGONAL) | not_finite | (counts > limit)
+    staged = list(wkb)
+    for i in np.flatnonzero(bad):
+        staged[i] = None
         if types[i] < 0:
             err[i], detail[i] = "null_geometry", _("The feature has no geometry.")
         elif empty[i]:
@@ -69,19 +77,17 @@ def _prechecks(wkb: list) -> tuple[list, list[str], list[str]]:
             detail[i] = _("Expected a polygon, got %(t)s.") % {"t": geoms[i].geom_type}
         elif not_finite[i]:
             err[i], detail[i] = "not_finite", _("The geometry has NaN or infinite coordinates.")
-        elif counts[i] > limit:
+        else:
             err[i] = "too_many_vertices"
             detail[i] = _("The geometry has %(n)d vertices; the limit is %(max)d.") % {"n": counts[i], "max": limit}
-        else:
-            hexes[i] = wkb[i].hex()
-    return hexes, err, detail
+    return staged, err, detail
 
 
 def copy_batches(batches: Iterable[Batch], *, mapping: dict, defaults: dict,
                  progress: Callable[[int], None] | None = None) -> int:
-    """COPY every batch into imp_raw; return the number of features staged."""
+    """COPY (binary) every batch into imp_raw; return the number of features staged."""
     total = 0
-    sql = f"COPY imp_raw ({', '.join(_COLUMNS)}) FROM STDIN"
+    sql = f"COPY imp_raw ({', '.join(_COLUMNS)}) FROM STDIN (FORMAT binary)"
     with connection.cursor() as cur:
         raw = cur.cursor
         for batch in batches:
@@ -93,15 +99,17 @@ def copy_batches(batches: Iterable[Batch], *, mapping: dict, defaults: dict,
                 if target in defaults:
                     vals = [v or str(defaults[target]) for v in vals]
                 cols[target] = vals
-            cols["land_use"] = [land_use_code(v) for v in cols["land_use"]]
-            cols["status"] = [status_code(v) for v in cols["status"]]
-            hexes, err, detail = _prechecks(batch.wkb)
+            # A handful of distinct values per column: translate each once.
+            for target, code in (("land_use", land_use_code), ("status", status_code)):
+                codes = {v: code(v) for v in set(cols[target])}
+                cols[target] = [codes[v] for v in cols[target]]
+            wkb, err, detail = _prechecks(batch.wkb)
+            rows = zip(range(batch.start, batch.start + n), cols["plan_number"], cols["number"], cols["land_use"],
+                       cols["status"], cols["deed_number"], err, detail, wkb, strict=True)
             with raw.copy(sql) as copy:
-                for i in range(n):
-                    copy.write_row((
-                        batch.start + i, cols["plan_number"][i], cols["number"][i], cols["land_use"][i],
-                        cols["status"][i], cols["deed_number"][i], err[i] or None, detail[i] or None, hexes[i],
-                    ))
+                copy.set_types(_TYPES)
+                for row in rows:
+                    copy.write_row(row)
             total += n
             if progress:
                 progress(n)

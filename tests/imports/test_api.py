@@ -5,18 +5,22 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
+from api.models import Membership
+from api.services import api_key_create
 from imports.jobs import run_pending
 from imports.models import ImportJob
 from parcels.models import Parcel
+from tests.factories import MunicipalityFactory, PlanFactory
 from tests.imports.helpers import frame, write
 
 URL = "/api/v1/imports/"
 
 
 @pytest.fixture
-def importer(db, django_user_model):
+def importer(db, django_user_model, plan):
     user = django_user_model.objects.create_user("importer", password="x")
     user.user_permissions.add(Permission.objects.get(codename="add_parcel"))
+    Membership.objects.create(user=user, municipality=plan.municipality, scopes=["read", "write"])
     return user
 
 
@@ -129,3 +133,96 @@ def test_worker_command_runs_queued_jobs(client, tmp_path, plan):
     client.post(URL, {"file": _upload(tmp_path, plan), "municipality": plan.municipality.code}, format="multipart")
     call_command("run_import_worker", "--once")
     assert ImportJob.objects.get().status == "ready"
+
+
+def _key_client(municipality, scopes=("read", "write")):
+    _, token = api_key_create(municipality=municipality, name="gis", scopes=list(scopes))
+    c = APIClient()
+    c.credentials(HTTP_AUTHORIZATION=f"Api-Key {token}")
+    return c
+
+
+@pytest.mark.django_db
+def test_a_caller_of_one_municipality_cannot_import_into_another(client, tmp_path, plan):
+    other = PlanFactory(municipality=MunicipalityFactory())
+    r = client.post(URL, {"file": _upload(tmp_path, other), "municipality": other.municipality.code},
+                    format="multipart")
+    nowhere = client.post(URL, {"file": _upload(tmp_path, other), "municipality": "no-such-town"},
+                          format="multipart")
+    # Another municipality is as unknown as one that does not exist: same status, same words.
+    assert r.status_code == nowhere.status_code == 404
+    assert r.data["detail"].replace(other.municipality.code, "X") == nowhere.data["detail"].replace("no-such-town", "X")
+    keyed = _key_client(plan.municipality)
+    r = keyed.post(URL, {"file": _upload(tmp_path, other), "municipality": other.municipality.code},
+                   format="multipart")
+    assert r.status_code == 404
+    assert not ImportJob.objects.exists()
+    # Leaving the municipality out means the caller's own.
+    r = keyed.post(URL, {"file": _upload(tmp_path, plan)}, format="multipart")
+    assert r.status_code == 202 and r.data["municipality"] == plan.municipality.code
+
+
+@pytest.mark.django_db
+def test_jobs_of_another_municipality_are_not_found(client, tmp_path, plan, django_user_model):
+    other = PlanFactory(municipality=MunicipalityFactory())
+    theirs = _key_client(other.municipality)
+    job_id = theirs.post(URL, {"file": _upload(tmp_path, other)}, format="multipart").data["id"]
+    run_pending()
+    assert theirs.get(f"{URL}{job_id}/").data["status"] == "ready"
+    mine = _key_client(plan.municipality)
+    for c in (client, mine):
+        assert c.get(f"{URL}{job_id}/").status_code == 404
+        assert c.post(f"{URL}{job_id}/commit/").status_code == 404
+        assert job_id not in [j["id"] for j in c.get(URL).data]
+    assert ImportJob.objects.get(pk=job_id).status == "ready"  # the foreign commit did nothing
+    # Within a municipality its importers (people and keys) share the jobs.
+    own_id = mine.post(URL, {"file": _upload(tmp_path, plan)}, format="multipart").data["id"]
+    assert client.get(f"{URL}{own_id}/").status_code == 200
+    # An unbound superuser administers every municipality.
+    admin = APIClient()
+    admin.force_authenticate(django_user_model.objects.create_superuser("root", password="x"))
+    assert {j["id"] for j in admin.get(URL).data} == {job_id, own_id}
+
+
+@pytest.mark.django_db
+def test_importing_needs_the_write_scope(tmp_path, plan, django_user_model):
+    reader = _key_client(plan.municipality, scopes=("read",))
+    assert reader.post(URL, {"file": _upload(tmp_path, plan)}, format="multipart").status_code == 403
+    assert reader.get(URL).status_code == 403
+    user = django_user_model.objects.create_user("viewer")
+    user.user_permissions.add(Permission.objects.get(codename="add_parcel"))
+    Membership.objects.create(user=user, municipality=plan.municipality, scopes=["read"])
+    c = APIClient()
+    c.force_authenticate(user)
+    assert c.post(URL, {"file": _upload(tmp_path, plan)}, format="multipart").status_code == 403
+    assert not ImportJob.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_key_import_is_recorded_under_the_key(tmp_path, plan):
+    from audit.models import ChangeRecord
+
+    keyed = _key_client(plan.municipality)
+    job_id = keyed.post(URL, {"file": _upload(tmp_path, plan, n=2)}, format="multipart").data["id"]
+    run_pending()
+    keyed.post(f"{URL}{job_id}/commit/")
+    run_pending()
+    assert keyed.get(f"{URL}{job_id}/").data["status"] == "committed"
+    labels = set(ChangeRecord.objects.filter(entity="parcels.parcel").values_list("actor_label", flat=True))
+    assert len(labels) == 1 and labels.pop().startswith("api-key ")
+
+
+@pytest.mark.django_db
+def test_blocks_through_the_api(client, tmp_path, plan):
+    from parcels.models import Block
+    from tests.imports.test_blocks import blocks_frame
+
+    up = SimpleUploadedFile("b.gpkg", write(blocks_frame(plan.number, 3), tmp_path / "b.gpkg").read_bytes())
+    job_id = client.post(URL, {"file": up, "target": "blocks"}, format="multipart").data["id"]
+    run_pending()
+    assert client.get(f"{URL}{job_id}/").data["report"]["diff"]["new"] == 3
+    client.post(f"{URL}{job_id}/commit/")
+    run_pending()
+    assert Block.objects.filter(plan=plan).count() == 3
+    r = client.post(URL, {"file": up, "target": "streets"}, format="multipart")
+    assert r.status_code == 400 and "target" in r.data

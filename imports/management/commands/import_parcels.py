@@ -16,6 +16,7 @@ from rich.table import Table
 
 from imports.errors import ImportRefused
 from imports.services import ImportOptions, import_parcels
+from imports.targets import TARGETS
 from parcels.models import Municipality
 
 
@@ -30,12 +31,14 @@ def _pairs(values: list[str], what: str) -> dict:
 
 
 class Command(BaseCommand):
-    help = "Check (dry run) or import parcels from a Shapefile (zip), GeoPackage, GeoJSON, DXF or CSV-WKT file."
+    help = "Check (dry run) or import parcels or blocks from a zipped Shapefile, GeoPackage, GeoJSON, DXF or CSV."
 
     def add_arguments(self, parser):
         parser.add_argument("path")
         parser.add_argument("--municipality", required=True, help="municipality code")
         parser.add_argument("--layer")
+        parser.add_argument("--target", default="parcels", choices=sorted(TARGETS),
+                            help="what the features are (default: parcels)")
         parser.add_argument("--srid", type=int, help="confirm the CRS (EPSG code from geo/crs.py)")
         parser.add_argument("--swap-axes", action="store_true", help="confirm that lat/lon are in the wrong order")
         parser.add_argument("--encoding", help="attribute encoding, e.g. CP1256 (detected when omitted)")
@@ -58,7 +61,7 @@ class Command(BaseCommand):
         options = ImportOptions(
             layer=o["layer"], srid=o["srid"], swap_axes=o["swap_axes"], encoding=o["encoding"], source=o["source"],
             fields=_pairs(o["map"], "--map"), defaults=_pairs(o["default"], "--default"), repair=o["repair"],
-            retire_missing=not o["keep_missing"],
+            retire_missing=not o["keep_missing"], target=o["target"],
         )
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         with Progress(*columns, console=Console(stderr=True), transient=True, disable=o["json"]) as bar:
