@@ -67,6 +67,21 @@ def _frame(names, rows, srid):
     return gpd.GeoDataFrame(data, geometry=list(geoms), crs=f"EPSG:{srid}")
 
 
+def write_rows(*, names: list[str], rows: list[tuple], srid: int, fmt: str, out: Path, layer_name: str) -> int:
+    """Write rows already read (attributes, then the geometry as WKB last) as a GeoPackage or CSV file.
+
+    For answers that are not a whole layer (e.g. the parcels of a map analysis); returns rows written.
+    """
+    if fmt not in ("gpkg", "csv"):
+        raise ImportRefused(_("Unknown export format %(f)s.") % {"f": fmt}, code="format")
+    _frame(names, rows, srid).to_file(
+        out, driver=_DRIVERS[fmt], engine="pyogrio", layer=layer_name,
+        layer_options={"GEOMETRY": "AS_WKT"} if fmt == "csv" else None,
+        geometry_type=None if rows else "Unknown",
+    )
+    return len(rows)
+
+
 def export_layer(*, layer_name: str, fmt: str, srid: int, out: Path, municipality=None) -> tuple[Path, int]:
     """Write the layer to ``out`` (a zip for Shapefile); return (path, features written)."""
     layer = get_layer(layer_name)

@@ -12,10 +12,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 
 from api.apis.base import ApiBase
-from api.apis.spatial import _Buffer, _target_geometry
+from api.apis.spatial import BufferInput, target_geometry
 from api.errors import BadInput
 from api.map_selectors import analysis_parcels
-from imports.export import _DRIVERS, _frame
+from imports.export import write_rows
 
 FORMATS = {"gpkg": ("application/geopackage+sqlite3", ".gpkg"), "csv": ("text/csv", ".csv")}
 COLUMNS = ("number", "plan__number", "land_use", "status", "area_m2", "deed_number")
@@ -28,7 +28,7 @@ class AnalysisExportApi(ApiBase):
     required_scopes = {"POST": "read"}
 
     @extend_schema(
-        request=_Buffer,
+        request=BufferInput,
         parameters=[OpenApiParameter("output", str, enum=list(FORMATS), required=True)],
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
     )
@@ -36,20 +36,17 @@ class AnalysisExportApi(ApiBase):
         fmt = request.query_params.get("output", "")
         if fmt not in FORMATS:
             raise BadInput(_("“output” must be one of: %(f)s.") % {"f": ", ".join(FORMATS)}, param="output")
-        ser = _Buffer(data=request.data, context={"input_srid": self.input_srid()})
+        ser = BufferInput(data=request.data, context={"input_srid": self.input_srid()})
         ser.is_valid(raise_exception=True)
-        geom = _target_geometry(ser.validated_data, self.municipality)
+        geom = target_geometry(ser.validated_data, self.municipality)
         qs = analysis_parcels(municipality=self.municipality, geometry=geom, metres=ser.validated_data["metres"])
         rows = list(qs.annotate(_wkb=AsWKB("geom")).values_list("pk", *COLUMNS, "_wkb")[: MAX_FEATURES + 1])
         if len(rows) > MAX_FEATURES:
             raise BadInput(_("More than %(n)d parcels: draw a smaller area.") % {"n": MAX_FEATURES}, param="geometry")
         names = ["id", *(c.replace("plan__number", "plan_number") for c in COLUMNS)]
-        frame = _frame(names, rows, 4326)
         content_type, suffix = FORMATS[fmt]
         tmp = Path(tempfile.mkdtemp(prefix="ardh-analysis-")) / f"analysis{suffix}"
-        options = {"GEOMETRY": "AS_WKT"} if fmt == "csv" else None
-        frame.to_file(tmp, driver=_DRIVERS[fmt], engine="pyogrio", layer="parcels", layer_options=options,
-                      geometry_type=None if rows else "Unknown")
+        write_rows(names=names, rows=rows, srid=4326, fmt=fmt, out=tmp, layer_name="parcels")
         response = FileResponse(open(tmp, "rb"), content_type=content_type, as_attachment=True,
                                 filename=f"ardh-analysis{suffix}")
         tmp.unlink()  # the open handle keeps the data until the response is sent

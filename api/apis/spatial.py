@@ -83,7 +83,7 @@ class _Target(serializers.Serializer):
         return attrs
 
 
-def _target_geometry(data: dict, municipality):
+def target_geometry(data: dict, municipality):
     if "geometry" in data:
         geom = data["geometry"]
         return validate_geometry(
@@ -120,7 +120,7 @@ class IntersectingApi(_LayerQueryApi):
         layer = self.layer_arg(layer)
         ser = self.InputSerializer(data=request.data, context={"input_srid": self.input_srid()})
         ser.is_valid(raise_exception=True)
-        geom = _target_geometry(ser.validated_data, self.municipality)
+        geom = target_geometry(ser.validated_data, self.municipality)
         qs = geo_selectors.intersecting(layer=layer, geometry=geom, municipality=self.municipality).order_by("pk")
         return self.page(qs, layer)
 
@@ -140,7 +140,7 @@ class WithinDistanceApi(_LayerQueryApi):
         layer = self.layer_arg(layer)
         ser = self.InputSerializer(data=request.data, context={"input_srid": self.input_srid()})
         ser.is_valid(raise_exception=True)
-        geom = _target_geometry(ser.validated_data, self.municipality)
+        geom = target_geometry(ser.validated_data, self.municipality)
         qs = geo_selectors.within_distance(
             layer=layer, geometry=geom, metres=ser.validated_data["metres"], municipality=self.municipality
         )
@@ -169,7 +169,7 @@ class NearestApi(_LayerQueryApi):
         return Response({"type": "FeatureCollection", "features": features, "numberReturned": len(features)})
 
 
-class _Buffer(_Target):
+class BufferInput(_Target):
     metres = serializers.FloatField(min_value=0, max_value=5_000, default=0)
 
 
@@ -177,13 +177,13 @@ class BufferAnalysisApi(ApiBase):
     """How much land of each use lies within a distance of a geometry: counts and areas of parcels."""
 
     required_scopes = {"POST": "read"}
-    InputSerializer = _Buffer
+    InputSerializer = BufferInput
 
-    @extend_schema(request=_Buffer, parameters=_INPUT_SRID, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=BufferInput, parameters=_INPUT_SRID, responses={200: OpenApiTypes.OBJECT})
     def post(self, request):
         ser = self.InputSerializer(data=request.data, context={"input_srid": self.input_srid()})
         ser.is_valid(raise_exception=True)
-        geom = _target_geometry(ser.validated_data, self.municipality)
+        geom = target_geometry(ser.validated_data, self.municipality)
         metres = ser.validated_data["metres"]
         layer = selectors.layer_for("parcels")
         if metres > 0:
