@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
 import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from config.background import start_after_commit
 from imports.errors import ImportRefused
 from imports.models import ImportJob
 from imports.services import ImportOptions, import_parcels
@@ -44,7 +44,7 @@ def job_create(*, municipality, actor, upload, options: dict) -> ImportJob:
         municipality=municipality, created_by=None if label else actor, created_by_label=label[:128],
         file_path=str(_store(upload)), original_name=upload.name[:255], options=options,
     )
-    transaction.on_commit(lambda: _kick(job.pk))
+    start_after_commit(run_job, job.pk, enabled_setting="ARDH_IMPORT_RUN_IN_THREAD", name=f"import-{job.pk}")
     return job
 
 
@@ -59,20 +59,8 @@ def job_request_commit(*, job: ImportJob) -> ImportJob:
                             % {"n": job.report["errors"]}, code="has_errors")
     job.status = S.COMMIT_QUEUED
     job.save(update_fields=["status", "updated_at"])
-    transaction.on_commit(lambda: _kick(job.pk))
+    start_after_commit(run_job, job.pk, enabled_setting="ARDH_IMPORT_RUN_IN_THREAD", name=f"import-{job.pk}")
     return job
-
-
-def _kick(job_id: int) -> None:
-    if getattr(settings, "ARDH_IMPORT_RUN_IN_THREAD", True):
-        threading.Thread(target=_thread_main, args=(job_id,), daemon=True, name=f"import-{job_id}").start()
-
-
-def _thread_main(job_id: int) -> None:
-    try:
-        run_job(job_id)
-    finally:
-        connection.close()
 
 
 def _claim(job_id: int | None) -> ImportJob | None:

@@ -10,13 +10,13 @@ writes to a temporary file and renames it when complete) and records progress an
 from __future__ import annotations
 
 import shutil
-import threading
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from config.background import start_after_commit
 from tiles.grid import MAX_ZOOM
 from tiles.models import OfflinePackage
 from tiles.offline import ExportError, export, plan
@@ -61,20 +61,9 @@ def package_request(
         municipality=municipality, district=district, minzoom=minzoom, maxzoom=maxzoom, tiles_total=total,
         requested_by=user if user is not None and user.is_authenticated else None, requested_by_label=label[:200],
     )
-    transaction.on_commit(lambda: _kick(package.pk))
+    start_after_commit(run_package, package.pk, enabled_setting="ARDH_OFFLINE_RUN_IN_THREAD",
+                       name=f"offline-{package.pk}")
     return package
-
-
-def _kick(package_id: int) -> None:
-    if getattr(settings, "ARDH_OFFLINE_RUN_IN_THREAD", True):
-        threading.Thread(target=_thread_main, args=(package_id,), daemon=True, name=f"offline-{package_id}").start()
-
-
-def _thread_main(package_id: int) -> None:
-    try:
-        run_package(package_id)
-    finally:
-        connection.close()
 
 
 def _claim(package_id: int | None) -> OfflinePackage | None:
