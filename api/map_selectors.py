@@ -81,7 +81,7 @@ def search(*, municipality, q: str, restricted: bool, kinds: tuple[str, ...] = K
             hits.append(_hit("district", d, _name(d), "districts"))
     if "deed" in kinds and restricted:
         deeds = get_layer("parcels").queryset(municipality=municipality.pk).select_related("plan")
-        for p in _with_shape(deeds.filter(deed_number__iexact=q).order_by("pk"))[:PER_KIND]:
+        for p in _with_shape(deeds.filter(deed_number=q).order_by("pk"))[:PER_KIND]:
             label = _("Deed %(deed)s — parcel %(number)s, plan %(plan)s") % {
                 "deed": p.deed_number, "number": p.number, "plan": p.plan.number}
             hits.append(_hit("deed", p, label, "parcels"))
