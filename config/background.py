@@ -28,3 +28,21 @@ def _run_then_close(run: Callable[[int], object], record_id: int) -> None:
         run(record_id)
     finally:
         connection.close()  # the thread's own connection
+
+
+# --- Who is building a record --------------------------------------------------------------------
+# A worker that claims a record also takes a session-level advisory lock on it, inside the claiming
+# transaction. PostgreSQL releases that lock when the worker's connection ends, however the process
+# ended (kill -9 included), so a record marked running whose lock is free has lost its worker and can
+# be claimed again. No heartbeat and no timeout to tune.
+
+
+def try_hold(namespace: int, record_id: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [namespace, record_id])
+        return bool(cursor.fetchone()[0])
+
+
+def release(namespace: int, record_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [namespace, record_id])

@@ -144,6 +144,33 @@ def test_bad_download_part(offline, city):
     assert api.get(f"{URL}{pk}/download/", {"part": "ortho"}).status_code == 404  # no orthophoto in this test
 
 
+def test_a_package_whose_builder_died_is_built_again(offline, city):
+    """"Running" with its builder's lock held: left alone. The builder's connection ends (its process was
+    killed): the lock goes with it, and the next worker builds the package."""
+    from django.db import connections
+
+    from tiles.offline_jobs import LOCKS, run_pending
+
+    api = keyed(city)
+    pk = api.post(URL, {"district": district_of(city).code, "minzoom": 12, "maxzoom": 12},
+                  content_type="application/json").json()["id"]
+    OfflinePackage.objects.filter(pk=pk).update(status=OfflinePackage.Status.RUNNING, tiles_done=7)
+    builder = connections.create_connection("default")  # the builder's own session
+    try:
+        with builder.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCKS, pk])
+            assert cursor.fetchone()[0]
+        assert run_pending() == 0  # alive: nobody else touches it
+        assert OfflinePackage.objects.get(pk=pk).status == OfflinePackage.Status.RUNNING
+    finally:
+        builder.close()  # the process dies: PostgreSQL releases its session locks
+    assert run_pending() == 1
+    package = OfflinePackage.objects.get(pk=pk)
+    assert package.status == OfflinePackage.Status.READY and package.size_bytes > 0
+    assert api.get(f"{URL}{pk}/download/").status_code == 200
+    assert run_pending() == 0
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_web_process_builds_it_in_the_background(settings, tmp_path):
     settings.ARDH_OFFLINE_DIR = str(tmp_path / "offline")
