@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from config.background import start_after_commit
+from config.background import release, start_after_commit, try_hold
 from imports.errors import ImportRefused
 from imports.models import ImportJob
 from imports.services import ImportOptions, import_parcels
@@ -63,15 +63,27 @@ def job_request_commit(*, job: ImportJob) -> ImportJob:
     return job
 
 
+LOCKS = 1  # advisory-lock namespace of import workers (config.background)
+
+
 def _claim(job_id: int | None) -> ImportJob | None:
+    """Mark a waiting job (or one whose worker died mid-check or mid-commit) as ours, holding its lock.
+
+    A killed commit rolled back with its transaction, so running it again is the same all-or-nothing import.
+    """
     with transaction.atomic():
-        qs = ImportJob.objects.select_for_update(skip_locked=True).filter(status__in=[S.QUEUED, S.COMMIT_QUEUED])
+        base = ImportJob.objects.select_for_update(skip_locked=True)
         if job_id is not None:
-            qs = qs.filter(pk=job_id)
-        job = qs.order_by("created_at").first()
-        if job is None:
+            base = base.filter(pk=job_id)
+        job = base.filter(status__in=[S.QUEUED, S.COMMIT_QUEUED]).order_by("created_at").first()
+        if job is not None and not try_hold(LOCKS, job.pk):
             return None
-        job.status = S.RUNNING if job.status == S.QUEUED else S.COMMITTING
+        if job is None:  # a job left running by a process that is gone
+            orphans = base.filter(status__in=[S.RUNNING, S.COMMITTING]).order_by("created_at")
+            job = next((j for j in orphans if try_hold(LOCKS, j.pk)), None)
+            if job is None:
+                return None
+        job.status = S.RUNNING if job.status in (S.QUEUED, S.RUNNING) else S.COMMITTING
         job.save(update_fields=["status", "updated_at"])
         return job
 
@@ -81,6 +93,13 @@ def run_job(job_id: int | None = None) -> ImportJob | None:
     job = _claim(job_id)
     if job is None:
         return None
+    try:
+        return _run(job)
+    finally:
+        release(LOCKS, job.pk)
+
+
+def _run(job: ImportJob) -> ImportJob:
     commit = job.status == S.COMMITTING
     try:
         report = import_parcels(path=Path(job.file_path), municipality=job.municipality,

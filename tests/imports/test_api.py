@@ -61,6 +61,33 @@ def test_upload_dry_run_report_then_commit(client, tmp_path, plan):
 
 
 @pytest.mark.django_db
+def test_a_commit_whose_worker_died_is_run_again(client, tmp_path, plan):
+    """A worker killed mid-commit rolled its transaction back and left the job "committing"; its advisory lock
+    went with its connection, so the next worker runs the commit again. A live worker's job is left alone."""
+    from django.db import connections
+
+    from imports.jobs import LOCKS
+    from imports.models import ImportJob
+
+    job_id = client.post(URL, {"file": _upload(tmp_path, plan), "municipality": plan.municipality.code},
+                         format="multipart").data["id"]
+    run_pending()
+    ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.COMMITTING)
+    worker = connections.create_connection("default")
+    try:
+        with worker.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCKS, job_id])
+            assert cursor.fetchone()[0]
+        assert run_pending() == 0
+        assert client.get(f"{URL}{job_id}/").data["status"] == "committing"
+    finally:
+        worker.close()  # the worker's process is gone
+    assert run_pending() == 1
+    assert client.get(f"{URL}{job_id}/").data["status"] == "committed"
+    assert Parcel.objects.count() == 4
+
+
+@pytest.mark.django_db
 def test_crs_confirmation_through_the_api(client, tmp_path, plan):
     df = frame(plan.number, 3, srid=20438).set_crs(None, allow_override=True)
     up = SimpleUploadedFile("nocrs.gpkg", write(df, tmp_path / "nocrs.gpkg").read_bytes())
