@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    "django.contrib.postgres",  # PostgreSQL index expressions (operator classes), lookups
     "rest_framework",
     "rest_framework_gis",
     "drf_spectacular",

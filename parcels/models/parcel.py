@@ -1,5 +1,7 @@
 from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import OpClass
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -82,6 +84,12 @@ class Parcel(TenantOwned):
         indexes = [
             geometry_index("parcels_parcel"),
             models.Index(fields=["municipality", "number"], name="parcels_parcel_muni_number"),
+            # Search by the start of a parcel number, any case (`number__istartswith`, the map's search box):
+            # the expression is the one Django writes for that lookup; text_pattern_ops makes LIKE 'x%' a range.
+            models.Index(
+                F("municipality"), OpClass(Upper("number"), name="text_pattern_ops"),
+                name="parcels_parcel_number_prefix",
+            ),
         ]
 
     def __str__(self):
