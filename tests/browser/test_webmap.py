@@ -34,16 +34,21 @@ def member(municipality, username, scopes, password="pw"):
     return user
 
 
-@pytest.fixture
-def city():
+def load_city(parcels: int) -> Municipality:
+    """The demo city with ``parcels`` parcels and a planner who may edit it."""
     from tiles import cache
 
-    call_command("generate_demo", parcels=600, stdout=io.StringIO())
+    call_command("generate_demo", parcels=parcels, stdout=io.StringIO())
     muni = Municipality.objects.get(code="al-rass-demo")
     member(muni, "planner", ["read", "write", "lineage"])
     # Test databases reuse tile addresses: drop tiles cached by earlier tests (glyphs are kept).
     shutil.rmtree(cache.root(), ignore_errors=True)
     return muni
+
+
+@pytest.fixture
+def city():
+    return load_city(600)
 
 
 def sign_in(page, live_server, username="planner", password="pw"):

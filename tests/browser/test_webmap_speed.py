@@ -8,17 +8,13 @@ busy machine for reasons that are not the map's.
 
 from __future__ import annotations
 
-import io
 import re
-import shutil
 import statistics
 
 import pytest
-from django.core.management import call_command
 
 from api.models import Membership
-from parcels.models import Municipality
-from tests.browser.test_webmap import member, sign_in
+from tests.browser.test_webmap import load_city, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,13 +24,7 @@ GLYPHS = re.compile(r"/tiles/fonts/[^/]+/\d+-\d+\.pbf$")
 
 @pytest.fixture
 def demo_city():
-    from tiles import cache
-
-    call_command("generate_demo", parcels=6000, stdout=io.StringIO())
-    muni = Municipality.objects.get(code="al-rass-demo")
-    member(muni, "planner", ["read", "write", "lineage"])
-    shutil.rmtree(cache.root(), ignore_errors=True)
-    return muni
+    return load_city(6000)
 
 
 def load(page, url) -> dict:
