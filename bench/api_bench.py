@@ -26,8 +26,6 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-import requests
-
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / ".data" / "bench"
 DB_NAME = os.environ.setdefault("ARDH_DB_NAME", "ardh_bench")
@@ -40,6 +38,9 @@ HOST = "127.0.0.1"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 os.environ["ARDH_DEBUG"] = "false"
 sys.path.insert(0, str(ROOT))
+
+from bench.servers import start_ardh as start_ardh_server  # noqa: E402
+from bench.servers import wait_until_up  # noqa: E402
 
 
 def log(msg: str) -> None:
@@ -131,30 +132,8 @@ def _venv(name: str, packages: list[str]) -> Path:
     return venv
 
 
-def _wait(url: str, proc, timeout: float = 60, headers=None) -> None:
-    start = time.time()
-    while time.time() - start < timeout:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server for {url} exited with {proc.returncode}")
-        try:
-            if requests.get(url, timeout=5, headers=headers).status_code < 500:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"{url} did not come up")
-
-
-def start_ardh(token: str):
-    env = os.environ | {"ARDH_DB_NAME": DB_NAME, "ARDH_DB_PORT": str(DB_PORT), "ARDH_DEBUG": "false"}
-    proc = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "--bind", f"{HOST}:{PORTS['ardh']}",
-         "-c", str(ROOT / "config" / "gunicorn.py"),  # as `make demo` serves
-         "--env", "DJANGO_SETTINGS_MODULE=config.settings.dev", "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )
-    _wait(f"http://{HOST}:{PORTS['ardh']}/ogc/", proc, headers={"Authorization": f"Api-Key {token}"})
-    return proc
+def start_ardh():
+    return start_ardh_server(PORTS["ardh"], {"ARDH_DB_NAME": DB_NAME, "ARDH_DB_PORT": str(DB_PORT)})
 
 
 PYGEOAPI_CONFIG = """
@@ -208,7 +187,7 @@ def start_pygeoapi():
          "--workers", "2", "--log-level", "warning"],
         env=env, cwd=BENCH,
     )
-    _wait(f"http://{HOST}:{PORTS['pygeoapi']}/collections", proc)
+    wait_until_up(PORTS["pygeoapi"], "/collections", proc)
     return proc
 
 
@@ -224,7 +203,7 @@ def start_tipg():
          "--workers", "2", "--log-level", "warning"],
         env=env, cwd=BENCH,
     )
-    _wait(f"http://{HOST}:{PORTS['tipg']}/collections", proc)
+    wait_until_up(PORTS["tipg"], "/collections", proc)
     return proc
 
 
@@ -322,7 +301,7 @@ def main() -> None:
     procs = {}
     results = {}
     try:
-        procs["ardh"] = start_ardh(token)
+        procs["ardh"] = start_ardh()
         p50, p99 = measure_at_point(token, points)
         log(f"at-point over HTTP: p50 {p50:.1f} ms, p99 {p99:.1f} ms (goal p99 <= 10 ms)")
         auth = {"Authorization": f"Api-Key {token}"}

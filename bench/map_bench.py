@@ -1,4 +1,4 @@
-# ruff: noqa: S603 - commands are fixed argument lists built here, never user input
+
 """`make bench-map`: how soon the planners' map is interactive, in real headless Chromium.
 
 The demo city (the `make demo` database) served by gunicorn as `make demo` serves it; the demo admin
@@ -19,16 +19,16 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-import requests
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.servers import free_port, start_ardh  # noqa: E402
+
 HOST = "127.0.0.1"
 LOADS = int(os.environ.get("BENCH_MAP_LOADS", "9"))
 GOAL_MS = 2000.0
@@ -48,33 +48,6 @@ maplibregl.setRTLTextPlugin("/static/vendor/rtl-text/mapbox-gl-rtl-text.js", fal
 const map = new maplibregl.Map({container: "m", style: "/tiles/style.json", bounds: BOUNDS});
 map.once("idle", () => { window.floorAt = performance.now(); document.body.dataset.ready = "true"; });
 </script></body></html>"""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int) -> subprocess.Popen:
-    env = os.environ | {"ARDH_DEBUG": "false", "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
-    args = [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "--bind", f"{HOST}:{port}",
-            "--log-level", "warning"]
-    conf = ROOT / "config" / "gunicorn.py"
-    args += ["-c", str(conf)] if conf.exists() else ["--workers", "3", "--threads", "2"]
-    proc = subprocess.Popen(args, cwd=ROOT, env=env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            sys.exit(f"gunicorn exited with {proc.returncode}")
-        try:
-            if requests.get(f"http://{HOST}:{port}/healthz", timeout=2).ok:
-                return proc
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.3)
-    proc.kill()
-    sys.exit("gunicorn did not come up")
 
 
 def city_bounds() -> list[list[float]]:
@@ -100,10 +73,10 @@ def main() -> None:
     from tiles import cache
 
     bounds = city_bounds()
-    port = _free_port()
+    port = free_port()
     base = f"http://{HOST}:{port}"
     shutil.rmtree(cache.root(), ignore_errors=True)  # the first load renders its tiles
-    server = start_server(port)
+    server = start_ardh(port)
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
@@ -174,6 +147,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     main()

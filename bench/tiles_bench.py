@@ -21,7 +21,6 @@ import http.client
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,6 +42,7 @@ import psycopg  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db.models import Q  # noqa: E402
 
+from bench.servers import free_port, start_ardh, wait_until_up  # noqa: E402
 from geo.layers import get_layer  # noqa: E402
 from parcels.models import Municipality  # noqa: E402
 from tiles.grid import Tile, tiles_touching  # noqa: E402
@@ -57,35 +57,9 @@ TIPG_VENV = ROOT / ".data" / "tipg-venv"
 PARCEL_FIELDS = ("number", "plan_id", "land_use", "status", "area_m2", "deed_number")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(port: int, path: str, timeout: float = 120) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", path)
-            if conn.getresponse().status < 500:
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"server on port {port} did not answer {path}")
-
-
 def start_ours(env_extra: dict) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    env = {**os.environ, "ARDH_DEBUG": "false", "DJANGO_SETTINGS_MODULE": "config.settings.dev", **env_extra}
-    proc = subprocess.Popen(  # noqa: S603 (our own fixed command line)
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "-c", str(ROOT / "config" / "gunicorn.py"), "--log-level", "warning"],  # as `make demo` serves
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    wait_for(port, "/tiles/")
-    return proc, port
+    return start_ardh(port, env_extra), port
 
 
 def ensure_tipg() -> Path | None:
@@ -119,7 +93,7 @@ def start_tipg() -> tuple[subprocess.Popen, int] | None:
          "--workers", str(WORKERS), "--log-level", "warning"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
-    wait_for(port, "/collections")
+    wait_until_up(port, "/collections", proc)
     return proc, port
 
 
