@@ -43,6 +43,15 @@ def try_hold(namespace: int, record_id: int) -> bool:
         return bool(cursor.fetchone()[0])
 
 
+def claim_row(rows, *, waiting: dict, orphaned: dict, namespace: int):
+    """Inside a transaction: the oldest waiting row of ``rows`` (a ``select_for_update(skip_locked=True)``
+    queryset), else the oldest running row whose worker is gone; its worker lock taken. None if neither."""
+    row = rows.filter(**waiting).order_by("created_at").first()
+    if row is not None:
+        return row if try_hold(namespace, row.pk) else None
+    return next((r for r in rows.filter(**orphaned).order_by("created_at") if try_hold(namespace, r.pk)), None)
+
+
 def release(namespace: int, record_id: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [namespace, record_id])

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from config.background import release, start_after_commit, try_hold
+from config.background import claim_row, release, start_after_commit
 from imports.errors import ImportRefused
 from imports.models import ImportJob
 from imports.services import ImportOptions, import_parcels
@@ -72,17 +72,12 @@ def _claim(job_id: int | None) -> ImportJob | None:
     A killed commit rolled back with its transaction, so running it again is the same all-or-nothing import.
     """
     with transaction.atomic():
-        base = ImportJob.objects.select_for_update(skip_locked=True)
-        if job_id is not None:
-            base = base.filter(pk=job_id)
-        job = base.filter(status__in=[S.QUEUED, S.COMMIT_QUEUED]).order_by("created_at").first()
-        if job is not None and not try_hold(LOCKS, job.pk):
+        rows = ImportJob.objects.select_for_update(skip_locked=True)
+        job = claim_row(rows.filter(pk=job_id) if job_id is not None else rows, namespace=LOCKS,
+                        waiting={"status__in": [S.QUEUED, S.COMMIT_QUEUED]},
+                        orphaned={"status__in": [S.RUNNING, S.COMMITTING]})
+        if job is None:
             return None
-        if job is None:  # a job left running by a process that is gone
-            orphans = base.filter(status__in=[S.RUNNING, S.COMMITTING]).order_by("created_at")
-            job = next((j for j in orphans if try_hold(LOCKS, j.pk)), None)
-            if job is None:
-                return None
         job.status = S.RUNNING if job.status in (S.QUEUED, S.RUNNING) else S.COMMITTING
         job.save(update_fields=["status", "updated_at"])
         return job

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from config.background import release, start_after_commit, try_hold
+from config.background import claim_row, release, start_after_commit
 from tiles.grid import MAX_ZOOM
 from tiles.models import OfflinePackage
 from tiles.offline import ExportError, export, plan
@@ -72,17 +72,11 @@ LOCKS = 2  # advisory-lock namespace of package builders (config.background)
 def _claim(package_id: int | None) -> OfflinePackage | None:
     """Mark a queued package (or a running one whose builder died) as ours, holding its builder lock."""
     with transaction.atomic():
-        base = OfflinePackage.objects.select_for_update(skip_locked=True).select_related("district")
-        if package_id is not None:
-            base = base.filter(pk=package_id)
-        package = base.filter(status=S.QUEUED).order_by("created_at").first()
-        if package is not None and not try_hold(LOCKS, package.pk):
+        rows = OfflinePackage.objects.select_for_update(skip_locked=True).select_related("district")
+        package = claim_row(rows.filter(pk=package_id) if package_id is not None else rows, namespace=LOCKS,
+                            waiting={"status": S.QUEUED}, orphaned={"status": S.RUNNING})
+        if package is None:
             return None
-        if package is None:  # a package left "running" by a process that is gone
-            package = next((p for p in base.filter(status=S.RUNNING).order_by("created_at")
-                            if try_hold(LOCKS, p.pk)), None)
-            if package is None:
-                return None
         package.status, package.tiles_done = S.RUNNING, 0
         package.save(update_fields=["status", "tiles_done", "updated_at"])
         return package
