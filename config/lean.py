@@ -50,14 +50,15 @@ class Dispatcher:
     """The WSGI application: lean paths to the lean handler, everything else to the full one."""
 
     def __init__(self, full: WSGIHandler, lean: WSGIHandler | None = None):
+        from tiles import fast  # public tiles without parameters: no Django request at all (needs apps loaded)
+
         self.full = full
         self.lean = lean or LeanHandler()
+        self.serve_public_tile = fast.serve
 
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") in ("GET", "HEAD") and LEAN_PATH.match(environ.get("PATH_INFO", "")):
-            from tiles import fast  # public tiles without parameters: no Django request at all
-
-            body = fast.serve(environ, start_response)
+            body = self.serve_public_tile(environ, start_response)
             if body is not None:
                 return body
             return self.lean(environ, start_response)

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core import signals
 
 from tiles.grid import TileError, parse_tile
-from tiles.views import MVT, _cached_render, public_selection, tile_answer
+from tiles.views import MVT, cached_render, public_selection, tile_answer
 
 TILE_PATH = re.compile(r"^/tiles/([^/]+)/([^/]+)/([^/]+)/([^/]+)\.mvt$")
 
@@ -59,7 +59,7 @@ def serve(environ, start_response):
     selection, key = found
     signals.request_started.send(sender=__name__, environ=environ)
     try:
-        data, cache_status = _cached_render(layer, key, t, selection)
+        data, cache_status = cached_render(layer, key, t, selection)
     except Exception:
         return None  # Django renders it again and answers (and logs) as for any other failure
     finally:

@@ -133,7 +133,7 @@ def tile(request, layer: str, z: str, x: str, y: str):
             fields = tuple(f for f in found.fields if f in found.public_fields or f in extra)
             key = f"m{who.municipality_id}-{'-'.join(extra) or '_'}-{key}"
         selection = [(found, where, fields)] if found.min_zoom <= t.z <= found.max_zoom else []
-    data, cache_status = _cached_render(layer, key, t, selection)
+    data, cache_status = cached_render(layer, key, t, selection)
     status, headers = tile_answer(data, cache_status, request.headers.get("If-None-Match", ""), private=private)
     response = HttpResponse(status=status) if status == 304 else HttpResponse(data, content_type=MVT)
     for name, value in headers.items():
@@ -195,7 +195,7 @@ def _refused(exc: TileRefused) -> JsonResponse:
     return response
 
 
-def _cached_render(layer: str, key: str, t, selection) -> tuple[bytes, str]:
+def cached_render(layer: str, key: str, t, selection) -> tuple[bytes, str]:
     if not selection:
         return b"", "EMPTY"  # outside every layer's zoom range: nothing to cache
     if not cache.enabled():
