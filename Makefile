@@ -61,8 +61,8 @@ static: deps
 
 demo: demo-data static
 	@echo "Serving Ardh on http://$(HOST):$(PORT)/  (admin: /admin/, user 'admin', password 'ardh-demo'; Ctrl-C stops)"
-	@ARDH_DEBUG=false exec $(VENV)/bin/gunicorn config.wsgi:application --env DJANGO_SETTINGS_MODULE=config.settings.dev \
-	    --bind $(HOST):$(PORT) -c config/gunicorn.py --access-logfile -
+	@ARDH_DEBUG=false DJANGO_SETTINGS_MODULE=config.settings.dev exec $(PY) -m config.serve --host $(HOST) --port $(PORT) \
+	    --access-log
 
 stop:
 	@bash scripts/pg.sh stop

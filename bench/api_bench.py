@@ -3,7 +3,8 @@
 
 1. Data: a separate database (ARDH_DB_NAME, default ardh_bench) with BENCH_PARCELS parcels
    (generate_demo; skipped when already there).
-2. at-point over HTTP (gunicorn, loopback): p50/p99 of one call answering parcel, block, plan,
+2. at-point over HTTP (Ardh served as `make demo` serves it, loopback): p50/p99 of one call answering
+   parcel, block, plan,
    zone and district at random points inside parcels.
 3. OGC API Features items, limit=1000 inside bboxes holding >= 1000 parcels: requests/s of
    - Ardh (/ogc/collections/parcels/items, one SQL building the FeatureCollection),
@@ -336,6 +337,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if shutil.which("gunicorn", path=str(ROOT / ".venv" / "bin")) is None:
+    if shutil.which("granian", path=str(ROOT / ".venv" / "bin")) is None:
         sys.exit("run through `make bench-api` (it builds .venv first)")
     main()

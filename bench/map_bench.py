@@ -1,7 +1,7 @@
 
 """`make bench-map`: how soon the planners' map is interactive, in real headless Chromium.
 
-The demo city (the `make demo` database) served by gunicorn as `make demo` serves it; the demo admin
+The demo city (the `make demo` database) served as `make demo` serves it (config/serve.py); the demo admin
 signs in once and every measured load opens /map/ in a fresh browser context (empty HTTP cache, the
 session cookie kept), so each load fetches the page, scripts, style, glyphs and tiles again.
 
@@ -135,7 +135,7 @@ def main() -> None:
     tiles = [u for u in panned if TILE.search(u)]
     others = [u for u in panned if not TILE.search(u) and not GLYPHS.search(u)]
     ratio = statistics.median(floor) / statistics.median(ours)
-    print(f"\nbench-map: demo city, {LOADS} loads each in a fresh browser context, gunicorn as `make demo`")
+    print(f"\nbench-map: demo city, {LOADS} loads each in a fresh browser context, served as `make demo`")
     print(f"  first load (server tile cache cold)   {first:6.0f} ms")
     print(f"  Ardh /map/ interactive               {_stats(ours)}  ({statistics.median(page_requests):.0f} requests)")
     print(f"  floor: bare MapLibre + our style      {_stats(floor)}")

@@ -1,6 +1,6 @@
 # ruff: noqa: S603 - commands are fixed argument lists built here, never user input
-"""Servers the benchmarks start: Ardh under gunicorn exactly as `make demo` serves it, and readiness polling
-shared with the peers (pygeoapi, TiPg)."""
+"""Servers the benchmarks start: Ardh exactly as `make demo` serves it (``python -m config.serve``), and
+readiness polling shared with the peers (pygeoapi, TiPg)."""
 
 from __future__ import annotations
 
@@ -40,11 +40,10 @@ def wait_until_up(port: int, path: str, proc: subprocess.Popen | None = None, *,
 
 
 def start_ardh(port: int, env: dict | None = None) -> subprocess.Popen:
-    """Ardh under gunicorn with config/gunicorn.py (the demo's settings), ready when /healthz answers."""
+    """Ardh served by config/serve.py (the demo's server and settings), ready when /healthz answers."""
     environ = {**os.environ, "ARDH_DEBUG": "false", "DJANGO_SETTINGS_MODULE": "config.settings.dev", **(env or {})}
     proc = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "--bind", f"{HOST}:{port}",
-         "-c", str(ROOT / "config" / "gunicorn.py"), "--log-level", "warning"],
+        [str(ROOT / ".venv" / "bin" / "python"), "-m", "config.serve", "--host", HOST, "--port", str(port)],
         cwd=ROOT, env=environ, stdout=subprocess.DEVNULL,
     )
     try:

@@ -4,7 +4,7 @@ Per zoom, for the hot tile (the city centre, repeated) and for 1,000 random tile
 the city, at 1, 2 and 4 concurrent connections, it measures tiles/s and p50/p99:
 
   floor     the very tile SQL our endpoint runs, through psycopg (no HTTP, no Django)
-  uncached  our endpoint (gunicorn with config/gunicorn.py, as `make demo`) with the tile cache off
+  uncached  our endpoint (served by config/serve.py, as `make demo`) with the tile cache off
   cached    our endpoint with a warm disk cache
   tipg      TiPg (its own venv under .data, uvicorn, 4 workers) on the same table
 
