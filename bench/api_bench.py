@@ -4,8 +4,7 @@
 1. Data: a separate database (ARDH_DB_NAME, default ardh_bench) with BENCH_PARCELS parcels
    (generate_demo; skipped when already there).
 2. at-point over HTTP (Ardh served as `make demo` serves it, loopback): p50/p99 of one call answering
-   parcel, block, plan,
-   zone and district at random points inside parcels.
+   parcel, block, plan, zone and district at random points inside parcels.
 3. OGC API Features items, limit=1000 inside bboxes holding >= 1000 parcels: requests/s of
    - Ardh (/ogc/collections/parcels/items, one SQL building the FeatureCollection),
    - the DB floor: that same SQL, built before timing, executed directly (raw psycopg, no HTTP, no Django),
