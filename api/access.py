@@ -18,14 +18,19 @@ from rest_framework import exceptions, permissions, throttling
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
 from api.models import ApiKey, Membership, Scope
-from api.services import TOKEN_PREFIX, api_key_touch, secret_matches
+from api.services import TOKEN_PREFIX, api_key_touch, hash_secret
 
 _KEYWORDS = (b"api-key", b"bearer")
 
 
-@lru_cache(maxsize=1)
-def _key_query() -> tuple[str, list[str], list[str]]:
-    """SELECT of a key and its municipality (without the boundary), written once from the models' metadata."""
+@lru_cache(maxsize=2)
+def _key_query(counting: bool) -> tuple[str, list[str], list[str]]:
+    """SELECT of a key and its municipality (without the boundary), written once from the models' metadata.
+
+    ``counting``: the same statement also counts the request in the key's throttle window and returns this
+    window's and the previous window's hits (``PerKeyThrottle``), so an API-key request makes one round trip
+    for authentication and throttling together. Only a key whose secret matched is counted.
+    """
     from parcels.models import Municipality
 
     key_fields = [f.attname for f in ApiKey._meta.concrete_fields]
@@ -33,34 +38,66 @@ def _key_query() -> tuple[str, list[str], list[str]]:
     q = connection.ops.quote_name
     columns = [f"k.{q(ApiKey._meta.get_field(n).column)}" for n in key_fields]
     columns += [f"m.{q(n)}" for n in muni_fields]
+    select = f"SELECT {', '.join(columns)}"
+    where = (
+        f" FROM {q(ApiKey._meta.db_table)} k JOIN {q(Municipality._meta.db_table)} m ON m.id = k.municipality_id"
+        f" WHERE k.prefix = %s AND k.is_active AND k.{q(ApiKey._meta.get_field('secret_hash').column)} = %s"
+    )
+    if not counting:
+        return select + where, key_fields, muni_fields
+    # Last three columns: the counter's name, this window's hits (after this request) and the previous window's.
+    counter = f", '{PerKeyThrottle.KEY_PREFIX}' || k.{q(ApiKey._meta.pk.column)} AS throttle_key"
     sql = (
-        f"SELECT {', '.join(columns)} FROM {q(ApiKey._meta.db_table)} k "  # noqa: S608 (model metadata only)
-        f"JOIN {q(Municipality._meta.db_table)} m ON m.id = k.municipality_id WHERE k.prefix = %s AND k.is_active"
+        f"WITH k AS ({select}{counter}{where}), "  # noqa: S608 (model metadata only)
+        "hit AS (INSERT INTO api_throttle_window AS w (key, window_start, hits) SELECT throttle_key, %s, 1 FROM k "
+        "ON CONFLICT (key, window_start) DO UPDATE SET hits = w.hits + 1 RETURNING hits) "
+        "SELECT k.*, (SELECT hits FROM hit), COALESCE((SELECT p.hits FROM api_throttle_window p "
+        "WHERE p.key = k.throttle_key AND p.window_start = %s), 0) FROM k"
     )
     return sql, key_fields, muni_fields
 
 
-def find_active_key(prefix: str) -> ApiKey | None:
-    """The active key with this prefix, its municipality attached (the boundary is loaded only when used).
+def find_active_key(prefix: str, secret: str, *, count_in_window: int | None = None) -> ApiKey | None:
+    """The active key with this prefix and secret, its municipality attached (the boundary is loaded only
+    when used); None when there is no such key or the secret does not match.
 
-    One hand-written statement: compiling the equivalent ORM query cost more than running it,
-    on every API request.
+    One hand-written statement: compiling the equivalent ORM query cost more than running it, on every
+    API request. The secret's SHA-256 is compared in the database: the stored hash of a random 256-bit
+    secret, so a comparison's timing tells nothing that helps forge a key. With ``count_in_window`` the
+    request is counted in that throttle window by the same statement and ``key.throttle_hits`` is
+    ``(window, hits in it, hits in the previous one)``.
     """
     from parcels.models import Municipality
 
-    sql, key_fields, muni_fields = _key_query()
+    counting = count_in_window is not None
+    sql, key_fields, muni_fields = _key_query(counting)
+    params = [prefix, hash_secret(secret)]
+    if counting:
+        params += [count_in_window, count_in_window - 1]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [prefix])
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return None
-    key = ApiKey.from_db(connection.alias, key_fields, row[: len(key_fields)])
-    municipality = Municipality.from_db(connection.alias, muni_fields, row[len(key_fields) :])
+    n_key, n_muni = len(key_fields), len(muni_fields)
+    key = ApiKey.from_db(connection.alias, key_fields, row[:n_key])
+    municipality = Municipality.from_db(connection.alias, muni_fields, row[n_key : n_key + n_muni])
     ApiKey._meta.get_field("municipality").set_cached_value(key, municipality)
+    if counting:
+        key.throttle_hits = (count_in_window, *row[-2:])
     return key
 
 
 class ApiKeyAuthentication(BaseAuthentication):
+    """``Authorization: Api-Key ardh_<prefix>.<secret>``. Every view that authenticates this way for the REST
+    API and OGC API Features also throttles (``PerKeyThrottle``), so the request is counted by the key's own
+    lookup (``counts``); tiles authenticate without counting."""
+
+    counts = True
+
+    def __init__(self, *, counts: bool = True):
+        self.counts = counts
+
     def authenticate(self, request):
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() not in _KEYWORDS:
@@ -74,8 +111,8 @@ class ApiKeyAuthentication(BaseAuthentication):
         if not token.startswith(TOKEN_PREFIX) or "." not in token:
             raise exceptions.AuthenticationFailed(_("Malformed API key."))
         prefix, secret = token[len(TOKEN_PREFIX) :].split(".", 1)
-        key = find_active_key(prefix)
-        if key is None or not secret_matches(key, secret):
+        key = find_active_key(prefix, secret, count_in_window=PerKeyThrottle.window() if self.counts else None)
+        if key is None:
             raise exceptions.AuthenticationFailed(_("Unknown or revoked API key."))
         api_key_touch(key=key)
         from django.contrib.auth.models import AnonymousUser
@@ -151,6 +188,7 @@ class PerKeyThrottle(throttling.BaseThrottle):
     """
 
     WINDOW = 60  # seconds
+    KEY_PREFIX = "key:"  # the counter of an API key: "key:<id>" (also written by find_active_key)
     USER_RATE = 600  # requests per minute for people (a session)
     _SQL = (
         "WITH hit AS (INSERT INTO api_throttle_window AS w (key, window_start, hits) VALUES (%s, %s, 1) "
@@ -162,6 +200,10 @@ class PerKeyThrottle(throttling.BaseThrottle):
     def __init__(self):
         self._wait = None
 
+    @classmethod
+    def window(cls, now: float | None = None) -> int:
+        return int((time.time() if now is None else now) // cls.WINDOW)
+
     def rate(self, request) -> int:
         if isinstance(request.auth, ApiKey):
             return request.auth.rate_per_minute
@@ -172,13 +214,18 @@ class PerKeyThrottle(throttling.BaseThrottle):
         if key is None:
             return True
         now = time.time()
-        window = int(now // self.WINDOW)
-        with connection.cursor() as cursor:
-            cursor.execute(self._SQL, [key, window, key, window - 1])
-            current, previous = cursor.fetchone()
-            if random.random() < 0.001:  # now and then, forget windows nobody can ask about any more
+        counted = getattr(request.auth, "throttle_hits", None)  # counted when the key was looked up
+        if counted is not None:
+            window, current, previous = counted
+        else:
+            window = self.window(now)
+            with connection.cursor() as cursor:
+                cursor.execute(self._SQL, [key, window, key, window - 1])
+                current, previous = cursor.fetchone()
+        if random.random() < 0.001:  # now and then, forget windows nobody can ask about any more
+            with connection.cursor() as cursor:
                 cursor.execute("DELETE FROM api_throttle_window WHERE window_start < %s", [window - 1])
-        elapsed = (now % self.WINDOW) / self.WINDOW
+        elapsed = min(max(now / self.WINDOW - window, 0.0), 1.0)
         limit = self.rate(request)
         if current + previous * (1 - elapsed) <= limit:
             return True
@@ -195,7 +242,7 @@ class PerKeyThrottle(throttling.BaseThrottle):
 
     def get_cache_key(self, request, view):
         if isinstance(request.auth, ApiKey):
-            return f"key:{request.auth.pk}"
+            return f"{self.KEY_PREFIX}{request.auth.pk}"
         if request.user and request.user.is_authenticated:
             return f"user:{request.user.pk}"
         # Anonymous callers only ever reach the published API description (every data view needs a

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 
 from django.db import models, transaction
@@ -22,12 +21,9 @@ TOKEN_PREFIX = "ardh_"  # noqa: S105 - a label, not a secret
 
 
 def hash_secret(secret: str) -> str:
-    # The secret is 32 random bytes: a fast hash is enough (no dictionary to guess from).
+    # The secret is 32 random bytes: a fast hash is enough (no dictionary to guess from). The key lookup
+    # compares it in the database (api.access.find_active_key).
     return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def secret_matches(key: ApiKey, secret: str) -> bool:
-    return hmac.compare_digest(key.secret_hash, hash_secret(secret))
 
 
 @transaction.atomic

@@ -39,7 +39,7 @@ class TileCaller:
 def tile_caller(request) -> TileCaller:
     """The municipality a private tile is cut for; TileRefused (401/403) when there is none."""
     try:
-        found = ApiKeyAuthentication().authenticate(request)
+        found = ApiKeyAuthentication(counts=False).authenticate(request)  # tiles are not throttled
     except exceptions.AuthenticationFailed as exc:
         raise TileRefused(401, str(exc.detail)) from None
     if found is not None:

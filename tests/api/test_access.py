@@ -167,3 +167,94 @@ def test_throttle_budget_is_shared_by_every_worker():
     request = SimpleNamespace(auth=key, user=AnonymousUser(), META={})
     assert not throttle.allow_request(request, None)
     assert 0 < throttle.wait() <= 60
+
+
+def _hits(key) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(sum(hits), 0) FROM api_throttle_window WHERE key = %s", [f"key:{key.pk}"])
+        return cursor.fetchone()[0]
+
+
+def test_a_key_request_is_authenticated_and_counted_by_one_statement(muni, parcels):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    key, token = api_key_create(municipality=muni, name="one trip", scopes=["read"])
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {token}")
+    assert client.get("/api/v1/districts/").status_code == 200  # the first use also records last_used_at
+    for path in ("/ogc/collections/parcels/items?limit=2", "/api/v1/districts/"):
+        before = _hits(key)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        touching = [q["sql"] for q in queries if "api_throttle_window" in q["sql"] or "api_apikey" in q["sql"]]
+        assert len(touching) == 1, touching
+        assert "api_throttle_window" in touching[0] and "api_apikey" in touching[0]
+        assert _hits(key) == before + 1
+
+
+def test_a_wrong_secret_is_refused_and_not_counted_against_the_key(muni, parcels):
+    key, token = api_key_create(municipality=muni, name="guarded", scopes=["read"], rate_per_minute=2)
+    bad, good = APIClient(), APIClient()
+    bad.credentials(HTTP_AUTHORIZATION=f"Api-Key {token[:-3]}xyz")
+    good.credentials(HTTP_AUTHORIZATION=f"Api-Key {token}")
+    for _ in range(5):
+        assert bad.get("/ogc/collections/parcels/items?limit=1").status_code == 401
+        assert bad.get("/api/v1/districts/").status_code == 401
+    assert _hits(key) == 0
+    assert [good.get("/api/v1/districts/").status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_tiles_fetched_with_a_key_are_not_counted(muni, parcels):
+    from tiles.grid import tiles_touching
+
+    key, token = api_key_create(municipality=muni, name="tiles", scopes=["read"], rate_per_minute=1)
+    c = parcels[0].geom.point_on_surface
+    tile = next(iter(tiles_touching((c.x, c.y, c.x, c.y), 16, buffer=0)))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {token}")
+    for _ in range(3):
+        r = client.get(f"/tiles/parcels/{tile.z}/{tile.x}/{tile.y}.mvt?fields=deed_number")
+        assert r.status_code == 200, r.content[:200]
+    assert _hits(key) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_counting_by_key_lookup_shares_one_budget_across_connections():
+    """The combined statement (lookup + count) keeps the per-key budget exact across database sessions."""
+    import threading
+    import time
+    from types import SimpleNamespace
+
+    from django.db import connection
+
+    from api.access import ApiKeyAuthentication, PerKeyThrottle
+    from tests.factories import MunicipalityFactory
+
+    _, token = api_key_create(municipality=MunicipalityFactory(), name="busy", scopes=["read"], rate_per_minute=20)
+    header = f"Api-Key {token}".encode()
+    allowed, lock = [], threading.Lock()
+
+    def worker():
+        mine = []
+        for _ in range(10):
+            request = SimpleNamespace(headers={"authorization": header})
+            _user, key = ApiKeyAuthentication().authenticate(request)
+            mine.append(PerKeyThrottle().allow_request(SimpleNamespace(auth=key, user=_user, META={}), None))
+        connection.close()
+        with lock:
+            allowed.extend(mine)
+
+    started = time.time()
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(allowed) == 40
+    if started // 60 == time.time() // 60:
+        assert sum(allowed) == 20
+    else:
+        assert sum(allowed) <= 20
