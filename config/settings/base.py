@@ -52,11 +52,12 @@ MIDDLEWARE = [
 ]
 
 # The middleware of the short path for tiles and OGC items (config/lean.py, docs/decisions/007):
-# what those GET responses need; static files, CSRF, messages and slash redirects do nothing for them.
+# what those GET responses need; static files, CSRF and messages do nothing for them.
 ARDH_LEAN_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",  # Content-Length, as on the full path (no chunked bodies)
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

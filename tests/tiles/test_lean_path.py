@@ -143,6 +143,7 @@ def test_ogc_items_through_the_short_path(app, place):
                                  headers={"HTTP_AUTHORIZATION": f"Api-Key {token}"})
     assert status == 200 and headers["Content-Type"] == "application/geo+json"
     assert body.count(b'"Feature"') == 2
+    assert int(headers["Content-Length"]) == len(body)  # sized, as on the full path: not sent chunked
     assert Recording.calls == 1
     status, _, _ = call(app, "/ogc/collections/parcels/items")
     assert status == 401
