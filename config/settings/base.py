@@ -93,6 +93,10 @@ DATABASES = {
         # Persistent connections are checked before reuse, but only after ARDH_DB_PING_AFTER_S of
         # idleness (config/lean.py): no `SELECT 1` round trip per request under load.
         "CONN_HEALTH_CHECKS": True,
+        # Django turns psycopg's prepared statements off (for transaction-pooling proxies; we use none).
+        # Its own cursors bind on the client and are never prepared either way; this lets the statements we
+        # run on a server-binding cursor with prepare=True (tiles.sql.fetch_value) really be prepared.
+        "OPTIONS": {"prepare_threshold": 5},
     }
 }
 ARDH_DB_PING_AFTER_S = env.integer("ARDH_DB_PING_AFTER_S", 5)

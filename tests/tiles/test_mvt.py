@@ -177,3 +177,26 @@ def test_deed_numbers_never_reach_public_tiles(client, plan):
     assert "deed_number" not in feature["properties"]
     assert "310000000777" not in json.dumps(layers)
     assert "deed_number" not in client.get("/tiles/parcels/tilejson.json").content.decode()
+
+
+def test_tile_statements_are_prepared_once_per_connection(city, settings):
+    """Tile SQL differs between tiles only in z/x/y: PostgreSQL parses it once per connection and, after a few
+    executions, may keep one generic plan (2x faster on the densest tiles of the 1M city). Django turns
+    psycopg's prepared statements off unless its OPTIONS set prepare_threshold."""
+    from django.db.models import Q
+
+    from geo.layers import get_layer
+    from tiles.grid import Tile
+    from tiles.sql import render
+
+    parcel = Parcel.objects.filter(valid_to__isnull=True).order_by("pk")[10]
+    c = parcel.geom.point_on_surface
+    layers = [(get_layer("parcels"), Q())]
+    t = tile_of(c.x, c.y, 17)
+    for dx in (0, 1, 2):
+        render(layers, Tile(t.z, t.x + dx, t.y))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT generic_plans + custom_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+                       ["%ST_AsMVT%"])
+        executions = [row[0] for row in cursor.fetchall()]
+    assert executions == [3]  # one statement for three tiles, executed three times
