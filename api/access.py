@@ -93,8 +93,6 @@ class ApiKeyAuthentication(BaseAuthentication):
     API and OGC API Features also throttles (``PerKeyThrottle``), so the request is counted by the key's own
     lookup (``counts``); tiles authenticate without counting."""
 
-    counts = True
-
     def __init__(self, *, counts: bool = True):
         self.counts = counts
 
