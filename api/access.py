@@ -177,7 +177,7 @@ class TenantScope(permissions.BasePermission):
 class PerKeyThrottle(throttling.BaseThrottle):
     """Each API key has its own budget (``rate_per_minute``); people share one per user; others one per address.
 
-    Counted in PostgreSQL, so every gunicorn worker (and every host) shares one budget per key.
+    Counted in PostgreSQL, so every server process (and every host) shares one budget per key.
     A sliding-window counter: the hits of this minute plus the previous minute's hits weighted by
     how much of it still lies in the last 60 s. One statement per request increments and reads
     atomically (INSERT ... ON CONFLICT ... RETURNING), so concurrent requests never lose a count,
