@@ -43,14 +43,19 @@ class Parcel(TenantOwned):
     (``valid_to`` is null) must have unique numbers within a plan.
     """
 
-    # Indexes an import of a million parcels pays for on every row, so only those a query uses
-    # (decision 008): the tenant key has none of its own — (municipality, number) and the number-prefix
-    # index lead with it; the block and deed indexes are in Meta.indexes.
+    # An import of a million parcels pays for every index and foreign-key check on every row, so only
+    # those a query or an invariant needs (decision 008). The tenant key has no index of its own —
+    # (municipality, number) and the number-prefix index lead with it. Plan and municipality are checked
+    # by ONE database foreign key, (plan_id, municipality_id) → the plan's (id, municipality_id), added in
+    # migration 0004: the plan exists and the parcel is in the plan's municipality (which exists, by the
+    # plan's own key). Two single-column keys checked the first twice and the second not at all.
     municipality = models.ForeignKey(
         "parcels.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality"),
-        db_index=False,
+        db_index=False, db_constraint=False,
     )
-    plan = models.ForeignKey("parcels.SubdivisionPlan", on_delete=models.PROTECT, verbose_name=_("plan"))
+    plan = models.ForeignKey(
+        "parcels.SubdivisionPlan", on_delete=models.PROTECT, verbose_name=_("plan"), db_constraint=False
+    )
     block = models.ForeignKey(
         "parcels.Block", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("block"), db_index=False
     )
