@@ -197,6 +197,9 @@ def main() -> None:
     print(f"\n  ratio import / ogr2ogr (features/s): {ogr_s / imp_s:.2f}x  (re-import: {ogr_s / again_s:.2f}x)")
     print(f"  ratio live-table write floor / ogr2ogr: {ogr_s / floor_s:.2f}x; "
           f"import / live-table write floor: {floor_s / imp_s:.2f}x")
+    t = first["timings"]
+    write_s = sum(t.get(k, 0) for k in ("write_changed", "write_new", "write_retired", "commit"))
+    print(f"  the import's own write (+ history rows, COMMIT): {write_s:.1f} s = {floor_s / write_s:.2f}x the floor")
     print(f"  import phases (s): {first['timings']}")
     print(f"  re-import phases (s): {second['timings']}")
     print(f"  load average at the end: {os.getloadavg()[0]:.2f}")
