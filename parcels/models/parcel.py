@@ -48,7 +48,8 @@ class Parcel(TenantOwned):
     # (municipality, number) and the number-prefix index lead with it. Plan and municipality are checked
     # by ONE database foreign key, (plan_id, municipality_id) → the plan's (id, municipality_id), added in
     # migration 0004: the plan exists and the parcel is in the plan's municipality (which exists, by the
-    # plan's own key). Two single-column keys checked the first twice and the second not at all.
+    # plan's own key). The two single-column keys it replaces cost two checks per row and let a parcel sit
+    # in another municipality than its plan.
     municipality = models.ForeignKey(
         "parcels.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality"),
         db_index=False, db_constraint=False,
