@@ -6,6 +6,7 @@ they describe (no signals): a change without its history cannot commit.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
@@ -20,14 +21,18 @@ class ChangeRecord(models.Model):
         IMPORT = "import", _("imported")
         DELETE = "delete", _("deleted")
 
+    # No single-column indexes on the two keys (an import writes a million rows here): (municipality, at)
+    # leads with the municipality, and the actor's index is partial (imports and commands have none).
     municipality = models.ForeignKey(
-        "parcels.Municipality", on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality")
+        "parcels.Municipality", on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality"),
+        db_index=False,
     )
     entity = models.CharField(_("record type"), max_length=64)  # "app_label.model"
     object_id = models.BigIntegerField(_("record id"))
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("by")
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("by"),
+        db_index=False,
     )
     # For changes made by a command or system rather than a signed-in person.
     actor_label = models.CharField(_("by (system)"), max_length=128, blank=True)
@@ -43,6 +48,7 @@ class ChangeRecord(models.Model):
         indexes = [
             models.Index(fields=["entity", "object_id"], name="audit_change_entity_idx"),
             models.Index(fields=["municipality", "at"], name="audit_change_muni_at_idx"),
+            models.Index(fields=["actor"], condition=Q(actor__isnull=False), name="audit_change_actor_idx"),
         ]
 
     def __str__(self):

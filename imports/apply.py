@@ -1,5 +1,11 @@
 """Writing a checked import: set-based, inside the caller's transaction, history included.
 
+New records are inserted in PostGIS's geometry order (``ORDER BY geom``: a Hilbert curve over the
+bounding boxes), whatever order the file has: neighbours on the map are written one after another, into
+the same GiST and table pages, so index maintenance touches far fewer pages (1M parcels with history, rolled-back
+writes: shuffled rows took 47 s in file order, 39 s sorted; an already clustered file costs the same
+either way — decision 008).
+
 History rows go straight into audit_changerecord with INSERT ... SELECT in the same
 statement as the change they describe: audit.services.change_records_bulk builds one
 ORM object per row and carries no per-row changes, which a million-parcel import
@@ -75,7 +81,7 @@ def apply(*, municipality, actor, note: str, lap=None) -> None:
                                             number, land_use, status, deed_number, geom)
                 SELECT now(), now(), 1, now(), %(muni)s, plan_id, number, land_use, COALESCE(status, 'vacant'),
                        COALESCE(deed_number, ''), geom
-                FROM imp_stage WHERE action = 'new' ORDER BY idx
+                FROM imp_stage WHERE action = 'new' ORDER BY geom
                 RETURNING id, plan_id, number, land_use, status, deed_number
             )
             INSERT INTO audit_changerecord (municipality_id, entity, object_id, action, actor_id, actor_label, at,
@@ -137,7 +143,8 @@ def apply_blocks(*, municipality, actor, note: str) -> None:
         cur.execute("""
             WITH ins AS (
                 INSERT INTO parcels_block (created_at, updated_at, version, municipality_id, plan_id, number, geom)
-                SELECT now(), now(), 1, %(muni)s, plan_id, number, geom FROM imp_stage WHERE action = 'new' ORDER BY idx
+                SELECT now(), now(), 1, %(muni)s, plan_id, number, geom
+                FROM imp_stage WHERE action = 'new' ORDER BY geom
                 RETURNING id, plan_id, number
             )
             INSERT INTO audit_changerecord (municipality_id, entity, object_id, action, actor_id, actor_label, at,

@@ -36,6 +36,8 @@ class SubdivisionPlan(TenantOwned):
         constraints = [
             *geometry_constraints("parcels_plan"),
             models.UniqueConstraint(fields=["municipality", "number"], name="parcels_plan_number_unique"),
+            # The target of parcels' (plan, municipality) foreign key (parcels.Parcel).
+            models.UniqueConstraint(fields=["id", "municipality"], name="parcels_plan_id_municipality"),
         ]
         indexes = [geometry_index("parcels_plan")]
 

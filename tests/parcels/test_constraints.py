@@ -2,7 +2,7 @@
 
 import pytest
 from django.contrib.gis.geos import GEOSGeometry, MultiLineString
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from parcels import models as m
@@ -88,3 +88,39 @@ def test_area_is_computed_by_the_database(plan):
     p = ParcelFactory(plan=plan, geom=rect(0, 0, 20, 30))
     p.refresh_from_db()
     assert p.area_m2 == pytest.approx(600, rel=0.005)
+
+
+def _refused_at_commit(constraint: str, make):
+    """Foreign keys are deferred to COMMIT; SET CONSTRAINTS ALL IMMEDIATE checks them now (the test's
+    transaction never commits)."""
+    with pytest.raises(IntegrityError) as exc, transaction.atomic(), connection.cursor() as cur:
+        make()
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    assert constraint in str(exc.value)
+
+
+PLAN_KEY = "parcels_parcel_plan_municipality_fk"
+
+
+def test_a_parcel_lies_in_its_plans_municipality(plan):
+    other = MunicipalityFactory()
+    _refused_at_commit(PLAN_KEY, lambda: ParcelFactory(plan=plan, municipality=other))
+    ParcelFactory(plan=plan, municipality=plan.municipality)
+    with connection.cursor() as cur:
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the consistent parcel passes the same check
+
+
+def test_a_parcel_needs_an_existing_plan_and_a_plan_with_parcels_stays(plan):
+    parcel = ParcelFactory(plan=plan)
+
+    def unknown_plan():
+        with connection.cursor() as cur:
+            cur.execute("UPDATE parcels_parcel SET plan_id = %s WHERE id = %s", [plan.pk + 10_000, parcel.pk])
+
+    def delete_plan():
+        with connection.cursor() as cur:
+            cur.execute("DELETE FROM parcels_subdivisionplan WHERE id = %s", [plan.pk])
+
+    _refused_at_commit(PLAN_KEY, unknown_plan)
+    _refused_at_commit(PLAN_KEY, delete_plan)
+    assert m.SubdivisionPlan.objects.filter(pk=plan.pk).exists()
