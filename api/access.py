@@ -47,13 +47,8 @@ def _key_query(counting: bool) -> tuple[str, list[str], list[str]]:
         return select + where, key_fields, muni_fields
     # Last three columns: the counter's name, this window's hits (after this request) and the previous window's.
     counter = f", '{PerKeyThrottle.KEY_PREFIX}' || k.{q(ApiKey._meta.pk.column)} AS throttle_key"
-    sql = (
-        f"WITH k AS ({select}{counter}{where}), "  # noqa: S608 (model metadata only)
-        "hit AS (INSERT INTO api_throttle_window AS w (key, window_start, hits) SELECT throttle_key, %s, 1 FROM k "
-        "ON CONFLICT (key, window_start) DO UPDATE SET hits = w.hits + 1 RETURNING hits) "
-        "SELECT k.*, (SELECT hits FROM hit), COALESCE((SELECT p.hits FROM api_throttle_window p "
-        "WHERE p.key = k.throttle_key AND p.window_start = %s), 0) FROM k"
-    )
+    hit, counts = _throttle_count_sql("k.throttle_key", " FROM k")
+    sql = f"WITH k AS ({select}{counter}{where}), {hit} SELECT k.*, {counts} FROM k"  # noqa: S608 (metadata only)
     return sql, key_fields, muni_fields
 
 
@@ -174,6 +169,20 @@ class TenantScope(permissions.BasePermission):
         return True
 
 
+def _throttle_count_sql(key: str, source: str) -> tuple[str, str]:
+    """The throttle's count, written once for both statements that take it (``PerKeyThrottle._SQL`` and the
+    counting key lookup): a CTE ``hit`` adding one to the counter ``key`` (an SQL expression over ``source``)
+    in the window given by the next parameter, and the select list of this window's hits after it and the
+    hits of the window given by the parameter after that (the previous one)."""
+    hit = (
+        f"hit AS (INSERT INTO api_throttle_window AS w (key, window_start, hits) SELECT {key}, %s, 1{source} "
+        "ON CONFLICT (key, window_start) DO UPDATE SET hits = w.hits + 1 RETURNING hits)"
+    )
+    previous = f"SELECT p.hits FROM api_throttle_window p WHERE p.key = {key} AND p.window_start = %s"  # noqa: S608
+    counts = f"(SELECT hits FROM hit), COALESCE(({previous}), 0)"  # noqa: S608
+    return hit, counts
+
+
 class PerKeyThrottle(throttling.BaseThrottle):
     """Each API key has its own budget (``rate_per_minute``); people share one per user; others one per address.
 
@@ -188,12 +197,7 @@ class PerKeyThrottle(throttling.BaseThrottle):
     WINDOW = 60  # seconds
     KEY_PREFIX = "key:"  # the counter of an API key: "key:<id>" (also written by find_active_key)
     USER_RATE = 600  # requests per minute for people (a session)
-    _SQL = (
-        "WITH hit AS (INSERT INTO api_throttle_window AS w (key, window_start, hits) VALUES (%s, %s, 1) "
-        "ON CONFLICT (key, window_start) DO UPDATE SET hits = w.hits + 1 RETURNING hits) "
-        "SELECT (SELECT hits FROM hit), "
-        "COALESCE((SELECT hits FROM api_throttle_window WHERE key = %s AND window_start = %s), 0)"
-    )
+    _SQL = "WITH {} SELECT {}".format(*_throttle_count_sql("%s", ""))  # parameters: key, window, key, window - 1
 
     def __init__(self):
         self._wait = None
