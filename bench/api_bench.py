@@ -242,17 +242,9 @@ def measure_at_point(token: str, points) -> tuple[float, float]:
     return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))]
 
 
-def throughput(fetch, boxes) -> tuple[float, int]:
-    n_features = fetch(boxes[0])  # warm-up, and how many features a response carries
-    n, start = 0, time.perf_counter()
-    while time.perf_counter() - start < SECONDS:
-        fetch(boxes[n % len(boxes)])
-        n += 1
-    return n / (time.perf_counter() - start), n_features
-
-
 def interleaved(fetchers: dict, boxes, slice_s: float = 0.5) -> dict[str, tuple[float, int]]:
-    """Requests/s of each fetcher, run in turns of ``slice_s`` until each had SECONDS.
+    """Requests/s of each fetcher, run in turns of ``slice_s`` until each had SECONDS (a single fetcher: SECONDS
+    on its own).
 
     Taking turns, rather than one after the other, gives each the same share of whatever else the two
     cores are doing during the run, so their ratio stays fair on a machine that is not quite idle.
@@ -338,7 +330,7 @@ def main() -> None:
             try:
                 procs[name] = start()
                 extra = {"f": "json"} if name == "pygeoapi" else None
-                results[name] = throughput(http_fetcher(PORTS[name], path, extra=extra), boxes)
+                results.update(interleaved({name: http_fetcher(PORTS[name], path, extra=extra)}, boxes))
             except Exception as exc:  # a peer that cannot be installed or started is reported, not fatal
                 log(f"{name}: not measured ({exc})")
     finally:
