@@ -19,6 +19,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 
 from api.models import ApiKey, Membership, Scope
 from api.services import TOKEN_PREFIX, api_key_touch, hash_secret
+from config.db import prepared_cursor
 
 _KEYWORDS = (b"api-key", b"bearer")
 
@@ -69,7 +70,7 @@ def find_active_key(prefix: str, secret: str, *, count_in_window: int | None = N
     params = [prefix, hash_secret(secret)]
     if counting:
         params += [count_in_window, count_in_window - 1]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # planned once per connection: it runs on every API request
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:

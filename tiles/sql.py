@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import psycopg
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
 from django.db.models import Q
 
+from config.db import prepared_cursor
 from geo.layers import Layer
 from tiles.grid import BUFFER, EXTENT, Tile
 
@@ -112,11 +112,8 @@ def fetch_value(sql: str, params: list):
     """The first column of the one row of ``sql``, as a server-side prepared statement.
 
     The statement of a layer differs between tiles only in its parameters, so PostgreSQL
-    parses and plans it once per connection instead of per tile (Django's cursor binds
-    parameters on the client, which makes every tile a new statement). psycopg keeps the
-    prepared statements of each persistent connection (LRU, ``prepared_max``).
+    parses and plans it once per connection instead of per tile (``config.db.prepared_cursor``).
     """
-    connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, prepare=True)
+    with prepared_cursor() as cursor:
+        cursor.execute(sql, params)
         return cursor.fetchone()[0]

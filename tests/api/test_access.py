@@ -239,3 +239,19 @@ def test_tiles_fetched_with_a_key_are_not_counted(muni, parcels):
         r = client.get(f"/tiles/parcels/{tile.z}/{tile.x}/{tile.y}.mvt?fields=deed_number")
         assert r.status_code == 200, r.content[:200]
     assert _hits(key) == 0
+
+
+def test_the_key_lookup_is_planned_once_per_connection(muni, parcels):
+    from django.db import connection
+
+    _, token = api_key_create(municipality=muni, name="prepared", scopes=["read"])
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {token}")
+    for _ in range(3):
+        assert client.get("/ogc/collections/parcels/items?limit=1").status_code == 200
+        assert client.get("/api/v1/districts/").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT generic_plans + custom_plans FROM pg_prepared_statements"
+                       " WHERE statement LIKE %s AND statement LIKE %s", ["%api_apikey%", "%api_throttle_window%"])
+        executions = [row[0] for row in cursor.fetchall()]
+    assert executions == [6]  # one prepared statement, run by all six requests
