@@ -7,6 +7,7 @@ JSON is the default, HTML with ``f=html`` or a browser's Accept header.
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
@@ -211,17 +212,19 @@ def items(request, who, collection_id):
 
 
 def _item_links(request, layer, limit, offset):
-    q = request.GET.copy()
-    q.pop("f", None)
+    # Plain pairs and one urlencode per link: copying QueryDicts cost a tenth of a millisecond per page.
+    params = {key: values for key, values in request.GET.lists() if key != "f"}
     base = _url(request, "items", layer.name)
 
+    def query(**changes) -> str:
+        merged = params | {key: [str(value)] for key, value in changes.items()}
+        return urlencode([(key, value) for key, values in merged.items() for value in values])
+
     def page(off):
-        q2 = q.copy()
-        q2["offset"], q2["limit"] = str(off), str(limit)
-        return f"{base}?{q2.urlencode()}"
+        return f"{base}?{query(offset=off, limit=limit)}"
 
     links = [
-        _link(f"{base}?{q.urlencode()}" if q else base, "self", GEOJSON, "this page"),
+        _link(f"{base}?{query()}" if params else base, "self", GEOJSON, "this page"),
         _link(page(offset) + "&f=html", "alternate", HTML, "this page as HTML"),
         _link(_url(request, "collection", layer.name), "collection", JSON, layer.title_en),
         _link(page(offset + limit), "next", GEOJSON, "next page"),
