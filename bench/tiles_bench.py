@@ -3,10 +3,15 @@
 Per zoom, for the hot tile (the city centre, repeated) and for 1,000 random tiles of
 the city, at 1, 2 and 4 concurrent connections, it measures tiles/s and p50/p99:
 
-  floor     the very tile SQL our endpoint runs, prepared as it does, through psycopg (no HTTP, no Django)
+  floor     the very tile SQL our endpoint runs, prepared as it does, through psycopg (no HTTP, no Django),
+            measured before and after the HTTP servers and averaged (the machine drifts)
   uncached  our endpoint (served by config/serve.py, as `make demo`) with the tile cache off
   cached    our endpoint with a warm disk cache
   tipg      TiPg (its own venv under .data, uvicorn, 4 workers) on the same table
+
+The HTTP servers are loaded by wrk (Debian package, C, one thread, keep-alive connections cycling
+through the tile list for BENCH_WRK_SECONDS), the same client for ours and TiPg; every tile of the
+list is first fetched once by a Python client that checks its status and records its size.
 
 Series "parcels" (z15-17, the parcels layer; TiPg serves the same table with the same
 columns and the same current-parcel filter) and series "base" (z12-17, the
@@ -21,6 +26,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -51,6 +57,8 @@ from tiles.views import base_layers  # noqa: E402
 
 RANDOM_TILES = int(os.environ.get("BENCH_RANDOM_TILES", "1000"))
 HOT_REPEATS = int(os.environ.get("BENCH_HOT_REPEATS", "300"))
+WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "3"))  # wrk takes whole seconds
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
 CONCURRENCY = (1, 2, 4)
 WORKERS = 4
 TIPG_VENV = ROOT / ".data" / "tipg-venv"
@@ -107,29 +115,33 @@ def summary(latencies: list[float], elapsed: float) -> dict:
 
 
 def run_parallel(jobs: list, worker_factory, concurrency: int) -> dict:
-    """Split jobs over `concurrency` threads, each with its own connection; time each job."""
+    """Split jobs over `concurrency` threads, each with its own connection (opened before the clock starts:
+    a database connection takes milliseconds to set up); time each job."""
     latencies: list[float] = []
     lock = threading.Lock()
     chunks = [jobs[i::concurrency] for i in range(concurrency)]
+    workers = [worker_factory() for _ in chunks]
 
-    def work(chunk):
-        do, close = worker_factory()
+    def work(chunk, do):
         mine = []
         for job in chunk:
             t0 = time.perf_counter()
             do(job)
             mine.append(time.perf_counter() - t0)
-        close()
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=work, args=(c,)) for c in chunks]
+    threads = [threading.Thread(target=work, args=(chunk, do))
+               for chunk, (do, _close) in zip(chunks, workers, strict=True)]
     start = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return summary(latencies, time.perf_counter() - start)
+    elapsed = time.perf_counter() - start
+    for _do, close in workers:
+        close()
+    return summary(latencies, elapsed)
 
 
 def http_worker(port: int, sizes: dict | None = None):
@@ -148,6 +160,54 @@ def http_worker(port: int, sizes: dict | None = None):
         return do, conn.close
 
     return factory
+
+
+# wrk: each connection starts at its own place in the list and cycles through it; done() reports the
+# figures as one line of JSON (latencies in microseconds).
+WRK_SCRIPT = """
+local paths = {%s}
+local counter = 0
+function setup(thread)
+  thread:set("start", counter)
+  counter = counter + 1
+end
+local i = 0
+function init(args)
+  i = tonumber(start) or 0
+end
+function request()
+  i = i %% #paths + 1
+  return wrk.format("GET", paths[i])
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('ARDH-WRK {"requests": %%d, "duration_us": %%d, "p50_us": %%f, "p99_us": %%f, '
+    .. '"errors": %%d}\\n', summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.connect + e.read + e.write + e.status + e.timeout))
+end
+"""
+
+
+def wrk_run(port: int, paths: list[str], concurrency: int) -> dict:
+    """Tiles/s, p50 and p99 of ``paths`` (cycled) served on ``port``, loaded by wrk for WRK_SECONDS."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", prefix="ardh-wrk-") as script:
+        script.write(WRK_SCRIPT % ", ".join(json.dumps(p) for p in paths))
+        script.flush()
+        out = subprocess.run(  # noqa: S603 - a fixed program; the arguments are numbers and our own file
+            [WRK, "-t1", f"-c{concurrency}", f"-d{WRK_SECONDS}s", "--timeout", "30s", "-s", script.name,
+             f"http://127.0.0.1:{port}"],
+            capture_output=True, text=True,
+        )
+    if out.returncode != 0:
+        raise RuntimeError(f"wrk failed ({out.returncode}): {out.stderr or out.stdout}")
+    out = out.stdout
+    line = next((ln for ln in out.splitlines() if ln.startswith("ARDH-WRK ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk printed no figures:\n{out}")
+    r = json.loads(line.split(" ", 1)[1])
+    if r["errors"]:
+        raise RuntimeError(f"wrk: {r['errors']} failed requests (errors or non-2xx) on port {port}:\n{out}")
+    return {"tiles_s": r["requests"] / (r["duration_us"] / 1e6), "p50": r["p50_us"] / 1000, "p99": r["p99_us"] / 1000}
 
 
 def sql_worker(dsn: str):
@@ -212,13 +272,18 @@ def main() -> None:
                     sizes: dict = {}
                     # warm the cache (and the database) once, recording sizes
                     run_parallel(paths, http_worker(servers["cached"][1], sizes), 4)
+                    if "tipg" in servers and series == "parcels":
+                        run_parallel(tipg_paths, http_worker(servers["tipg"][1]), 4)  # statuses checked
                     for c in CONCURRENCY:
                         row = {"series": series, "z": z, "tiles": label, "c": c}
-                        row["floor"] = run_parallel(statements, sql_worker(dsn), c)
-                        row["uncached"] = run_parallel(paths, http_worker(servers["uncached"][1]), c)
-                        row["cached"] = run_parallel(paths, http_worker(servers["cached"][1]), c)
+                        before = run_parallel(statements, sql_worker(dsn), c)
+                        row["uncached"] = wrk_run(servers["uncached"][1], paths, c)
+                        row["cached"] = wrk_run(servers["cached"][1], paths, c)
                         if "tipg" in servers and series == "parcels":
-                            row["tipg"] = run_parallel(tipg_paths, http_worker(servers["tipg"][1]), c)
+                            row["tipg"] = wrk_run(servers["tipg"][1], tipg_paths, c)
+                        after = run_parallel(statements, sql_worker(dsn), c)
+                        row["floor"] = {k: (before[k] + after[k]) / 2 for k in before}
+                        row["floor_spread"] = (before["tiles_s"], after["tiles_s"])
                         results.append(row)
                         print_row(row, flush=True)
                     key = (series, z)
@@ -263,4 +328,6 @@ def print_row(row: dict, flush: bool = False) -> None:
 
 
 if __name__ == "__main__":
+    if not Path(WRK).exists():
+        sys.exit("wrk is missing: run through `make bench-tiles` (scripts/system-deps.sh installs it)")
     main()

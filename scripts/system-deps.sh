@@ -10,6 +10,7 @@ packages=(
   docker-compose
   chromium fonts-noto-core time gettext
   fonts-dejavu-core  # map label glyphs (tiles/glyphs.py)
+  wrk  # the HTTP load generator of make bench-tiles
 )
 
 missing=()
