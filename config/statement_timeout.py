@@ -95,15 +95,6 @@ def on_connection_created(sender, connection, **kwargs) -> None:
         _apply(connection)
 
 
-def leave_request_limit() -> None:
-    """For a thread that is not serving a request (a background job): reset its connections now, however
-    they are used next (raw psycopg cursors do not pass the guard)."""
-    _state.serving = False
-    for conn in connections.all(initialized_only=True):
-        if conn.connection is not None and getattr(conn, "ardh_statement_timeout", None) is not None:
-            _set(conn, None)
-
-
 def connect_receivers() -> None:
     from django.core.signals import request_finished, request_started
     from django.db.backends.signals import connection_created
