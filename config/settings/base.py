@@ -107,6 +107,9 @@ ARDH_DB_PING_AFTER_S = env.integer("ARDH_DB_PING_AFTER_S", 5)
 # background jobs, commands and migrations have no limit (config/statement_timeout.py).
 ARDH_REQUEST_STATEMENT_TIMEOUT_MS = env.integer("ARDH_REQUEST_STATEMENT_TIMEOUT_MS", 15000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Admin changelists of large registers page an unfiltered list with PostgreSQL's estimate of the table's rows
+# instead of counting them, once the estimate reaches this (config/admin_paging.py).
+ARDH_ADMIN_EXACT_COUNT_BELOW = 100_000
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
