@@ -1,13 +1,24 @@
 # ruff: noqa: S603 - commands are fixed argument lists built here, never user input
 """Servers the benchmarks start: Ardh exactly as `make demo` serves it (``python -m config.serve``), and
-readiness polling shared with the peers (pygeoapi, TiPg)."""
+readiness polling shared with the peers (pygeoapi, TiPg).
+
+A benchmark stops its servers in ``finally`` blocks. Those run on an exception or Ctrl-C, but not on
+``kill <pid>``: Python's default for SIGTERM is to die on the spot, leaving Granian, TiPg and pygeoapi running.
+:func:`exit_on_sigterm` (installed by :func:`start_ardh`, so by every benchmark before its first server)
+turns SIGTERM into ``SystemExit``, so the ``finally`` blocks run. Against ``kill -9``, where no Python code
+runs at all, the Ardh server is also started with a parent-death signal: the kernel sends it SIGTERM when the
+benchmark dies.
+"""
 
 from __future__ import annotations
 
+import ctypes
 import http.client
 import os
+import signal
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -39,12 +50,37 @@ def wait_until_up(port: int, path: str, proc: subprocess.Popen | None = None, *,
     raise RuntimeError(f"the server on port {port} did not answer {path}")
 
 
+def _exit_for_signal(signum, frame):
+    signal.signal(signum, signal.SIG_IGN)  # a second kill must not interrupt the cleanup it started
+    raise SystemExit(128 + signum)
+
+
+def exit_on_sigterm() -> None:
+    """SIGTERM raises SystemExit in the main thread, so ``finally`` blocks stop the servers (idempotent)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _exit_for_signal)
+
+
+_PR_SET_PDEATHSIG = 1
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _die_with_parent(parent: int):
+    """preexec_fn: the child gets SIGTERM when the process that started it dies, even by kill -9 (Linux)."""
+    def arrange() -> None:
+        _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the parent died before the prctl
+            os._exit(1)
+    return arrange
+
+
 def start_ardh(port: int, env: dict | None = None) -> subprocess.Popen:
     """Ardh served by config/serve.py (the demo's server and settings), ready when /healthz answers."""
+    exit_on_sigterm()
     environ = {**os.environ, "ARDH_DEBUG": "false", "DJANGO_SETTINGS_MODULE": "config.settings.dev", **(env or {})}
-    proc = subprocess.Popen(
+    proc = subprocess.Popen(  # config.serve execs granian: the same process keeps the parent-death signal
         [str(ROOT / ".venv" / "bin" / "python"), "-m", "config.serve", "--host", HOST, "--port", str(port)],
-        cwd=ROOT, env=environ, stdout=subprocess.DEVNULL,
+        cwd=ROOT, env=environ, stdout=subprocess.DEVNULL, preexec_fn=_die_with_parent(os.getpid()),
     )
     try:
         wait_until_up(port, "/healthz", proc)
