@@ -1,6 +1,6 @@
 # ruff: noqa: S603 - commands are fixed argument lists built here, never user input
 """Servers the benchmarks start: Ardh exactly as `make demo` serves it (``python -m config.serve``), and
-readiness polling shared with the peers (pygeoapi, TiPg).
+the readiness polling used for the peers too (pygeoapi, TiPg), from config/netutil.py.
 
 A benchmark stops its servers in ``finally`` blocks. Those run on an exception or Ctrl-C, but not on
 ``kill <pid>``: Python's default for SIGTERM is to die on the spot, leaving Granian, TiPg and pygeoapi running.
@@ -13,41 +13,16 @@ benchmark dies.
 from __future__ import annotations
 
 import ctypes
-import http.client
 import os
 import signal
-import socket
 import subprocess
 import threading
-import time
 from pathlib import Path
 
+from config.netutil import HOST, free_port, wait_until_up
+
 ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(port: int, path: str, proc: subprocess.Popen | None = None, *, headers: dict | None = None,
-                  timeout: float = 120) -> None:
-    """Poll ``path`` until it answers below 500; fail early if ``proc`` exited."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"the server for port {port} exited with {proc.returncode}")
-        try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=5)
-            conn.request("GET", path, headers=headers or {})
-            if conn.getresponse().status < 500:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"the server on port {port} did not answer {path}")
+__all__ = ["HOST", "ROOT", "exit_on_sigterm", "free_port", "start_ardh", "wait_until_up"]
 
 
 def _exit_for_signal(signum, frame):

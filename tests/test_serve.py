@@ -18,7 +18,7 @@ import requests
 from django.db import connection
 
 from api.services import api_key_create
-from bench.servers import free_port, wait_until_up
+from config.netutil import free_port, wait_until_up
 from config.serve import command
 from parcels.models import Parcel
 from tests.factories import MunicipalityFactory, ParcelFactory, PlanFactory
