@@ -124,6 +124,30 @@ def test_lean_paths_answer_503(city, kind):
     assert status == 200 and body
 
 
+def test_a_cancel_raised_on_the_public_tile_path_is_a_503_at_once(city):
+    """tiles/fast.py hands its failures to the lean handler, which renders the tile again (and waits the limit
+    a second time); a cancel it lets through is answered by the Dispatcher itself."""
+    import json
+
+    app = lean.Dispatcher(get_wsgi_application())
+
+    def serve_slowly(environ, start_response):
+        statement_timeout.on_request_started()
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_sleep(%s)", [LIMIT_MS * 3 / 1000])
+        finally:
+            statement_timeout.on_request_finished()
+
+    app.serve_public_tile = serve_slowly
+    started = time.monotonic()
+    status, headers, body = _call(app, city["tile"])
+    assert_cancelled(status, headers, json.loads(body), started)
+    assert int(headers["Content-Length"]) == len(body)
+    status, _, body = _call(app, city["tile"], headers={"HTTP_ACCEPT_LANGUAGE": "ar"})
+    assert status == 503 and "قاعدة البيانات" in json.loads(body)["detail"]
+
+
 def test_the_limit_is_set_once_per_connection_and_left_outside_requests(city, monkeypatch):
     sets = []
     real_set = statement_timeout._set
