@@ -22,7 +22,7 @@ from pathlib import Path
 from config.netutil import HOST, free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
-__all__ = ["HOST", "ROOT", "exit_on_sigterm", "free_port", "start_ardh", "wait_until_up"]
+__all__ = ["HOST", "ROOT", "exit_on_sigterm", "free_port", "popen_tied", "start_ardh", "wait_until_up"]
 
 
 def _exit_for_signal(signum, frame):
@@ -41,7 +41,8 @@ _libc = ctypes.CDLL(None, use_errno=True)
 
 
 def _die_with_parent(parent: int):
-    """preexec_fn: the child gets SIGTERM when the process that started it dies, even by kill -9 (Linux)."""
+    """preexec_fn: the child gets SIGTERM when the thread that started it ends, even by kill -9 (Linux's
+    parent-death signal, kept across exec). So start servers from the main thread."""
     def arrange() -> None:
         _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
         if os.getppid() != parent:  # the parent died before the prctl
@@ -49,13 +50,19 @@ def _die_with_parent(parent: int):
     return arrange
 
 
+def popen_tied(argv: list[str], **kwargs) -> subprocess.Popen:
+    """``subprocess.Popen`` for a server a benchmark starts (Ardh or a peer): it is sent SIGTERM when the
+    benchmark dies however it dies, and a SIGTERM to the benchmark runs its ``finally`` blocks."""
+    exit_on_sigterm()
+    return subprocess.Popen(argv, preexec_fn=_die_with_parent(os.getpid()), **kwargs)
+
+
 def start_ardh(port: int, env: dict | None = None) -> subprocess.Popen:
     """Ardh served by config/serve.py (the demo's server and settings), ready when /healthz answers."""
-    exit_on_sigterm()
     environ = {**os.environ, "ARDH_DEBUG": "false", "DJANGO_SETTINGS_MODULE": "config.settings.dev", **(env or {})}
-    proc = subprocess.Popen(  # config.serve execs granian: the same process keeps the parent-death signal
+    proc = popen_tied(  # config.serve execs granian: the same process keeps the parent-death signal
         [str(ROOT / ".venv" / "bin" / "python"), "-m", "config.serve", "--host", HOST, "--port", str(port)],
-        cwd=ROOT, env=environ, stdout=subprocess.DEVNULL, preexec_fn=_die_with_parent(os.getpid()),
+        cwd=ROOT, env=environ, stdout=subprocess.DEVNULL,
     )
     try:
         wait_until_up(port, "/healthz", proc)
