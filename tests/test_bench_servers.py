@@ -22,8 +22,8 @@ sys.path.insert(0, {root!r})
 from bench.servers import free_port, start_ardh
 port = free_port()
 proc = start_ardh(port, {{"ARDH_DB_NAME": {db!r}, "ARDH_WORKERS": "1", "ARDH_THREADS": "1"}})
-print(proc.pid, port, flush=True)
 try:
+    print(proc.pid, port, flush=True)  # inside the try: the test kills the script as soon as it reads this
     time.sleep(600)
 finally:
     proc.terminate()
