@@ -15,8 +15,9 @@ How, and what it costs (a ``SET`` is a round trip, as long as a z17 tile's query
 - Background jobs run in threads of their own (``config/background.py``) with connections of their own,
   which no request ever touched; commands and migrations never serve requests. Neither gets the limit.
 - A thread that serves requests *and* does other work (the test suite's thread: fixtures, ``call_command``
-  after a request) finds a guard on the connection: the first statement outside a request resets the limit
-  first. In the server this guard never fires.
+  after a request) finds a guard on the connection between requests: the first statement outside a request
+  resets the limit first. The guard is taken off while a request runs, so requests pay nothing per
+  statement; in the server it never fires.
 
 Not a connection option (``options=-c statement_timeout``, zero round trips): every connection of the web
 process would carry it, the background threads' ones included, and the limit would follow requests into
@@ -63,8 +64,6 @@ def _apply(conn) -> None:
     ms = limit_ms() or None
     if getattr(conn, "ardh_statement_timeout", None) != ms:
         _set(conn, ms)
-    if _guard not in conn.execute_wrappers:
-        conn.execute_wrappers.insert(0, _guard)  # first: context managers pushing their own pop the last
 
 
 def _guard(execute, sql, params, many, context):
@@ -77,7 +76,10 @@ def _guard(execute, sql, params, many, context):
 
 def on_request_started(**kwargs) -> None:
     _state.serving = True
-    for conn in connections.all(initialized_only=True):
+    _state.used = used = connections.all(initialized_only=True)  # and those connected during the request
+    for conn in used:
+        if _guard in conn.execute_wrappers:  # no guard inside a request: no cost per statement
+            conn.execute_wrappers.remove(_guard)
         if conn.connection is not None:
             try:
                 _apply(conn)
@@ -87,12 +89,18 @@ def on_request_started(**kwargs) -> None:
 
 def on_request_finished(**kwargs) -> None:
     _state.serving = False
+    for conn in getattr(_state, "used", ()):
+        if getattr(conn, "ardh_statement_timeout", None) is not None and _guard not in conn.execute_wrappers:
+            conn.execute_wrappers.insert(0, _guard)  # first: context managers pushing their own pop the last
+    _state.used = []
 
 
 def on_connection_created(sender, connection, **kwargs) -> None:
     connection.ardh_statement_timeout = None  # a new session starts with the server's default
     if serving():
         _apply(connection)
+        if connection not in _state.used:
+            _state.used.append(connection)
 
 
 def connect_receivers() -> None:

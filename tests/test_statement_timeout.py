@@ -158,6 +158,10 @@ def test_the_limit_is_set_once_per_connection_and_left_outside_requests(city, mo
         assert client.get("/api/v1/parcels/").status_code == 200
         assert connection.ardh_statement_timeout == LIMIT_MS  # the connection keeps it after the request
     assert sets == [LIMIT_MS]  # one SET for three requests on the connection
+    assert statement_timeout._guard in connection.execute_wrappers  # between requests: guarded ...
+    statement_timeout.on_request_started()
+    assert statement_timeout._guard not in connection.execute_wrappers  # ... in a request: nothing per statement
+    statement_timeout.on_request_finished()
     # The first statement outside a request (a fixture, a command) resets it and runs without it.
     assert server_timeout_ms() == "0"
     assert sets == [LIMIT_MS, None] and connection.ardh_statement_timeout is None
