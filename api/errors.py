@@ -4,6 +4,8 @@
 - a register rule refused (duplicate number, retired parcel, protected record) -> 422
 - topology refused (overlap, sliver, line that does not cut) -> 409 with the conflicts
 - stale ETag -> 412; missing If-Match -> 428; body over the limit -> 413
+- a statement cancelled by the request time limit -> 503, answered by Django's middleware for every view
+  (config/statement_timeout.py): this handler leaves it to Django like any error it does not know
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from audit.models import ChangeRecord
+from config.admin_paging import LargeTableAdmin
 
 
 @admin.register(ChangeRecord)
-class ChangeRecordAdmin(admin.ModelAdmin):
+class ChangeRecordAdmin(LargeTableAdmin, admin.ModelAdmin):
     list_display = ("at", "entity", "object_id", "action", "actor", "actor_label", "municipality")
     list_filter = ("action", "entity", "municipality")
     search_fields = ("entity", "note")

@@ -1,48 +1,66 @@
 # ruff: noqa: S603 - commands are fixed argument lists built here, never user input
 """Servers the benchmarks start: Ardh exactly as `make demo` serves it (``python -m config.serve``), and
-readiness polling shared with the peers (pygeoapi, TiPg)."""
+the readiness polling used for the peers too (pygeoapi, TiPg), from config/netutil.py.
+
+A benchmark stops its servers in ``finally`` blocks. Those run on an exception or Ctrl-C, but not on
+``kill <pid>``: Python's default for SIGTERM is to die on the spot, leaving Granian, TiPg and pygeoapi running.
+:func:`exit_on_sigterm` (installed by :func:`start_ardh`, so by every benchmark before its first server)
+turns SIGTERM into ``SystemExit``, so the ``finally`` blocks run. Against ``kill -9``, where no Python code
+runs at all, the Ardh server is also started with a parent-death signal: the kernel sends it SIGTERM when the
+benchmark dies.
+"""
 
 from __future__ import annotations
 
-import http.client
+import ctypes
 import os
-import socket
+import signal
 import subprocess
-import time
+import threading
 from pathlib import Path
 
+from config.netutil import HOST, free_port, wait_until_up
+
 ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
+__all__ = ["HOST", "ROOT", "exit_on_sigterm", "free_port", "popen_tied", "start_ardh", "wait_until_up"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
+def _exit_for_signal(signum, frame):
+    signal.signal(signum, signal.SIG_IGN)  # a second kill must not interrupt the cleanup it started
+    raise SystemExit(128 + signum)
 
 
-def wait_until_up(port: int, path: str, proc: subprocess.Popen | None = None, *, headers: dict | None = None,
-                  timeout: float = 120) -> None:
-    """Poll ``path`` until it answers below 500; fail early if ``proc`` exited."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"the server for port {port} exited with {proc.returncode}")
-        try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=5)
-            conn.request("GET", path, headers=headers or {})
-            if conn.getresponse().status < 500:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"the server on port {port} did not answer {path}")
+def exit_on_sigterm() -> None:
+    """SIGTERM raises SystemExit in the main thread, so ``finally`` blocks stop the servers (idempotent)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _exit_for_signal)
+
+
+_PR_SET_PDEATHSIG = 1
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _die_with_parent(parent: int):
+    """preexec_fn: the child gets SIGTERM when the thread that started it ends, even by kill -9 (Linux's
+    parent-death signal, kept across exec). So start servers from the main thread."""
+    def arrange() -> None:
+        _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the parent died before the prctl
+            os._exit(1)
+    return arrange
+
+
+def popen_tied(argv: list[str], **kwargs) -> subprocess.Popen:
+    """``subprocess.Popen`` for a server a benchmark starts (Ardh or a peer): it is sent SIGTERM when the
+    benchmark dies however it dies, and a SIGTERM to the benchmark runs its ``finally`` blocks."""
+    exit_on_sigterm()
+    return subprocess.Popen(argv, preexec_fn=_die_with_parent(os.getpid()), **kwargs)
 
 
 def start_ardh(port: int, env: dict | None = None) -> subprocess.Popen:
     """Ardh served by config/serve.py (the demo's server and settings), ready when /healthz answers."""
     environ = {**os.environ, "ARDH_DEBUG": "false", "DJANGO_SETTINGS_MODULE": "config.settings.dev", **(env or {})}
-    proc = subprocess.Popen(
+    proc = popen_tied(  # config.serve execs granian: the same process keeps the parent-death signal
         [str(ROOT / ".venv" / "bin" / "python"), "-m", "config.serve", "--host", HOST, "--port", str(port)],
         cwd=ROOT, env=environ, stdout=subprocess.DEVNULL,
     )

@@ -4,6 +4,9 @@ Imports and offline packages are rows claimed with ``SKIP LOCKED`` by whoever ru
 process starts one in a daemon thread after the transaction that created (or queued) the row commits, so no
 request holds a worker for minutes. With the setting named by ``enabled_setting`` false, the rows wait for a
 worker command (``--pending``) or, in tests, for the test to run them itself.
+
+The thread has a database connection of its own, which no request used: the request statement timeout
+(config/statement_timeout.py) does not apply to it.
 """
 
 from __future__ import annotations

@@ -23,6 +23,8 @@ from django.core.handlers.exception import convert_exception_to_response
 from django.core.handlers.wsgi import WSGIHandler
 from django.utils.module_loading import import_string
 
+from config import statement_timeout
+
 LEAN_PATH = re.compile(r"^/(?:tiles/[^/]+/[^/]+/[^/]+/[^/]+\.mvt|ogc/collections/[^/]+/items/?)$")
 
 
@@ -58,11 +60,31 @@ class Dispatcher:
 
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") in ("GET", "HEAD") and LEAN_PATH.match(environ.get("PATH_INFO", "")):
-            body = self.serve_public_tile(environ, start_response)
+            try:
+                body = self.serve_public_tile(environ, start_response)
+            except Exception as exc:
+                if not statement_timeout.is_cancelled(exc):
+                    raise
+                return cancelled(environ, start_response)
             if body is not None:
                 return body
             return self.lean(environ, start_response)
         return self.full(environ, start_response)
+
+
+def cancelled(environ, start_response):
+    """The 503 of a statement cancelled on the public-tile path (no Django request there), in the language
+    the client asks for, as the middleware would answer it."""
+    from django.core.handlers.wsgi import WSGIRequest
+    from django.utils import translation
+
+    request = WSGIRequest(environ)
+    with translation.override(translation.get_language_from_request(request)):
+        response = statement_timeout.cancelled_response(request)
+    start_response(f"{response.status_code} {response.reason_phrase}",
+                   [*response.items(), ("Content-Length", str(len(response.content))),
+                    ("X-Content-Type-Options", "nosniff")])
+    return [response.content]
 
 
 # --- Database health checks without a ping per request --------------------------------------------

@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+# A statement cancelled by the request timeout in a middleware is a 503 too (config/statement_timeout.py).
+handler500 = "config.statement_timeout.server_error"
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/geo/", include("geo.urls")),

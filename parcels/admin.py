@@ -11,6 +11,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from audit.selectors import history_for
+from config.admin_paging import LargeTableAdmin
 from geo.widgets import OfflineMapWidget
 from parcels import models as m
 from parcels import services
@@ -129,7 +130,7 @@ class PlanAdmin(TenantAdmin):
 
 
 @admin.register(m.Block)
-class BlockAdmin(TenantAdmin):
+class BlockAdmin(LargeTableAdmin, TenantAdmin):
     list_display = ("number", "plan", "municipality")
     search_fields = ("number", "plan__number")
     autocomplete_fields = ("plan",)
@@ -167,7 +168,7 @@ class ZoneAdmin(TenantAdmin):
 
 
 @admin.register(m.Parcel)
-class ParcelAdmin(TenantAdmin):
+class ParcelAdmin(LargeTableAdmin, TenantAdmin):
     list_display = ("number", "plan", "land_use", "status", "area", "deed_number", "valid_to")
     list_filter = ("municipality", "land_use", "status", ("valid_to", admin.EmptyFieldListFilter))
     search_fields = ("number", "deed_number", "plan__number")

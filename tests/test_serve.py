@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import mapbox_vector_tile
@@ -17,29 +18,29 @@ import requests
 from django.db import connection
 
 from api.services import api_key_create
-from bench.servers import free_port, wait_until_up
+from config.netutil import free_port, wait_until_up
 from config.serve import command
+from parcels.models import Parcel
 from tests.factories import MunicipalityFactory, ParcelFactory, PlanFactory
+from tests.locks import table_locked
 from tiles.grid import tiles_touching
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_NAME = "ardh-serve-test"
 
 
-@pytest.fixture(scope="module")
-def served(django_db_setup, django_db_blocker):
-    """The shipped server on a free port, on the test database, without persistent connections."""
-    with django_db_blocker.unblock():
-        name = connection.settings_dict["NAME"]
+@contextmanager
+def _server(**extra_env):
+    """The shipped server on a free port, on the test database."""
     port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "ARDH_DB_NAME": name,
-        "ARDH_DB_CONN_MAX_AGE": "0",  # each request closes its connection: shows the server ends requests
+        "ARDH_DB_NAME": connection.settings_dict["NAME"],
         "PGAPPNAME": APP_NAME,
         "ARDH_WORKERS": "1",
         "ARDH_THREADS": "2",
+        **extra_env,
     }
     argv = command(host="127.0.0.1", port=port)
     proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -49,6 +50,13 @@ def served(django_db_setup, django_db_blocker):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def served(django_db_setup, django_db_blocker):
+    """Without persistent connections: each request closes its connection (shows the server ends requests)."""
+    with django_db_blocker.unblock(), _server(ARDH_DB_CONN_MAX_AGE="0") as url:
+        yield url
 
 
 @pytest.fixture
@@ -126,3 +134,25 @@ def test_every_request_is_finished_so_database_connections_are_released(served, 
     while open_connections() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert open_connections() == 0
+
+
+def test_a_statement_over_the_request_limit_is_a_503_on_every_path(django_db_blocker, city):
+    """The limit is wired into the shipped server (persistent connections, as in production): the full path
+    (a DRF register), the lean path (OGC items) and the public tile path each answer 503 while the parcels
+    table is locked by another session, and answer normally on the same connections once it is free."""
+    centre = city["parcels"][0].geom.point_on_surface
+    tile = next(iter(tiles_touching((centre.x, centre.y, centre.x, centre.y), 17, buffer=0)))
+    paths = ["/api/v1/parcels/", "/ogc/collections/parcels/items?limit=2",
+             f"/tiles/parcels/{tile.z}/{tile.x}/{tile.y}.mvt"]
+    auth = {"Authorization": f"Api-Key {city['token']}", "Accept-Language": "en"}
+    with _server(ARDH_REQUEST_STATEMENT_TIMEOUT_MS="500", ARDH_TILE_CACHE_ENABLED="false") as url:
+        with requests.Session() as http:
+            for path in paths:
+                assert http.get(url + path, headers=auth, timeout=30).status_code == 200
+            with table_locked(Parcel):
+                for path in paths:
+                    r = http.get(url + path, headers=auth, timeout=30)
+                    assert r.status_code == 503, (path, r.text)
+                    assert "limit 0.5 s" in r.json()["detail"] and r.headers["Retry-After"]
+            for path in paths:
+                assert http.get(url + path, headers=auth, timeout=30).status_code == 200

@@ -15,6 +15,7 @@ DEBUG = env.boolean("ARDH_DEBUG", False)
 ALLOWED_HOSTS = env.strings("ARDH_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
+    "config.apps.ServingConfig",  # the request statement timeout (config/statement_timeout.py)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -49,6 +50,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.statement_timeout.StatementTimeoutMiddleware",  # a cancelled statement is a 503
 ]
 
 # The middleware of the short path for tiles and OGC items (config/lean.py, docs/decisions/007):
@@ -60,6 +62,7 @@ ARDH_LEAN_MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",  # Content-Length, as on the full path (no chunked bodies)
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.statement_timeout.StatementTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -100,7 +103,13 @@ DATABASES = {
     }
 }
 ARDH_DB_PING_AFTER_S = env.integer("ARDH_DB_PING_AFTER_S", 5)
+# SQL run while serving a web request is cancelled after this long and answered 503 (0 = no limit);
+# background jobs, commands and migrations have no limit (config/statement_timeout.py).
+ARDH_REQUEST_STATEMENT_TIMEOUT_MS = env.integer("ARDH_REQUEST_STATEMENT_TIMEOUT_MS", 15000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Admin changelists of large registers page an unfiltered list with PostgreSQL's estimate of the table's rows
+# instead of counting them, once the estimate reaches this (config/admin_paging.py).
+ARDH_ADMIN_EXACT_COUNT_BELOW = 100_000
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
