@@ -18,6 +18,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.core import signals
 
+from config import statement_timeout
 from tiles.grid import TileError, parse_tile
 from tiles.views import MVT, cached_render, public_selection, tile_answer
 
@@ -60,7 +61,9 @@ def serve(environ, start_response):
     signals.request_started.send(sender=__name__, environ=environ)
     try:
         data, cache_status = cached_render(layer, key, t, selection)
-    except Exception:
+    except Exception as exc:
+        if statement_timeout.is_cancelled(exc):
+            raise  # over the request time limit: config.lean.Dispatcher answers 503 (not a second try)
         return None  # Django renders it again and answers (and logs) as for any other failure
     finally:
         signals.request_finished.send(sender=__name__)
