@@ -40,8 +40,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 os.environ["ARDH_DEBUG"] = "false"
 sys.path.insert(0, str(ROOT))
 
+from bench.servers import popen_tied, wait_until_up  # noqa: E402
 from bench.servers import start_ardh as start_ardh_server  # noqa: E402
-from bench.servers import wait_until_up  # noqa: E402
 
 
 def log(msg: str) -> None:
@@ -183,7 +183,7 @@ def start_pygeoapi():
     env = os.environ | {"PYGEOAPI_CONFIG": str(conf), "PYGEOAPI_OPENAPI": str(openapi)}
     subprocess.run([str(venv / "bin" / "pygeoapi"), "openapi", "generate", str(conf), "--output-file", str(openapi)],
                    env=env, check=True, stdout=subprocess.DEVNULL)
-    proc = subprocess.Popen(
+    proc = popen_tied(
         [str(venv / "bin" / "gunicorn"), "pygeoapi.flask_app:APP", "--bind", f"{HOST}:{PORTS['pygeoapi']}",
          "--workers", "2", "--log-level", "warning"],
         env=env, cwd=BENCH,
@@ -199,7 +199,7 @@ def start_tipg():
         "TIPG_DB_SCHEMAS": '["public"]',
         "TIPG_MAX_FEATURES_PER_QUERY": "10000",
     }
-    proc = subprocess.Popen(
+    proc = popen_tied(
         [str(venv / "bin" / "uvicorn"), "tipg.main:app", "--host", HOST, "--port", str(PORTS["tipg"]),
          "--workers", "2", "--log-level", "warning"],
         env=env, cwd=BENCH,

@@ -48,7 +48,7 @@ import psycopg  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db.models import Q  # noqa: E402
 
-from bench.servers import free_port, start_ardh, wait_until_up  # noqa: E402
+from bench.servers import free_port, popen_tied, start_ardh, wait_until_up  # noqa: E402
 from geo.layers import get_layer  # noqa: E402
 from parcels.models import Municipality  # noqa: E402
 from tiles.grid import Tile, tiles_touching  # noqa: E402
@@ -96,7 +96,7 @@ def start_tipg() -> tuple[subprocess.Popen, int] | None:
         "TIPG_MAX_FEATURES_PER_TILE": "1000000",
         "TIPG_TILE_BUFFER": "64",  # ours; TiPg's default is 256
     }
-    proc = subprocess.Popen(  # noqa: S603 (our own fixed command line)
+    proc = popen_tied(  # our own fixed command line; stops when the benchmark dies
         [str(python), "-m", "uvicorn", "tipg.main:app", "--host", "127.0.0.1", "--port", str(port),
          "--workers", str(WORKERS), "--log-level", "warning"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -243,15 +243,14 @@ def main() -> None:
     print(f"Database {db['NAME']}: {count:,} current parcels; {os.cpu_count()} CPUs shared by client and servers.")
 
     cache_dir = tempfile.mkdtemp(prefix="ardh-bench-cache-")
-    servers = {
-        "uncached": start_ours({"ARDH_TILE_CACHE_ENABLED": "false"}),
-        "cached": start_ours({"ARDH_TILE_CACHE_DIR": cache_dir}),
-    }
-    tipg = start_tipg()
-    if tipg:
-        servers["tipg"] = tipg
+    servers = {}
     results, largest = [], {}
     try:
+        servers["uncached"] = start_ours({"ARDH_TILE_CACHE_ENABLED": "false"})
+        servers["cached"] = start_ours({"ARDH_TILE_CACHE_DIR": cache_dir})
+        tipg = start_tipg()
+        if tipg:
+            servers["tipg"] = tipg
         for series, zooms in (("parcels", range(15, 18)), ("base", range(12, 18))):
             for z in zooms:
                 every = list(tiles_touching(bbox, z, buffer=0))
