@@ -8,7 +8,6 @@ so any statement reading it waits (statement_timeout counts the wait). No test-o
 from __future__ import annotations
 
 import io
-import sys
 import threading
 import time
 
@@ -23,6 +22,7 @@ from config import background, lean, statement_timeout
 from parcels.models import Parcel
 from tests.factories import MunicipalityFactory, ParcelFactory, PlanFactory
 from tests.locks import table_locked
+from tests.wsgi import call_wsgi
 from tiles.grid import tiles_touching
 
 LIMIT_MS = 300
@@ -88,24 +88,6 @@ def test_drf_api_answers_503(city):
     assert r.status_code == 200 and len(r.json()["features"]) == 3
 
 
-def _call(app, path, query="", headers=None):
-    environ = {
-        "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80", "HTTP_HOST": "testserver", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(),
-        "wsgi.errors": sys.stderr, "HTTP_ACCEPT_LANGUAGE": "en", **(headers or {}),
-    }
-    seen = {}
-
-    def start_response(status, response_headers, exc_info=None):
-        seen["status"], seen["headers"] = int(status.split()[0]), dict(response_headers)
-
-    result = app(environ, start_response)
-    body = b"".join(result)
-    if hasattr(result, "close"):
-        result.close()
-    return seen["status"], seen["headers"], body
-
-
 @pytest.mark.parametrize("kind", ["ogc items (lean handler)", "public tile (no Django request)"])
 def test_lean_paths_answer_503(city, kind):
     import json
@@ -118,11 +100,11 @@ def test_lean_paths_answer_503(city, kind):
         path, query, headers = city["tile"], "", {}
     with parcels_locked():
         started = time.monotonic()
-        status, response_headers, body = _call(app, path, query, headers)
+        status, response_headers, body = call_wsgi(app, path, query, headers)
         assert_cancelled(status, response_headers, json.loads(body), started)
         if kind.startswith("public tile"):  # cancelled once: not rendered again by the lean handler after fast.py
             assert time.monotonic() - started < LIMIT_MS / 1000 * 1.8
-    status, _, body = _call(app, path, query, headers)
+    status, _, body = call_wsgi(app, path, query, headers)
     assert status == 200 and body
 
 
@@ -143,10 +125,10 @@ def test_a_cancel_raised_on_the_public_tile_path_is_a_503_at_once(city):
 
     app.serve_public_tile = serve_slowly
     started = time.monotonic()
-    status, headers, body = _call(app, city["tile"])
+    status, headers, body = call_wsgi(app, city["tile"])
     assert_cancelled(status, headers, json.loads(body), started)
     assert int(headers["Content-Length"]) == len(body)
-    status, _, body = _call(app, city["tile"], headers={"HTTP_ACCEPT_LANGUAGE": "ar"})
+    status, _, body = call_wsgi(app, city["tile"], headers={"HTTP_ACCEPT_LANGUAGE": "ar"})
     assert status == 503 and "قاعدة البيانات" in json.loads(body)["detail"]
 
 

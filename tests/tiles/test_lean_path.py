@@ -1,8 +1,6 @@
 """The short WSGI path (config/lean.py) for tiles and OGC items: the same endpoints, answers and
 checks as the full Django stack, called through the real WSGI application object."""
 
-import io
-import sys
 from contextlib import contextmanager
 
 import pytest
@@ -14,6 +12,7 @@ from api.models import Membership
 from api.services import api_key_create
 from config import lean
 from tests.factories import MunicipalityFactory, ParcelFactory, PlanFactory
+from tests.wsgi import call_wsgi
 from tiles.grid import tiles_touching
 
 
@@ -44,22 +43,8 @@ def app():
 
 
 def call(app, path, query="", headers=None):
-    environ = {
-        "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80", "HTTP_HOST": "testserver", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(),
-        "wsgi.errors": sys.stderr, "HTTP_ACCEPT_LANGUAGE": "en", **(headers or {}),
-    }
-    seen = {}
-
-    def start_response(status, response_headers, exc_info=None):
-        seen["status"], seen["headers"] = int(status.split()[0]), dict(response_headers)
-
     with in_test_transaction():
-        result = app(environ, start_response)
-        body = b"".join(result)
-        if hasattr(result, "close"):  # a WSGI iterable may have close()
-            result.close()
-    return seen["status"], seen["headers"], body
+        return call_wsgi(app, path, query, headers)
 
 
 @pytest.fixture
