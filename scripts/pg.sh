@@ -67,8 +67,15 @@ start() {
   init
   if ! as_owner "$PGBIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
     touch "$LOG"; [ "$(id -u)" = 0 ] && chown postgres: "$LOG"
-    as_owner "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start >/dev/null \
-      || { echo "error: PostgreSQL did not start; see $LOG" >&2; tail -20 "$LOG" >&2; exit 1; }
+    # The port always follows ARDH_DB_PORT (postgresql.conf keeps the one the cluster was created with).
+    as_owner "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" -o "-p $PORT" -w -t 60 start >/dev/null \
+      || { echo "error: PostgreSQL did not start on port $PORT; see $LOG" >&2; tail -20 "$LOG" >&2; exit 1; }
+  fi
+  running_port=$(sed -n 4p "$DATA/postmaster.pid" 2>/dev/null || true)
+  if [ -n "$running_port" ] && [ "$running_port" != "$PORT" ]; then
+    echo "error: the cluster in $DATA is running on port $running_port, not ARDH_DB_PORT=$PORT;" \
+         "run 'make stop', then start again to move it to $PORT" >&2
+    exit 1
   fi
   if ! psql_ -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$DB'" | grep -q 1; then
     psql_ -d postgres -c "CREATE DATABASE $DB"
