@@ -78,12 +78,13 @@ def cancelled(environ, start_response):
     from django.core.handlers.wsgi import WSGIRequest
     from django.utils import translation
 
+    from tiles.fast import security_headers
+
     request = WSGIRequest(environ)
     with translation.override(translation.get_language_from_request(request)):
         response = statement_timeout.cancelled_response(request)
     start_response(f"{response.status_code} {response.reason_phrase}",
-                   [*response.items(), ("Content-Length", str(len(response.content))),
-                    ("X-Content-Type-Options", "nosniff")])
+                   [*response.items(), ("Content-Length", str(len(response.content))), *security_headers()])
     return [response.content]
 
 

@@ -26,7 +26,7 @@ TILE_PATH = re.compile(r"^/tiles/([^/]+)/([^/]+)/([^/]+)/([^/]+)\.mvt$")
 
 
 @lru_cache(maxsize=1)
-def _security_headers() -> tuple[tuple[str, str], ...]:
+def security_headers() -> tuple[tuple[str, str], ...]:
     """What SecurityMiddleware and XFrameOptionsMiddleware add to a plain-HTTP response."""
     headers = []
     if settings.SECURE_CONTENT_TYPE_NOSNIFF:
@@ -70,6 +70,6 @@ def serve(environ, start_response):
     status, headers = tile_answer(data, cache_status, environ.get("HTTP_IF_NONE_MATCH", ""), private=False)
     body = data if status == 200 else b""
     response_headers = [("Content-Type", MVT), ("Content-Length", str(len(body))), *headers.items(),
-                        *_security_headers()]
+                        *security_headers()]
     start_response("200 OK" if status == 200 else "304 Not Modified", response_headers)
     return [body]
