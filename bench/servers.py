@@ -6,8 +6,8 @@ A benchmark stops its servers in ``finally`` blocks. Those run on an exception o
 ``kill <pid>``: Python's default for SIGTERM is to die on the spot, leaving Granian, TiPg and pygeoapi running.
 :func:`exit_on_sigterm` (installed by :func:`start_ardh`, so by every benchmark before its first server)
 turns SIGTERM into ``SystemExit``, so the ``finally`` blocks run. Against ``kill -9``, where no Python code
-runs at all, the Ardh server is also started with a parent-death signal: the kernel sends it SIGTERM when the
-benchmark dies.
+runs at all, every server is started with a parent-death signal (:func:`popen_tied`: Ardh and the peers): the
+kernel sends it SIGTERM when the benchmark dies.
 """
 
 from __future__ import annotations

@@ -98,7 +98,7 @@ DATABASES = {
         "CONN_HEALTH_CHECKS": True,
         # Django turns psycopg's prepared statements off (for transaction-pooling proxies; we use none).
         # Its own cursors bind on the client and are never prepared either way; this lets the statements we
-        # run on a server-binding cursor with prepare=True (tiles.sql.fetch_value) really be prepared.
+        # run through config.db.prepared_cursor (tile SQL, the API-key lookup) really be prepared.
         "OPTIONS": {"prepare_threshold": 5},
     }
 }
