@@ -162,19 +162,11 @@ def http_worker(port: int, sizes: dict | None = None):
     return factory
 
 
-# wrk: each connection starts at its own place in the list and cycles through it; done() reports the
-# figures as one line of JSON (latencies in microseconds).
+# wrk (one thread, so one Lua state): the connections take the list's tiles in turn, cycling through it;
+# done() reports the figures as one line of JSON (latencies in microseconds).
 WRK_SCRIPT = """
 local paths = {%s}
-local counter = 0
-function setup(thread)
-  thread:set("start", counter)
-  counter = counter + 1
-end
 local i = 0
-function init(args)
-  i = tonumber(start) or 0
-end
 function request()
   i = i %% #paths + 1
   return wrk.format("GET", paths[i])
