@@ -17,10 +17,14 @@ from __future__ import annotations
 
 import re
 import time
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.handlers.exception import convert_exception_to_response
 from django.core.handlers.wsgi import WSGIHandler
+from django.http import HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.module_loading import import_string
 
 from config import statement_timeout
@@ -49,19 +53,28 @@ class LeanHandler(WSGIHandler):
 
 
 class Dispatcher:
-    """The WSGI application: lean paths to the lean handler, everything else to the full one."""
+    """The WSGI application: lean paths to the lean handler, everything else to the full one.
+
+    On a lean path a shorter one is tried first (no Django request handling at all, see the modules): a
+    public tile without parameters (``tiles.fast``) or a JSON page of items for an API key (``ogc.fast``).
+    They answer None for anything else, and the lean handler answers.
+    """
 
     def __init__(self, full: WSGIHandler, lean: WSGIHandler | None = None):
-        from tiles import fast  # public tiles without parameters: no Django request at all (needs apps loaded)
+        from ogc import fast as ogc_fast  # the shortest paths import views (needs apps loaded)
+        from tiles import fast as tiles_fast
 
         self.full = full
         self.lean = lean or LeanHandler()
-        self.serve_public_tile = fast.serve
+        self.serve_public_tile = tiles_fast.serve
+        self.serve_items = ogc_fast.serve
 
     def __call__(self, environ, start_response):
-        if environ.get("REQUEST_METHOD") in ("GET", "HEAD") and LEAN_PATH.match(environ.get("PATH_INFO", "")):
+        path = environ.get("PATH_INFO", "")
+        if environ.get("REQUEST_METHOD") in ("GET", "HEAD") and LEAN_PATH.match(path):
+            shortest = self.serve_public_tile if path.startswith("/tiles/") else self.serve_items
             try:
-                body = self.serve_public_tile(environ, start_response)
+                body = shortest(environ, start_response)
             except Exception as exc:
                 if not statement_timeout.is_cancelled(exc):
                     raise
@@ -73,19 +86,47 @@ class Dispatcher:
 
 
 def cancelled(environ, start_response):
-    """The 503 of a statement cancelled on the public-tile path (no Django request there), in the language
-    the client asks for, as the middleware would answer it."""
+    """The 503 of a statement cancelled on a shortest path (no Django request there), in the language the
+    client asks for, as the middleware would answer it."""
     from django.core.handlers.wsgi import WSGIRequest
     from django.utils import translation
 
-    from tiles.fast import security_headers
-
     request = WSGIRequest(environ)
     with translation.override(translation.get_language_from_request(request)):
-        response = statement_timeout.cancelled_response(request)
-    start_response(f"{response.status_code} {response.reason_phrase}",
-                   [*response.items(), ("Content-Length", str(len(response.content))), *security_headers()])
-    return [response.content]
+        return emit(statement_timeout.cancelled_response(request), start_response)
+
+
+# --- Answering without the middleware --------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def security_headers() -> tuple[tuple[str, str], ...]:
+    """What SecurityMiddleware and XFrameOptionsMiddleware add to a plain-HTTP response."""
+    headers = []
+    if settings.SECURE_CONTENT_TYPE_NOSNIFF:
+        headers.append(("X-Content-Type-Options", "nosniff"))
+    if settings.SECURE_REFERRER_POLICY:
+        policy = settings.SECURE_REFERRER_POLICY
+        headers.append(("Referrer-Policy", policy if isinstance(policy, str) else ",".join(policy)))
+    if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
+        headers.append(("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY))
+    headers.append(("X-Frame-Options", getattr(settings, "X_FRAME_OPTIONS", "DENY").upper()))
+    return tuple(headers)
+
+
+def emit(response: HttpResponse, start_response) -> list[bytes]:
+    """Start a Django response made on a shortest path, with what the lean middleware adds to a plain-HTTP
+    response that used neither the session nor the user: the language (LocaleMiddleware, for the language
+    active now), Content-Length (CommonMiddleware) and the security headers."""
+    patch_vary_headers(response, ("Accept-Language",))
+    response.headers.setdefault("Content-Language", translation.get_language())
+    content = response.content
+    response.headers.setdefault("Content-Length", str(len(content)))
+    for name, value in security_headers():
+        response.headers.setdefault(name, value)
+    headers = [*response.items(), *(("Set-Cookie", c.output(header="")) for c in response.cookies.values())]
+    start_response(f"{response.status_code} {response.reason_phrase}", headers)
+    return [content]
 
 
 # --- Database health checks without a ping per request --------------------------------------------

@@ -13,31 +13,16 @@ URL resolver or middleware runs here: for a cached or small tile they cost as mu
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from django.conf import settings
 from django.core import signals
 
 from config import statement_timeout
+from config.lean import security_headers
 from tiles.grid import TileError, parse_tile
 from tiles.views import MVT, cached_render, public_selection, tile_answer
 
 TILE_PATH = re.compile(r"^/tiles/([^/]+)/([^/]+)/([^/]+)/([^/]+)\.mvt$")
-
-
-@lru_cache(maxsize=1)
-def security_headers() -> tuple[tuple[str, str], ...]:
-    """What SecurityMiddleware and XFrameOptionsMiddleware add to a plain-HTTP response."""
-    headers = []
-    if settings.SECURE_CONTENT_TYPE_NOSNIFF:
-        headers.append(("X-Content-Type-Options", "nosniff"))
-    if settings.SECURE_REFERRER_POLICY:
-        policy = settings.SECURE_REFERRER_POLICY
-        headers.append(("Referrer-Policy", policy if isinstance(policy, str) else ",".join(policy)))
-    if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
-        headers.append(("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY))
-    headers.append(("X-Frame-Options", getattr(settings, "X_FRAME_OPTIONS", "DENY").upper()))
-    return tuple(headers)
 
 
 def serve(environ, start_response):

@@ -1,0 +1,70 @@
+"""The shortest path for the API's most frequent request: a GeoJSON page of items for an API key.
+
+``config.lean.Dispatcher`` calls :func:`serve` for ``GET /ogc/collections/{id}/items``. It answers only a
+request that authenticates with an API key (``Authorization: Api-Key ...`` or ``Bearer ...``), asks for
+JSON, over plain HTTP, to an allowed host, for a known collection, with valid parameters. It runs the same
+functions as ``ogc.views.items`` (the parameter check, the caller and throttle, the page statement and its
+response) and the same connection management (``request_started``/``request_finished``), in the language the
+client asks for, and adds the headers the lean middleware would add (``config.lean.emit``). Everything else
+(sessions, HTML, a bad parameter, an unknown collection) returns None, before anything is counted, and goes
+to Django, which answers it as always. No URL resolver or middleware runs here: for a page of 1,000
+features they cost half a millisecond, about a twentieth of the request.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core import signals
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
+from django.utils import translation
+
+from config import statement_timeout
+from config.lean import emit
+from geo.layers import UnknownLayer, get_layer
+from ogc import access, views
+from ogc.params import ParamError
+
+ITEMS_PATH = re.compile(r"^/ogc/collections/([^/]+)/items$")
+KEY_SCHEMES = ("api-key", "bearer")  # api.access.ApiKeyAuthentication's keywords
+
+
+def serve(environ, start_response):
+    """The response body (a list) for a page of items; None to let Django answer."""
+    if environ.get("REQUEST_METHOD") != "GET":
+        return None
+    match = ITEMS_PATH.match(environ.get("PATH_INFO", ""))
+    if match is None:
+        return None
+    scheme = environ.get("HTTP_AUTHORIZATION", "").split(None, 1)
+    if not scheme or scheme[0].lower() not in KEY_SCHEMES:
+        return None  # a person (session): the user and the session are the middleware's business
+    request = WSGIRequest(environ)
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return None
+    if request.is_secure() or views.format_error(request) is not None or views.wants_html(request):
+        return None  # HSTS, format errors and HTML pages: Django
+    try:
+        layer = get_layer(match[1])
+        query = views.items_query(request, layer)
+    except (UnknownLayer, ParamError):
+        return None  # Django authenticates first, then answers 404 or 400
+    with translation.override(translation.get_language_from_request(request)):
+        signals.request_started.send(sender=__name__, environ=environ)
+        try:
+            try:
+                who = access.caller(request)
+            except access.Refused as refused:
+                response = refused.response
+            else:
+                response = views.items_response(request, who, layer, query)
+        except Exception as exc:
+            if statement_timeout.is_cancelled(exc):
+                raise  # over the request time limit: config.lean.Dispatcher answers 503
+            return None  # Django runs it again and answers (and logs) as for any other failure
+        finally:
+            signals.request_finished.send(sender=__name__)
+        return emit(response, start_response)
