@@ -8,10 +8,12 @@
 3. OGC API Features items, limit=1000 inside bboxes holding >= 1000 parcels: requests/s of
    - Ardh (/ogc/collections/parcels/items, one SQL building the FeatureCollection),
    - the DB floor: that same SQL, built before timing, executed directly (raw psycopg, no HTTP, no Django),
+   - bare: bench/bare_server.py on Ardh's HTTP server, running that same SQL and nothing else (no key,
+     throttle, checks or links): floor -> bare is what HTTP costs here, bare -> Ardh what Ardh's handling costs,
    - pygeoapi (PostgreSQL provider) and TiPg on the same table, each pip-installed into its
      own venv under .data/bench and started on loopback.
-   One sequential client per server; Ardh and the floor take half-second turns (fair on a machine that
-   is not quite idle); ratios printed at the end.
+   One sequential client per server; Ardh, bare and the floor take half-second turns (fair on a machine
+   that is not quite idle); ratios printed at the end.
 """
 
 from __future__ import annotations
@@ -34,13 +36,13 @@ DB_PORT = int(os.environ.get("ARDH_DB_PORT", "5441"))
 PARCELS = int(os.environ.get("BENCH_PARCELS", "1000000"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 AT_POINT_N = int(os.environ.get("BENCH_AT_POINT_N", "500"))
-PORTS = {"ardh": 18871, "pygeoapi": 18872, "tipg": 18873}
+PORTS = {"ardh": 18871, "pygeoapi": 18872, "tipg": 18873, "bare": 18874}
 HOST = "127.0.0.1"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 os.environ["ARDH_DEBUG"] = "false"
 sys.path.insert(0, str(ROOT))
 
-from bench.servers import popen_tied, wait_until_up  # noqa: E402
+from bench.servers import popen_tied, start_bare, wait_until_up  # noqa: E402
 from bench.servers import start_ardh as start_ardh_server  # noqa: E402
 
 
@@ -316,11 +318,14 @@ def main() -> None:
     results = {}
     try:
         procs["ardh"] = start_ardh()
+        procs["bare"] = start_bare(PORTS["bare"], {"ARDH_DB_NAME": DB_NAME, "ARDH_DB_PORT": str(DB_PORT),
+                                                   "BARE_MUNICIPALITY": str(muni.pk)})
         p50, p99 = measure_at_point(token, points)
         log(f"at-point over HTTP: p50 {p50:.1f} ms, p99 {p99:.1f} ms (goal p99 <= 10 ms)")
         auth = {"Authorization": f"Api-Key {token}"}
         results.update(interleaved({
             "db floor": floor_fetcher(muni, boxes),
+            "bare": http_fetcher(PORTS["bare"], "/items"),
             "ardh": http_fetcher(PORTS["ardh"], "/ogc/collections/parcels/items", auth),
         }, boxes))
         for name, start, path in (
@@ -341,12 +346,14 @@ def main() -> None:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
-    log(f"\nitems of 1,000 features inside a bbox ({SECONDS:.0f} s each, one sequential client; ardh and the floor"
-        " in alternating half-second turns):")
+    log(f"\nitems of 1,000 features inside a bbox ({SECONDS:.0f} s each, one sequential client; ardh, bare and the"
+        " floor in alternating half-second turns):")
     for name, (rps, nfeat) in results.items():
         log(f"  {name:9s} {rps:7.1f} req/s  ({nfeat} features per response)")
     ardh = results["ardh"][0]
     log(f"\n  ardh / db floor = {ardh / results['db floor'][0]:.2f}  (goal >= 0.8)")
+    log(f"  bare / db floor = {results['bare'][0] / results['db floor'][0]:.2f}  (HTTP alone)")
+    log(f"  ardh / bare     = {ardh / results['bare'][0]:.2f}  (Ardh's request handling)")
     for peer in ("pygeoapi", "tipg"):
         if peer in results:
             log(f"  ardh / {peer:8s} = {ardh / results[peer][0]:.2f}" + ("  (goal >= 3)" if peer == "pygeoapi" else ""))

@@ -1,6 +1,7 @@
 # ruff: noqa: S603 - commands are fixed argument lists built here, never user input
-"""Servers the benchmarks start: Ardh exactly as `make demo` serves it (``python -m config.serve``), and
-the readiness polling used for the peers too (pygeoapi, TiPg), from config/netutil.py.
+"""Servers the benchmarks start: Ardh exactly as `make demo` serves it (``python -m config.serve``), the
+reference peer bench/bare_server.py on the same server, and the readiness polling used for the peers too
+(pygeoapi, TiPg), from config/netutil.py.
 
 A benchmark stops its servers in ``finally`` blocks. Those run on an exception or Ctrl-C, but not on
 ``kill <pid>``: Python's default for SIGTERM is to die on the spot, leaving Granian, TiPg and pygeoapi running.
@@ -22,7 +23,7 @@ from pathlib import Path
 from config.netutil import HOST, free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
-__all__ = ["HOST", "ROOT", "exit_on_sigterm", "free_port", "popen_tied", "start_ardh", "wait_until_up"]
+__all__ = ["HOST", "ROOT", "exit_on_sigterm", "free_port", "popen_tied", "start_ardh", "start_bare", "wait_until_up"]
 
 
 def _exit_for_signal(signum, frame):
@@ -59,11 +60,21 @@ def popen_tied(argv: list[str], **kwargs) -> subprocess.Popen:
 
 def start_ardh(port: int, env: dict | None = None) -> subprocess.Popen:
     """Ardh served by config/serve.py (the demo's server and settings), ready when /healthz answers."""
+    # config.serve execs granian: the same process keeps the parent-death signal
+    return _serve([str(ROOT / ".venv" / "bin" / "python"), "-m", "config.serve", "--host", HOST, "--port", str(port)],
+                  port, env)
+
+
+def start_bare(port: int, env: dict | None = None) -> subprocess.Popen:
+    """The reference peer bench/bare_server.py on Ardh's own server command line (config.serve.command)."""
+    from config.serve import command
+
+    return _serve(command(host=HOST, port=port, application="bench.bare_server:application"), port, env)
+
+
+def _serve(argv: list[str], port: int, env: dict | None) -> subprocess.Popen:
     environ = {**os.environ, "ARDH_DEBUG": "false", "DJANGO_SETTINGS_MODULE": "config.settings.dev", **(env or {})}
-    proc = popen_tied(  # config.serve execs granian: the same process keeps the parent-death signal
-        [str(ROOT / ".venv" / "bin" / "python"), "-m", "config.serve", "--host", HOST, "--port", str(port)],
-        cwd=ROOT, env=environ, stdout=subprocess.DEVNULL,
-    )
+    proc = popen_tied(argv, cwd=ROOT, env=environ, stdout=subprocess.DEVNULL)
     try:
         wait_until_up(port, "/healthz", proc)
     except RuntimeError:

@@ -7,6 +7,8 @@ the city, at 1, 2 and 4 concurrent connections, it measures tiles/s and p50/p99:
             measured before and after the HTTP servers and averaged (the machine drifts)
   uncached  our endpoint (served by config/serve.py, as `make demo`) with the tile cache off
   cached    our endpoint with a warm disk cache
+  bare      bench/bare_server.py on the same HTTP server: the same statement and nothing else (no cache,
+            ETag, checks or Django): floor -> bare is what HTTP costs here, bare -> uncached what Ardh costs
   tipg      TiPg (its own venv under .data, uvicorn, 4 workers) on the same table
 
 The HTTP servers are loaded by wrk (Debian package, C, one thread, keep-alive connections cycling
@@ -48,7 +50,7 @@ import psycopg  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db.models import Q  # noqa: E402
 
-from bench.servers import free_port, popen_tied, start_ardh, wait_until_up  # noqa: E402
+from bench.servers import free_port, popen_tied, start_ardh, start_bare, wait_until_up  # noqa: E402
 from geo.layers import get_layer  # noqa: E402
 from parcels.models import Municipality  # noqa: E402
 from tiles.grid import Tile, tiles_touching  # noqa: E402
@@ -240,6 +242,8 @@ def main() -> None:
     try:
         servers["uncached"] = start_ours({"ARDH_TILE_CACHE_ENABLED": "false"})
         servers["cached"] = start_ours({"ARDH_TILE_CACHE_DIR": cache_dir})
+        bare_port = free_port()
+        servers["bare"] = start_bare(bare_port), bare_port
         tipg = start_tipg()
         if tipg:
             servers["tipg"] = tipg
@@ -270,6 +274,7 @@ def main() -> None:
                         before = run_parallel(statements, sql_worker(dsn), c)
                         row["uncached"] = wrk_run(servers["uncached"][1], paths, c)
                         row["cached"] = wrk_run(servers["cached"][1], paths, c)
+                        row["bare"] = wrk_run(servers["bare"][1], paths, c)
                         if "tipg" in servers and series == "parcels":
                             row["tipg"] = wrk_run(servers["tipg"][1], tipg_paths, c)
                         after = run_parallel(statements, sql_worker(dsn), c)
@@ -306,16 +311,16 @@ def print_row(row: dict, flush: bool = False) -> None:
         return f"{r['tiles_s']:7.0f}/s {r['p50']:6.1f} {r['p99']:6.1f}" if r else f"{'n/a':>21s}"
 
     floor = row["floor"]["tiles_s"]
-    ratios = f"unc/floor {row['uncached']['tiles_s'] / floor:4.2f}"
+    ratios = f"unc/floor {row['uncached']['tiles_s'] / floor:4.2f}  bare/floor {row['bare']['tiles_s'] / floor:4.2f}"
     ratios += f"  cached/floor {row['cached']['tiles_s'] / floor:5.2f}"
     if row.get("tipg"):
         ratios += f"  unc/tipg {row['uncached']['tiles_s'] / row['tipg']['tiles_s']:4.2f}"
     if not getattr(print_row, "header", False):
         print(f"{'series':8s} {'z':>2s} {'tiles':6s} {'c':>1s} | {'floor  tiles/s p50 p99 (ms)':>21s} | "
-              f"{'uncached':>21s} | {'cached':>21s} | {'tipg':>21s} | ratios")
+              f"{'uncached':>21s} | {'cached':>21s} | {'bare':>21s} | {'tipg':>21s} | ratios")
         print_row.header = True
     print(f"{row['series']:8s} {row['z']:2d} {row['tiles']:6s} {row['c']:1d} | {fmt('floor')} | {fmt('uncached')} | "
-          f"{fmt('cached')} | {fmt('tipg')} | {ratios}", flush=flush)
+          f"{fmt('cached')} | {fmt('bare')} | {fmt('tipg')} | {ratios}", flush=flush)
 
 
 if __name__ == "__main__":

@@ -22,8 +22,9 @@ from pathlib import Path
 APPLICATION = "config.wsgi:application"
 
 
-def command(*, host: str, port: int, access_log: bool = False) -> list[str]:
-    """The granian command line (an argument list, never a shell string)."""
+def command(*, host: str, port: int, access_log: bool = False, application: str = APPLICATION) -> list[str]:
+    """The granian command line (an argument list, never a shell string). ``application``: another WSGI
+    application on the same server, for the benchmarks' reference peer (bench/bare_server.py)."""
     granian = Path(sys.executable).with_name("granian")
     argv = [
         str(granian), "--interface", "wsgi", "--host", host, "--port", str(port),
@@ -35,7 +36,7 @@ def command(*, host: str, port: int, access_log: bool = False) -> list[str]:
     ]
     if access_log:
         argv.append("--access-log")
-    return [*argv, APPLICATION]
+    return [*argv, application]
 
 
 def main(args: list[str] | None = None) -> None:
