@@ -1,0 +1,68 @@
+"""The benchmarks' reference peer (bench/bare_server.py) serves what the floors run: the same tile bytes as Ardh's
+renderer and the same page of features, from the real server on the test database. If it served something
+else (another statement, an empty tile), the benchmarks' "bare" column would measure nothing."""
+
+import http.client
+import json
+
+import pytest
+from django.db import connection
+from django.db.models import Q
+
+from bench.servers import free_port, start_bare
+from geo.layers import get_layer
+from tests.factories import MunicipalityFactory, ParcelFactory, PlanFactory
+from tiles.grid import tiles_touching
+from tiles.sql import render
+from tiles.views import base_layers
+
+pytestmark = pytest.mark.django_db(transaction=True)  # the server is another process: it sees committed rows
+
+
+@pytest.fixture
+def bare():
+    muni = MunicipalityFactory()
+    parcels = [ParcelFactory(plan=PlanFactory(municipality=muni)) for _ in range(5)]
+    ParcelFactory(plan=PlanFactory(municipality=MunicipalityFactory()))  # another tenant's, never served
+    port = free_port()
+    proc = start_bare(port, {"ARDH_DB_NAME": connection.settings_dict["NAME"], "BARE_MUNICIPALITY": str(muni.pk),
+                             "ARDH_WORKERS": "1", "ARDH_THREADS": "1"})
+    try:
+        yield port, muni, parcels
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def get(port: int, path: str) -> bytes:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        body = response.read()
+        assert response.status == 200, body[:300]
+        assert int(response.headers["Content-Length"]) == len(body)
+        return body
+    finally:
+        conn.close()
+
+
+def test_tiles_are_the_renderers_bytes(bare):
+    port, _muni, parcels = bare
+    c = parcels[0].geom.point_on_surface
+    for z in (15, 17):
+        t = next(iter(tiles_touching((c.x, c.y, c.x, c.y), z, buffer=0)))
+        parcels_tile = get(port, f"/tiles/parcels/{t.z}/{t.x}/{t.y}.mvt")
+        assert parcels_tile and parcels_tile == render([(get_layer("parcels"), Q())], t)
+        base_tile = get(port, f"/tiles/base/{t.z}/{t.x}/{t.y}.mvt")
+        assert base_tile and base_tile == render([(lyr, Q()) for lyr in base_layers(t.z)], t)
+
+
+def test_items_are_the_floors_page(bare):
+    port, muni, parcels = bare
+    x0, y0, x1, y1 = muni.boundary.extent
+    doc = json.loads(get(port, f"/items?bbox={x0},{y0},{x1},{y1}&limit=3"))
+    assert doc["type"] == "FeatureCollection" and doc["numberReturned"] == 3
+    assert [f["id"] for f in doc["features"]] == sorted(p.pk for p in parcels)[:3]
+    doc = json.loads(get(port, f"/items?bbox={x0},{y0},{x1},{y1}&limit=100"))
+    assert sorted(f["id"] for f in doc["features"]) == sorted(p.pk for p in parcels)  # this tenant's only
