@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from types import SimpleNamespace
 
 from django.http import JsonResponse
@@ -38,7 +39,7 @@ def caller(request) -> SimpleNamespace:
     throttle = PerKeyThrottle()
     if not throttle.allow_request(who, None):
         response = _problem(429, _("Too many requests; slow down."))
-        response["Retry-After"] = str(int(throttle.wait() or 1))
+        response["Retry-After"] = str(max(1, math.ceil(throttle.wait() or 1)))  # whole seconds, never "0"
         raise Refused(response)
     return who
 

@@ -4,6 +4,7 @@ request is counted once by the key's throttle, whichever path answers."""
 
 import io
 import json
+from types import SimpleNamespace
 
 import pytest
 from django.core.wsgi import get_wsgi_application
@@ -122,3 +123,16 @@ def test_another_tenants_records_stay_out(app, city):
     ids = {f["id"] for f in json.loads(body)["features"]}
     assert status == 200 and ids == {p.pk for p in city["parcels"]}
     assert city["other"].pk not in ids
+
+
+def test_retry_after_is_at_least_a_second_at_the_end_of_a_window(app, city, monkeypatch):
+    """Refused 0.2 s before the minute ends: the wait is 0.2 s, and the header says 1 (it used to say 0, an
+    invitation to retry at once; the test above failed when it ran in a minute's last second)."""
+    import api.access
+
+    _, token = api_key_create(municipality=city["muni"], name="edge", scopes=["read"], rate_per_minute=1)
+    late = (api.access.PerKeyThrottle.window() + 1) * 60 - 0.2
+    monkeypatch.setattr(api.access, "time", SimpleNamespace(time=lambda: late))
+    assert call_wsgi(app, ITEMS, "limit=1", key_headers(token))[0] == 200
+    status, headers, _ = call_wsgi(app, ITEMS, "limit=1", key_headers(token))
+    assert status == 429 and headers["Retry-After"] == "1"
