@@ -42,7 +42,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 os.environ["ARDH_DEBUG"] = "false"
 sys.path.insert(0, str(ROOT))
 
-from bench.servers import popen_tied, start_bare, wait_until_up  # noqa: E402
+from bench.servers import popen_tied, start_bare, stop, wait_until_up  # noqa: E402
 from bench.servers import start_ardh as start_ardh_server  # noqa: E402
 
 
@@ -339,13 +339,7 @@ def main() -> None:
             except Exception as exc:  # a peer that cannot be installed or started is reported, not fatal
                 log(f"{name}: not measured ({exc})")
     finally:
-        for proc in procs.values():
-            proc.terminate()
-        for proc in procs.values():
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop(*procs.values())
     log(f"\nitems of 1,000 features inside a bbox ({SECONDS:.0f} s each, one sequential client; ardh, bare and the"
         " floor in alternating half-second turns):")
     for name, (rps, nfeat) in results.items():

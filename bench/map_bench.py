@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.servers import free_port, start_ardh  # noqa: E402
+from bench.servers import free_port, start_ardh, stop  # noqa: E402
 
 HOST = "127.0.0.1"
 LOADS = int(os.environ.get("BENCH_MAP_LOADS", "9"))
@@ -129,8 +129,7 @@ def main() -> None:
             c.close()
             browser.close()
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
 
     tiles = [u for u in panned if TILE.search(u)]
     others = [u for u in panned if not TILE.search(u) and not GLYPHS.search(u)]

@@ -23,7 +23,8 @@ from pathlib import Path
 from config.netutil import HOST, free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
-__all__ = ["HOST", "ROOT", "exit_on_sigterm", "free_port", "popen_tied", "start_ardh", "start_bare", "wait_until_up"]
+__all__ = ["HOST", "ROOT", "exit_on_sigterm", "free_port", "popen_tied", "start_ardh", "start_bare", "stop",
+           "wait_until_up"]
 
 
 def _exit_for_signal(signum, frame):
@@ -53,27 +54,48 @@ def _die_with_parent(parent: int):
 
 def popen_tied(argv: list[str], **kwargs) -> subprocess.Popen:
     """``subprocess.Popen`` for a server a benchmark starts (Ardh or a peer): it is sent SIGTERM when the
-    benchmark dies however it dies, and a SIGTERM to the benchmark runs its ``finally`` blocks."""
+    benchmark dies however it dies, and a SIGTERM to the benchmark runs its ``finally`` blocks. The server
+    leads a process group of its own, so :func:`stop` can end its workers too."""
     exit_on_sigterm()
-    return subprocess.Popen(argv, preexec_fn=_die_with_parent(os.getpid()), **kwargs)
+    return subprocess.Popen(argv, preexec_fn=_die_with_parent(os.getpid()), process_group=0, **kwargs)
+
+
+def stop(*procs: subprocess.Popen, grace_s: float = 15) -> None:
+    """SIGTERM to each server, then SIGKILL to the process group of any still running after ``grace_s``.
+    Granian can miss a SIGTERM that arrives while a worker is still starting (the worker never learns of the
+    shutdown and the main process waits for it for ever): seen with bench/bare_server.py stopped right after
+    it answered for the first time."""
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=grace_s)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
 
 
 def start_ardh(port: int, env: dict | None = None) -> subprocess.Popen:
     """Ardh served by config/serve.py (the demo's server and settings), ready when /healthz answers."""
     # config.serve execs granian: the same process keeps the parent-death signal
-    return _serve([str(ROOT / ".venv" / "bin" / "python"), "-m", "config.serve", "--host", HOST, "--port", str(port)],
-                  port, env)
+    argv = [str(ROOT / ".venv" / "bin" / "python"), "-m", "config.serve", "--host", HOST, "--port", str(port)]
+    return _serve(argv, port, _environ(env))
 
 
 def start_bare(port: int, env: dict | None = None) -> subprocess.Popen:
     """The reference peer bench/bare_server.py on Ardh's own server command line (config.serve.command)."""
     from config.serve import command
 
-    return _serve(command(host=HOST, port=port, application="bench.bare_server:application"), port, env)
+    environ = _environ(env)
+    argv = command(host=HOST, port=port, application="bench.bare_server:application", environ=environ)
+    return _serve(argv, port, environ)
 
 
-def _serve(argv: list[str], port: int, env: dict | None) -> subprocess.Popen:
-    environ = {**os.environ, "ARDH_DEBUG": "false", "DJANGO_SETTINGS_MODULE": "config.settings.dev", **(env or {})}
+def _environ(env: dict | None) -> dict:
+    return {**os.environ, "ARDH_DEBUG": "false", "DJANGO_SETTINGS_MODULE": "config.settings.dev", **(env or {})}
+
+
+def _serve(argv: list[str], port: int, environ: dict) -> subprocess.Popen:
     proc = popen_tied(argv, cwd=ROOT, env=environ, stdout=subprocess.DEVNULL)
     try:
         wait_until_up(port, "/healthz", proc)

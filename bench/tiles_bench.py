@@ -50,7 +50,7 @@ import psycopg  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db.models import Q  # noqa: E402
 
-from bench.servers import free_port, popen_tied, start_ardh, start_bare, wait_until_up  # noqa: E402
+from bench.servers import free_port, popen_tied, start_ardh, start_bare, stop, wait_until_up  # noqa: E402
 from geo.layers import get_layer  # noqa: E402
 from parcels.models import Municipality  # noqa: E402
 from tiles.grid import Tile, tiles_touching  # noqa: E402
@@ -286,9 +286,7 @@ def main() -> None:
                     biggest = max(sizes.items(), key=lambda kv: kv[1])
                     largest[key] = max(largest.get(key, (None, 0)), biggest, key=lambda kv: kv[1])
     finally:
-        for proc, _port in servers.values():
-            proc.terminate()
-            proc.wait(timeout=30)
+        stop(*(proc for proc, _port in servers.values()))
     print("\nLargest tile seen per zoom (hot tile + random sample), and the time of its SQL:")
     with psycopg.connect(dsn, autocommit=True, cursor_factory=psycopg.ClientCursor) as conn:
         for (series, z), (path, size) in sorted(largest.items()):

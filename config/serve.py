@@ -17,22 +17,25 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 APPLICATION = "config.wsgi:application"
 
 
-def command(*, host: str, port: int, access_log: bool = False, application: str = APPLICATION) -> list[str]:
-    """The granian command line (an argument list, never a shell string). ``application``: another WSGI
-    application on the same server, for the benchmarks' reference peer (bench/bare_server.py)."""
+def command(*, host: str, port: int, access_log: bool = False, application: str = APPLICATION,
+            environ: Mapping[str, str] = os.environ) -> list[str]:
+    """The granian command line (an argument list, never a shell string), sized by ``environ``.
+    ``application``: another WSGI application on the same server, for the benchmarks' reference peer
+    (bench/bare_server.py)."""
     granian = Path(sys.executable).with_name("granian")
     argv = [
         str(granian), "--interface", "wsgi", "--host", host, "--port", str(port),
-        "--workers", os.environ.get("ARDH_WORKERS", "3"),
-        "--blocking-threads", os.environ.get("ARDH_THREADS", "2"),
+        "--workers", environ.get("ARDH_WORKERS", "3"),
+        "--blocking-threads", environ.get("ARDH_THREADS", "2"),
         "--no-ws",  # WSGI has no websockets; do not advertise them
         "--respawn-failed-workers",
-        "--log-level", os.environ.get("ARDH_SERVER_LOG_LEVEL", "warning"),
+        "--log-level", environ.get("ARDH_SERVER_LOG_LEVEL", "warning"),
     ]
     if access_log:
         argv.append("--access-log")

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.db.models import Q
 
-from bench.servers import free_port, start_bare
+from bench.servers import free_port, start_bare, stop
 from geo.layers import get_layer
 from tests.factories import MunicipalityFactory, ParcelFactory, PlanFactory
 from tiles.grid import tiles_touching
@@ -30,8 +30,7 @@ def bare():
     try:
         yield port, muni, parcels
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        stop(proc)
 
 
 def get(port: int, path: str) -> bytes:
