@@ -89,7 +89,6 @@ def cancelled(environ, start_response):
     """The 503 of a statement cancelled on a shortest path (no Django request there), in the language the
     client asks for, as the middleware would answer it."""
     from django.core.handlers.wsgi import WSGIRequest
-    from django.utils import translation
 
     request = WSGIRequest(environ)
     with translation.override(translation.get_language_from_request(request)):
