@@ -23,3 +23,20 @@ def call_wsgi(app, path: str, query: str = "", headers: dict | None = None) -> t
     if hasattr(result, "close"):  # a WSGI iterable may have close()
         result.close()
     return seen["status"], seen["headers"], body
+
+
+def counting_dispatcher():
+    """The WSGI application as served (``config.lean.Dispatcher``) over a lean handler that counts the requests
+    it answers (``app.lean.calls``): what it did not answer, a shortest path did."""
+    from django.core.wsgi import get_wsgi_application
+
+    from config.lean import Dispatcher, LeanHandler
+
+    class Counting(LeanHandler):
+        calls = 0
+
+        def __call__(self, environ, start_response):
+            self.calls += 1
+            return super().__call__(environ, start_response)
+
+    return Dispatcher(get_wsgi_application(), Counting())

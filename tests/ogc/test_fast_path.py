@@ -7,31 +7,21 @@ import json
 from types import SimpleNamespace
 
 import pytest
-from django.core.wsgi import get_wsgi_application
 from django.db import connection
 
 from api.services import api_key_create
 from config import lean
 from ogc import fast
-from tests.wsgi import call_wsgi
+from tests.wsgi import call_wsgi, counting_dispatcher
 
 pytestmark = pytest.mark.django_db(transaction=True)  # autocommit, as a server's connection is
 ITEMS = "/ogc/collections/parcels/items"
 UTM = "http://www.opengis.net/def/crs/EPSG/0/32638"
 
 
-class Recording(lean.LeanHandler):
-    calls = 0
-
-    def __call__(self, environ, start_response):
-        Recording.calls += 1
-        return super().__call__(environ, start_response)
-
-
 @pytest.fixture
 def app():
-    Recording.calls = 0
-    return lean.Dispatcher(get_wsgi_application(), Recording())
+    return counting_dispatcher()
 
 
 def key_headers(token: str, scheme: str = "Api-Key", **more) -> dict:
@@ -70,7 +60,7 @@ def test_the_shortest_path_answers_as_django_does(app, city, query, extra):
     headers = key_headers(extra.pop("token", city["token"]), extra.pop("scheme", "Api-Key"), **extra)
     before = hits(city["token"])
     short = call_wsgi(app, ITEMS, query, headers)
-    assert Recording.calls == 0  # answered by ogc/fast.py
+    assert app.lean.calls == 0  # answered by ogc/fast.py
     django = call_wsgi(lean.LeanHandler(), ITEMS, query, headers)
     assert short[0] == django[0] and short[0] in (200, 401)
     assert short[1] == django[1]
@@ -102,7 +92,7 @@ def test_everything_else_goes_to_django_and_is_counted_once(app, city, path, que
                **headers}
     assert fast.serve(environ, lambda *a: None) is None
     answer = call_wsgi(app, path, query, headers)
-    assert answer[0] == status and Recording.calls == 1
+    assert answer[0] == status and app.lean.calls == 1
     assert hits(city["token"]) == before + counted  # by Django alone: ogc/fast.py counted nothing
 
 
@@ -111,7 +101,7 @@ def test_a_throttled_key_is_refused_once_per_request(app, city):
     statuses = [call_wsgi(app, ITEMS, "limit=1", key_headers(token))[0] for _ in range(4)]
     assert statuses == [200, 200, 429, 429]
     assert hits(token) == 4
-    assert Recording.calls == 0
+    assert app.lean.calls == 0
     status, headers, body = call_wsgi(app, ITEMS, "limit=1", key_headers(token, HTTP_ACCEPT_LANGUAGE="ar"))
     assert status == 429 and int(headers["Retry-After"]) >= 1
     assert headers["Content-Language"] == "ar" and "Accept-Language" in headers["Vary"]

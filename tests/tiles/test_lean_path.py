@@ -5,14 +5,13 @@ from contextlib import contextmanager
 
 import pytest
 from django.core.signals import request_finished, request_started
-from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, connection
 
 from api.models import Membership
 from api.services import api_key_create
 from config import lean
 from tests.factories import MunicipalityFactory, ParcelFactory, PlanFactory
-from tests.wsgi import call_wsgi
+from tests.wsgi import call_wsgi, counting_dispatcher
 from tiles.grid import tiles_touching
 
 
@@ -28,18 +27,9 @@ def in_test_transaction():
         request_finished.connect(close_old_connections)
 
 
-class Recording(lean.LeanHandler):
-    calls = 0
-
-    def __call__(self, environ, start_response):
-        Recording.calls += 1
-        return super().__call__(environ, start_response)
-
-
 @pytest.fixture
 def app():
-    Recording.calls = 0
-    return lean.Dispatcher(get_wsgi_application(), Recording())
+    return counting_dispatcher()
 
 
 def call(app, path, query="", headers=None):
@@ -72,7 +62,7 @@ def test_which_paths_take_the_short_way(path, lean_path):
 
 def test_public_tile_without_parameters_takes_the_fastest_path(app, client, place):
     status, headers, body = call(app, place["tile"])
-    assert Recording.calls == 0  # answered by tiles.fast, no Django request at all
+    assert app.lean.calls == 0  # answered by tiles.fast, no Django request at all
     assert status == 200 and headers["Content-Type"] == "application/vnd.mapbox-vector-tile"
     full = client.get(place["tile"])
     assert body == full.content and len(body) == int(headers["Content-Length"]) > 0
@@ -85,20 +75,20 @@ def test_public_tile_without_parameters_takes_the_fastest_path(app, client, plac
     base = place["tile"].replace("/parcels/", "/base/")
     status, _, body = call(app, base)
     assert status == 200 and body == client.get(base).content
-    assert Recording.calls == 0
+    assert app.lean.calls == 0
 
 
 @pytest.mark.parametrize("suffix", ["?land_use=residential", "?fields=deed_number"])
 def test_tiles_with_parameters_go_through_django(app, place, suffix):
     status, _, _ = call(app, place["tile"], suffix[1:])
     assert status in (200, 401)
-    assert Recording.calls == 1
+    assert app.lean.calls == 1
 
 
 def test_unknown_layers_go_through_django(app, place):
     status, _, body = call(app, "/tiles/nope/17/1/2.mvt")
     assert status == 404 and b"Unknown layer" in body
-    assert Recording.calls == 1
+    assert app.lean.calls == 1
 
 
 def test_bad_addresses_keep_their_reasons_in_the_users_language(app, place):
@@ -106,7 +96,7 @@ def test_bad_addresses_keep_their_reasons_in_the_users_language(app, place):
     assert status == 400 and b"out of range" in body
     status, _, body = call(app, "/tiles/parcels/99/0/0.mvt", headers={"HTTP_ACCEPT_LANGUAGE": "ar"})
     assert status == 400 and b"out of range" not in body
-    assert Recording.calls == 2  # errors are Django's (translated reasons)
+    assert app.lean.calls == 2  # errors are Django's (translated reasons)
 
 
 def test_session_cookie_of_the_same_origin_map_works_on_the_short_path(app, client, place, django_user_model):
@@ -119,7 +109,7 @@ def test_session_cookie_of_the_same_origin_map_works_on_the_short_path(app, clie
     status, headers, body = call(app, place["tile"], "fields=deed_number", headers={"HTTP_COOKIE": cookie})
     assert status == 200 and b"D-0" in body
     assert "Cookie" in headers["Vary"]
-    assert Recording.calls == 2
+    assert app.lean.calls == 2
 
 
 def test_ogc_items_through_the_short_path(app, place):
@@ -129,12 +119,12 @@ def test_ogc_items_through_the_short_path(app, place):
     assert status == 200 and headers["Content-Type"] == "application/geo+json"
     assert body.count(b'"Feature"') == 2
     assert int(headers["Content-Length"]) == len(body)  # sized, as on the full path: not sent chunked
-    assert Recording.calls == 0  # an API key's JSON page: ogc/fast.py (tests/ogc/test_fast_path.py)
+    assert app.lean.calls == 0  # an API key's JSON page: ogc/fast.py (tests/ogc/test_fast_path.py)
     status, _, _ = call(app, "/ogc/collections/parcels/items", "limit=2&f=html",
                         headers={"HTTP_AUTHORIZATION": f"Api-Key {token}"})
-    assert status == 200 and Recording.calls == 1  # HTML: the lean handler
+    assert status == 200 and app.lean.calls == 1  # HTML: the lean handler
     status, _, _ = call(app, "/ogc/collections/parcels/items")
-    assert status == 401 and Recording.calls == 2
+    assert status == 401 and app.lean.calls == 2
 
 
 def test_health_check_is_skipped_only_for_a_recently_used_connection(settings, db):
