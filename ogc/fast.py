@@ -64,7 +64,9 @@ def serve(environ, start_response):
         except Exception as exc:
             if statement_timeout.is_cancelled(exc):
                 raise  # over the request time limit: config.lean.Dispatcher answers 503
-            return None  # Django runs it again and answers (and logs) as for any other failure
+            # Django runs it again and answers (and logs) it as any other failure; this rare request is then
+            # counted twice by the key's throttle.
+            return None
         finally:
             signals.request_finished.send(sender=__name__)
         return emit(response, start_response)
