@@ -20,6 +20,7 @@ import time
 from functools import lru_cache
 
 from django.conf import settings
+from django.core import signals
 from django.core.handlers.exception import convert_exception_to_response
 from django.core.handlers.wsgi import WSGIHandler
 from django.http import HttpResponse
@@ -96,6 +97,22 @@ def cancelled(environ, start_response):
 
 
 # --- Answering without the middleware --------------------------------------------------------------
+
+
+def as_request(environ, work):
+    """``work()`` run as Django runs a request on a shortest path: between ``request_started`` and
+    ``request_finished`` (connection management, the statement time limit). A cancelled statement goes up to
+    the Dispatcher (503, without a second try); any other failure gives None, and Django serves the request
+    again and answers (and logs) it as always."""
+    signals.request_started.send(sender=__name__, environ=environ)
+    try:
+        return work()
+    except Exception as exc:
+        if statement_timeout.is_cancelled(exc):
+            raise
+        return None
+    finally:
+        signals.request_finished.send(sender=__name__)
 
 
 @lru_cache(maxsize=1)

@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import re
 
-from django.core import signals
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.utils import translation
 
-from config import statement_timeout
-from config.lean import emit
+from config.lean import as_request, emit
 from geo.layers import UnknownLayer, get_layer
 from ogc import access, views
 from ogc.params import ParamError
@@ -53,20 +51,16 @@ def serve(environ, start_response):
     except (UnknownLayer, ParamError):
         return None  # Django authenticates first, then answers 404 or 400
     with translation.override(translation.get_language_from_request(request)):
-        signals.request_started.send(sender=__name__, environ=environ)
-        try:
-            try:
-                who = access.caller(request)
-            except access.Refused as refused:
-                response = refused.response
-            else:
-                response = views.items_response(request, who, layer, query)
-        except Exception as exc:
-            if statement_timeout.is_cancelled(exc):
-                raise  # over the request time limit: config.lean.Dispatcher answers 503
-            # Django runs it again and answers (and logs) it as any other failure; this rare request is then
-            # counted twice by the key's throttle.
+        response = as_request(environ, lambda: _answer(request, layer, query))
+        if response is None:
+            # failed: Django runs it again; this rare request is then counted twice by the key's throttle
             return None
-        finally:
-            signals.request_finished.send(sender=__name__)
         return emit(response, start_response)
+
+
+def _answer(request, layer, query):
+    try:
+        who = access.caller(request)
+    except access.Refused as refused:
+        return refused.response
+    return views.items_response(request, who, layer, query)

@@ -15,10 +15,8 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
-from django.core import signals
 
-from config import statement_timeout
-from config.lean import security_headers
+from config.lean import as_request, security_headers
 from tiles.grid import TileError, parse_tile
 from tiles.views import MVT, cached_render, public_selection, tile_answer
 
@@ -43,15 +41,10 @@ def serve(environ, start_response):
     if found is None:
         return None
     selection, key = found
-    signals.request_started.send(sender=__name__, environ=environ)
-    try:
-        data, cache_status = cached_render(layer, key, t, selection)
-    except Exception as exc:
-        if statement_timeout.is_cancelled(exc):
-            raise  # over the request time limit: config.lean.Dispatcher answers 503 (not a second try)
-        return None  # Django renders it again and answers (and logs) as for any other failure
-    finally:
-        signals.request_finished.send(sender=__name__)
+    rendered = as_request(environ, lambda: cached_render(layer, key, t, selection))
+    if rendered is None:
+        return None  # failed: Django renders it again
+    data, cache_status = rendered
     status, headers = tile_answer(data, cache_status, environ.get("HTTP_IF_NONE_MATCH", ""), private=False)
     body = data if status == 200 else b""
     response_headers = [("Content-Type", MVT), ("Content-Length", str(len(body))), *headers.items(),
