@@ -115,6 +115,16 @@ def as_request(environ, work):
         signals.request_finished.send(sender=__name__)
 
 
+def plain_http(environ) -> bool:
+    """Whether the security middleware would add only :func:`security_headers` to this request's response: it
+    came over plain HTTP (also by ``SECURE_PROXY_SSL_HEADER``, read as Django reads it) and HTTPS is not
+    enforced by a redirect. A secure request gets HSTS, an insecure one may be redirected: Django's business."""
+    if settings.SECURE_SSL_REDIRECT or environ.get("wsgi.url_scheme") == "https":
+        return False
+    proxy = settings.SECURE_PROXY_SSL_HEADER
+    return not (proxy and environ.get(proxy[0], "").split(",", 1)[0].strip() == proxy[1])
+
+
 @lru_cache(maxsize=1)
 def security_headers() -> tuple[tuple[str, str], ...]:
     """What SecurityMiddleware and XFrameOptionsMiddleware add to a plain-HTTP response."""

@@ -19,7 +19,7 @@ from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.utils import translation
 
-from config.lean import as_request, emit
+from config.lean import as_request, emit, plain_http
 from geo.layers import UnknownLayer, get_layer
 from ogc import access, views
 from ogc.params import ParamError
@@ -43,8 +43,8 @@ def serve(environ, start_response):
         request.get_host()
     except DisallowedHost:
         return None
-    if request.is_secure() or views.format_error(request) is not None or views.wants_html(request):
-        return None  # HSTS, format errors and HTML pages: Django
+    if not plain_http(environ) or views.format_error(request) is not None or views.wants_html(request):
+        return None  # HSTS and redirects, format errors and HTML pages: Django
     try:
         layer = get_layer(match[1])
         query = views.items_query(request, layer)

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
-
-from config.lean import as_request, security_headers
+from config.lean import as_request, plain_http, security_headers
 from tiles.grid import TileError, parse_tile
 from tiles.views import MVT, cached_render, public_selection, tile_answer
 
@@ -27,7 +25,7 @@ def serve(environ, start_response):
     """The response body (a list) for a public tile; None to let Django answer."""
     if environ.get("REQUEST_METHOD") != "GET" or environ.get("QUERY_STRING"):
         return None
-    if environ.get("wsgi.url_scheme") == "https" or settings.SECURE_SSL_REDIRECT:
+    if not plain_http(environ):
         return None  # HSTS and redirects are the middleware's business
     match = TILE_PATH.match(environ.get("PATH_INFO", ""))
     if match is None:

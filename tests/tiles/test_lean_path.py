@@ -145,3 +145,24 @@ def test_health_check_is_skipped_only_for_a_recently_used_connection(settings, d
     connection.errors_occurred = False
     lean.skip_recent_health_checks()
     assert not connection.health_check_done
+
+
+def test_https_behind_a_proxy_and_enforced_https_are_left_to_django(place, settings):
+    """The shortest paths answer plain HTTP only: a request secure by the proxy's header gets HSTS, and with
+    SECURE_SSL_REDIRECT a plain one is redirected, both from Django's security middleware (which reads its
+    settings when the handler is built: one application per setting here)."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_HSTS_SECONDS = 3600
+    app = counting_dispatcher()
+    _, token = api_key_create(municipality=place["muni"], name="https", scopes=["read"])
+    key = {"HTTP_AUTHORIZATION": f"Api-Key {token}"}
+    for path, query, headers in ((place["tile"], "", {}), ("/ogc/collections/parcels/items", "limit=1", key)):
+        status, response_headers, _ = call(app, path, query, {**headers, "HTTP_X_FORWARDED_PROTO": "https"})
+        assert status == 200 and response_headers["Strict-Transport-Security"] == "max-age=3600"
+    assert app.lean.calls == 2
+    settings.SECURE_SSL_REDIRECT = True
+    app = counting_dispatcher()
+    for path, query, headers in ((place["tile"], "", {}), ("/ogc/collections/parcels/items", "limit=1", key)):
+        status, response_headers, _ = call(app, path, query, headers)
+        assert status == 301 and response_headers["Location"].startswith("https://")
+    assert app.lean.calls == 2
