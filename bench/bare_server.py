@@ -33,14 +33,13 @@ django.setup()
 
 import psycopg  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.db.models import Q  # noqa: E402
 
 from geo.layers import get_layer  # noqa: E402
 from ogc.params import bbox as parse_bbox  # noqa: E402
 from ogc.sql import items_sql  # noqa: E402
 from tiles.grid import Tile  # noqa: E402
 from tiles.sql import tile_sql  # noqa: E402
-from tiles.views import base_layers  # noqa: E402
+from tiles.views import public_selection  # noqa: E402
 
 
 def _connection() -> psycopg.Connection:
@@ -54,7 +53,7 @@ def _connection() -> psycopg.Connection:
 def tile(path: str) -> bytes:
     _, _, series, z, x, y = path.split("/")
     t = Tile(int(z), int(x), int(y.removesuffix(".mvt")))
-    layers = [(get_layer("parcels"), Q())] if series == "parcels" else [(lyr, Q()) for lyr in base_layers(t.z)]
+    layers, _cache_key = public_selection(series, t)  # what the endpoint selects for this public tile
     with psycopg.Cursor(_connection()) as cursor:  # bound on the server and prepared, as tiles.sql does
         cursor.execute(*tile_sql(layers, t), prepare=True)
         return cursor.fetchone()[0]

@@ -48,14 +48,12 @@ django.setup()
 
 import psycopg  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.db.models import Q  # noqa: E402
 
 from bench.servers import free_port, popen_tied, start_ardh, start_bare, stop, wait_until_up  # noqa: E402
-from geo.layers import get_layer  # noqa: E402
 from parcels.models import Municipality  # noqa: E402
 from tiles.grid import Tile, tiles_touching  # noqa: E402
 from tiles.sql import tile_sql  # noqa: E402
-from tiles.views import base_layers  # noqa: E402
+from tiles.views import public_selection  # noqa: E402
 
 RANDOM_TILES = int(os.environ.get("BENCH_RANDOM_TILES", "1000"))
 HOT_REPEATS = int(os.environ.get("BENCH_HOT_REPEATS", "300"))
@@ -253,11 +251,8 @@ def main() -> None:
                 hot = next(iter(tiles_touching((centre.x, centre.y, centre.x, centre.y), z, buffer=0)))
                 sample = [rng.choice(every) for _ in range(RANDOM_TILES)]
                 for label, tiles in (("hot", [hot] * HOT_REPEATS), ("random", sample)):
-                    if series == "parcels":
-                        selection = lambda z_: [(get_layer("parcels"), Q())]  # noqa: E731
-                    else:
-                        selection = lambda z_: [(lyr, Q()) for lyr in base_layers(z_)]  # noqa: E731
-                    statements = [tile_sql(selection(t.z), t) for t in tiles]
+                    # the endpoint's own selection for a public tile without parameters (tiles/fast.py)
+                    statements = [tile_sql(public_selection(series, t)[0], t) for t in tiles]
                     paths = [f"/tiles/{series}/{t.z}/{t.x}/{t.y}.mvt" for t in tiles]
                     tipg_paths = [
                         f"/collections/public.parcels_parcel/tiles/WebMercatorQuad/{t.z}/{t.x}/{t.y}"
@@ -291,9 +286,9 @@ def main() -> None:
     with psycopg.connect(dsn, autocommit=True, cursor_factory=psycopg.ClientCursor) as conn:
         for (series, z), (path, size) in sorted(largest.items()):
             z_, x_, y_ = (int(v) for v in path.rsplit(".", 1)[0].split("/")[-3:])
-            sel = [(get_layer("parcels"), Q())] if series == "parcels" else [(lyr, Q()) for lyr in base_layers(z_)]
+            t = Tile(z_, x_, y_)
             t0 = time.perf_counter()
-            conn.execute(*tile_sql(sel, Tile(z_, x_, y_))).fetchone()
+            conn.execute(*tile_sql(public_selection(series, t)[0], t)).fetchone()
             ms = (time.perf_counter() - t0) * 1000
             print(f"  {series:8s} z{z}: {size / 1024:7.1f} KB  {ms:6.1f} ms  {path}")
     out = ROOT / ".data" / "bench" / "tiles.json"

@@ -52,6 +52,7 @@ def test_tiles_are_the_renderers_bytes(bare):
     for z in (15, 17):
         t = next(iter(tiles_touching((c.x, c.y, c.x, c.y), z, buffer=0)))
         parcels_tile = get(port, f"/tiles/parcels/{t.z}/{t.x}/{t.y}.mvt")
+        # the layers spelled out here (not tiles.views.public_selection, which the server uses): an oracle of its own
         assert parcels_tile and parcels_tile == render([(get_layer("parcels"), Q())], t)
         base_tile = get(port, f"/tiles/base/{t.z}/{t.x}/{t.y}.mvt")
         assert base_tile and base_tile == render([(lyr, Q()) for lyr in base_layers(t.z)], t)
