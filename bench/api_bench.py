@@ -11,7 +11,8 @@
    - bare: bench/bare_server.py on Ardh's HTTP server, running that same SQL and nothing else (no key,
      throttle, checks or links): floor -> bare is what HTTP costs here, bare -> Ardh what Ardh's handling costs,
    - pygeoapi (PostgreSQL provider) and TiPg on the same table, each pip-installed into its
-     own venv under .data/bench and started on loopback.
+     own venv under .data/bench and started on loopback. Everything connects to the database as Ardh does
+     (the cluster's Unix socket by default), except TiPg, whose settings take no socket: TCP on 127.0.0.1.
    One sequential client per server; Ardh, bare and the floor take half-second turns (fair on a machine
    that is not quite idle); ratios printed at the end.
 """
@@ -42,7 +43,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 os.environ["ARDH_DEBUG"] = "false"
 sys.path.insert(0, str(ROOT))
 
-from bench.servers import popen_tied, start_bare, stop, wait_until_up  # noqa: E402
+from bench.servers import peer_db_host, popen_tied, start_bare, stop, tipg_database_url, wait_until_up  # noqa: E402
 from bench.servers import start_ardh as start_ardh_server  # noqa: E402
 
 
@@ -180,7 +181,7 @@ resources:
 def start_pygeoapi():
     venv = _venv("pygeoapi", ["pygeoapi", "psycopg2-binary", "geoalchemy2", "gunicorn"])
     conf = BENCH / "pygeoapi.yml"
-    conf.write_text(PYGEOAPI_CONFIG.format(host=HOST, port=PORTS["pygeoapi"], db_port=DB_PORT, db=DB_NAME))
+    conf.write_text(PYGEOAPI_CONFIG.format(host=peer_db_host(), port=PORTS["pygeoapi"], db_port=DB_PORT, db=DB_NAME))
     openapi = BENCH / "pygeoapi-openapi.yml"
     env = os.environ | {"PYGEOAPI_CONFIG": str(conf), "PYGEOAPI_OPENAPI": str(openapi)}
     subprocess.run([str(venv / "bin" / "pygeoapi"), "openapi", "generate", str(conf), "--output-file", str(openapi)],
@@ -197,7 +198,7 @@ def start_pygeoapi():
 def start_tipg():
     venv = _venv("tipg", ["tipg", "uvicorn"])
     env = os.environ | {
-        "DATABASE_URL": f"postgresql://ardh@{HOST}:{DB_PORT}/{DB_NAME}",
+        "DATABASE_URL": tipg_database_url(),
         "TIPG_DB_SCHEMAS": '["public"]',
         "TIPG_MAX_FEATURES_PER_QUERY": "10000",
     }

@@ -23,8 +23,8 @@ from pathlib import Path
 from config.netutil import HOST, free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
-__all__ = ["HOST", "ROOT", "exit_on_sigterm", "free_port", "popen_tied", "start_ardh", "start_bare", "stop",
-           "wait_until_up"]
+__all__ = ["HOST", "ROOT", "exit_on_sigterm", "free_port", "peer_db_host", "popen_tied", "start_ardh", "start_bare",
+           "stop", "tipg_database_url", "wait_until_up"]
 
 
 def _exit_for_signal(signum, frame):
@@ -103,3 +103,20 @@ def _serve(argv: list[str], port: int, environ: dict) -> subprocess.Popen:
         proc.kill()
         raise
     return proc
+
+
+def peer_db_host() -> str:
+    """Where the peers connect: where Ardh does (the project cluster's Unix socket by default)."""
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["HOST"]
+
+
+def tipg_database_url() -> str:
+    """TiPg's DATABASE_URL. Its settings take no socket directory as a host, so it connects over TCP to the
+    cluster's address (scripts/pg.sh listens on 127.0.0.1 as well) when Ardh uses the socket."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    host = HOST if db["HOST"].startswith("/") else db["HOST"]
+    return f"postgresql://{db['USER']}@{host}:{db['PORT']}/{db['NAME']}"

@@ -49,7 +49,15 @@ django.setup()
 import psycopg  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from bench.servers import free_port, popen_tied, start_ardh, start_bare, stop, wait_until_up  # noqa: E402
+from bench.servers import (  # noqa: E402
+    free_port,
+    popen_tied,
+    start_ardh,
+    start_bare,
+    stop,
+    tipg_database_url,
+    wait_until_up,
+)
 from parcels.models import Municipality  # noqa: E402
 from tiles.grid import Tile, tiles_touching  # noqa: E402
 from tiles.sql import tile_sql  # noqa: E402
@@ -86,11 +94,10 @@ def start_tipg() -> tuple[subprocess.Popen, int] | None:
     python = ensure_tipg()
     if python is None:
         return None
-    db = settings.DATABASES["default"]
     port = free_port()
     env = {
         "PATH": os.environ["PATH"],
-        "DATABASE_URL": f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DATABASE_URL": tipg_database_url(),
         "TIPG_DB_SCHEMAS": '["public"]',
         "TIPG_DB_TABLES": '["public.parcels_parcel"]',
         "TIPG_MAX_FEATURES_PER_TILE": "1000000",

@@ -85,3 +85,15 @@ def test_kill_9_of_the_benchmark_still_stops_the_server(bench_script):
     os.kill(script.pid, signal.SIGKILL)
     script.wait(timeout=10)
     assert wait_for(lambda: gone(server_pid) and not listening(port))
+
+
+def test_the_peers_connect_where_ardh_does_and_tipg_over_tcp(settings):
+    from bench.servers import peer_db_host, tipg_database_url
+
+    db = settings.DATABASES["default"]
+    settings.DATABASES = {"default": {**db, "HOST": "/srv/ardh/.data/run", "PORT": 5999, "NAME": "x", "USER": "u"}}
+    assert peer_db_host() == "/srv/ardh/.data/run"
+    assert tipg_database_url() == "postgresql://u@127.0.0.1:5999/x"  # TiPg takes no socket directory
+    settings.DATABASES = {"default": {**db, "HOST": "db.internal", "PORT": 5432, "NAME": "x", "USER": "u"}}
+    assert peer_db_host() == "db.internal"
+    assert tipg_database_url() == "postgresql://u@db.internal:5432/x"

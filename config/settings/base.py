@@ -90,7 +90,10 @@ DATABASES = {
         "NAME": env.string("ARDH_DB_NAME", "ardh"),
         "USER": env.string("ARDH_DB_USER", "ardh"),
         "PASSWORD": env.string("ARDH_DB_PASSWORD", ""),
-        "HOST": env.string("ARDH_DB_HOST", "127.0.0.1"),
+        # The project-local cluster (scripts/pg.sh) listens on 127.0.0.1 and on a Unix socket in .data/run. The socket
+        # is the default: a round trip over it costs less CPU than over loopback TCP, and every API request makes two
+        # (the key, then the page; docs/decisions/005). A host name or address (ARDH_DB_HOST) connects over TCP.
+        "HOST": env.string("ARDH_DB_HOST", str(BASE_DIR / ".data" / "run")),
         "PORT": env.integer("ARDH_DB_PORT", 5441),
         "CONN_MAX_AGE": env.integer("ARDH_DB_CONN_MAX_AGE", 60),
         # Persistent connections are checked before reuse, but only after ARDH_DB_PING_AFTER_S of
