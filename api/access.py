@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import time
 from functools import lru_cache
+from typing import NamedTuple
 
 from django.db import connection
 from django.utils.translation import gettext as _
@@ -18,36 +19,45 @@ from rest_framework import exceptions, permissions, throttling
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
 from api.models import ApiKey, Membership, Scope
-from api.services import TOKEN_PREFIX, api_key_touch, hash_secret
+from api.services import KEY_USE_RECORDED_EVERY_S, TOKEN_PREFIX, api_key_touch, hash_secret
 from config.db import prepared_cursor
 
 _KEYWORDS = (b"api-key", b"bearer")
 
 
-@lru_cache(maxsize=2)
-def _key_query(counting: bool) -> tuple[str, list[str], list[str]]:
+@lru_cache(maxsize=4)
+def _key_query(counting: bool, grant: bool = False) -> tuple[str, list[str], list[str]]:
     """SELECT of a key and its municipality (without the boundary), written once from the models' metadata.
 
     ``counting``: the same statement also counts the request in the key's throttle window and returns this
     window's and the previous window's hits (``PerKeyThrottle``), so an API-key request makes one round trip
     for authentication and throttling together. Only a key whose secret matched is counted.
+    ``grant``: only the columns of a ``KeyGrant`` (no model fields, no municipality row).
     """
     from parcels.models import Municipality
 
-    key_fields = [f.attname for f in ApiKey._meta.concrete_fields]
-    muni_fields = [f.attname for f in Municipality._meta.concrete_fields if f.name != "boundary"]
     q = connection.ops.quote_name
-    columns = [f"k.{q(ApiKey._meta.get_field(n).column)}" for n in key_fields]
-    columns += [f"m.{q(n)}" for n in muni_fields]
+
+    def column(name: str) -> str:
+        return f"k.{q(ApiKey._meta.get_field(name).column)}"
+
+    if grant:
+        key_fields, muni_fields, join = [], [], ""
+        last_used = column("last_used_at")
+        use_due = f"({last_used} IS NULL OR {last_used} < now() - interval '{KEY_USE_RECORDED_EVERY_S} seconds')"
+        columns = [column("id"), column("municipality"), column("scopes"), column("rate_per_minute"), use_due]
+    else:
+        key_fields = [f.attname for f in ApiKey._meta.concrete_fields]
+        muni_fields = [f.attname for f in Municipality._meta.concrete_fields if f.name != "boundary"]
+        columns = [column(n) for n in key_fields] + [f"m.{q(n)}" for n in muni_fields]
+        join = f" JOIN {q(Municipality._meta.db_table)} m ON m.id = k.municipality_id"
     select = f"SELECT {', '.join(columns)}"
-    where = (
-        f" FROM {q(ApiKey._meta.db_table)} k JOIN {q(Municipality._meta.db_table)} m ON m.id = k.municipality_id"
-        f" WHERE k.prefix = %s AND k.is_active AND k.{q(ApiKey._meta.get_field('secret_hash').column)} = %s"
-    )
+    matches = f"k.prefix = %s AND k.is_active AND {column('secret_hash')} = %s"
+    where = f" FROM {q(ApiKey._meta.db_table)} k{join} WHERE {matches}"
     if not counting:
         return select + where, key_fields, muni_fields
     # Last three columns: the counter's name, this window's hits (after this request) and the previous window's.
-    counter = f", '{PerKeyThrottle.KEY_PREFIX}' || k.{q(ApiKey._meta.pk.column)} AS throttle_key"
+    counter = f", '{PerKeyThrottle.KEY_PREFIX}' || {column('id')} AS throttle_key"
     hit, counts = _throttle_count_sql("k.throttle_key", " FROM k")
     sql = f"WITH k AS ({select}{counter}{where}), {hit} SELECT k.*, {counts} FROM k"  # noqa: S608 (metadata only)
     return sql, key_fields, muni_fields
@@ -84,6 +94,53 @@ def find_active_key(prefix: str, secret: str, *, count_in_window: int | None = N
     return key
 
 
+class KeyGrant(NamedTuple):
+    """An active API key as its lookup found it, this request counted in its throttle window: all a read of the
+    registers needs (OGC API Features), without the key's and its municipality's model instances, whose columns
+    and construction cost a third of a millisecond per request (docs/decisions/007)."""
+
+    key_id: int
+    municipality_id: int
+    scopes: list[str]
+    rate_per_minute: int
+    use_due: bool  # its use was last recorded over KEY_USE_RECORDED_EVERY_S ago, or never
+    hits: tuple[int, int, int]  # (window, hits in it after this request, hits in the previous window)
+
+
+def find_key_grant(prefix: str, secret: str, *, window: int) -> KeyGrant | None:
+    """``find_active_key``'s statement with a grant's columns, counting the request in ``window``; None when there
+    is no such active key or the secret does not match."""
+    sql = _key_query(True, grant=True)[0]
+    with prepared_cursor() as cursor:
+        cursor.execute(sql, [prefix, hash_secret(secret), window, window - 1])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return KeyGrant(*row[:5], hits=(window, *row[-2:]))
+
+
+def key_token(request) -> tuple[str, str] | None:
+    """(prefix, secret) of the request's ``Authorization: Api-Key ...`` (or ``Bearer``); None without one;
+    ``AuthenticationFailed`` when it is malformed."""
+    parts = get_authorization_header(request).split()
+    if not parts or parts[0].lower() not in _KEYWORDS:
+        return None
+    if len(parts) != 2:
+        raise exceptions.AuthenticationFailed(_("Malformed Authorization header."))
+    try:
+        token = parts[1].decode("ascii")
+    except UnicodeDecodeError:
+        raise exceptions.AuthenticationFailed(_("Malformed API key.")) from None
+    if not token.startswith(TOKEN_PREFIX) or "." not in token:
+        raise exceptions.AuthenticationFailed(_("Malformed API key."))
+    prefix, secret = token[len(TOKEN_PREFIX) :].split(".", 1)
+    return prefix, secret
+
+
+def unknown_key_message() -> str:
+    return _("Unknown or revoked API key.")
+
+
 class ApiKeyAuthentication(BaseAuthentication):
     """``Authorization: Api-Key ardh_<prefix>.<secret>``. Every view that authenticates this way for the REST
     API and OGC API Features also throttles (``PerKeyThrottle``), so the request is counted by the key's own
@@ -93,21 +150,12 @@ class ApiKeyAuthentication(BaseAuthentication):
         self.counts = counts
 
     def authenticate(self, request):
-        parts = get_authorization_header(request).split()
-        if not parts or parts[0].lower() not in _KEYWORDS:
+        token = key_token(request)
+        if token is None:
             return None
-        if len(parts) != 2:
-            raise exceptions.AuthenticationFailed(_("Malformed Authorization header."))
-        try:
-            token = parts[1].decode("ascii")
-        except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed(_("Malformed API key.")) from None
-        if not token.startswith(TOKEN_PREFIX) or "." not in token:
-            raise exceptions.AuthenticationFailed(_("Malformed API key."))
-        prefix, secret = token[len(TOKEN_PREFIX) :].split(".", 1)
-        key = find_active_key(prefix, secret, count_in_window=PerKeyThrottle.window() if self.counts else None)
+        key = find_active_key(*token, count_in_window=PerKeyThrottle.window() if self.counts else None)
         if key is None:
-            raise exceptions.AuthenticationFailed(_("Unknown or revoked API key."))
+            raise exceptions.AuthenticationFailed(unknown_key_message())
         api_key_touch(key=key)
         from django.contrib.auth.models import AnonymousUser
 
@@ -217,28 +265,14 @@ class PerKeyThrottle(throttling.BaseThrottle):
         if key is None:
             return True
         now = time.time()
-        counted = getattr(request.auth, "throttle_hits", None)  # counted when the key was looked up
-        if counted is not None:
-            window, current, previous = counted
-        else:
+        hits = getattr(request.auth, "throttle_hits", None)  # counted when the key was looked up
+        if hits is None:
             window = self.window(now)
             with connection.cursor() as cursor:
                 cursor.execute(self._SQL, [key, window, key, window - 1])
-                current, previous = cursor.fetchone()
-        if random.random() < 0.001:  # now and then, forget windows nobody can ask about any more
-            with connection.cursor() as cursor:
-                cursor.execute("DELETE FROM api_throttle_window WHERE window_start < %s", [window - 1])
-        elapsed = min(max(now / self.WINDOW - window, 0.0), 1.0)
-        limit = self.rate(request)
-        if current + previous * (1 - elapsed) <= limit:
-            return True
-        # Until enough of the previous minute has slid out (or, if this minute alone is over, its end).
-        if current > limit or previous == 0:
-            self._wait = self.WINDOW * (1 - elapsed)
-        else:
-            needed = (current + previous * (1 - elapsed) - limit) / previous
-            self._wait = max(1.0, min(self.WINDOW * (1 - elapsed), needed * self.WINDOW))
-        return False
+                hits = (window, *cursor.fetchone())
+        self._wait = throttle_wait(hits, limit=self.rate(request), now=now)
+        return self._wait is None
 
     def wait(self):
         return self._wait
@@ -251,3 +285,23 @@ class PerKeyThrottle(throttling.BaseThrottle):
         # Anonymous callers only ever reach the published API description (every data view needs a
         # caller first): not worth a database write per request.
         return None
+
+
+def throttle_wait(hits: tuple[int, int, int], *, limit: int, now: float | None = None) -> float | None:
+    """``PerKeyThrottle``'s sliding window: None when a request counted as ``hits`` (window, hits in it, hits in
+    the previous window) at ``now`` (default: now) is within ``limit`` per minute, else the seconds until it
+    would be."""
+    window, current, previous = hits
+    now = time.time() if now is None else now
+    if random.random() < 0.001:  # now and then, forget windows nobody can ask about any more
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM api_throttle_window WHERE window_start < %s", [window - 1])
+    span = PerKeyThrottle.WINDOW
+    elapsed = min(max(now / span - window, 0.0), 1.0)
+    if current + previous * (1 - elapsed) <= limit:
+        return None
+    # Until enough of the previous minute has slid out (or, if this minute alone is over, its end).
+    if current > limit or previous == 0:
+        return span * (1 - elapsed)
+    needed = (current + previous * (1 - elapsed) - limit) / previous
+    return max(1.0, min(span * (1 - elapsed), needed * span))

@@ -46,12 +46,20 @@ def api_key_create(*, municipality, name: str, scopes: list[str], actor=None, ra
     return key, f"{TOKEN_PREFIX}{prefix}.{secret}"
 
 
+KEY_USE_RECORDED_EVERY_S = 60  # last_used_at is written at most this often per key (no write per request)
+
+
 def api_key_touch(*, key: ApiKey) -> None:
     """Record use, at most once a minute (no write per request)."""
     now = timezone.now()
-    if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
-        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    if key.last_used_at is None or (now - key.last_used_at).total_seconds() > KEY_USE_RECORDED_EVERY_S:
+        api_key_record_use(key_id=key.pk, at=now)
         key.last_used_at = now
+
+
+def api_key_record_use(*, key_id: int, at) -> None:
+    """Write a key's last use (callers decide when: ``api_key_touch``, or the key lookup's ``use_due``)."""
+    ApiKey.objects.filter(pk=key_id).update(last_used_at=at)
 
 
 @transaction.atomic

@@ -176,9 +176,9 @@ def _filters(layer, query) -> dict[str, str]:
     return filters
 
 
-def _temporal_queryset(layer, municipality, filters: dict[str, str], interval):
+def _temporal_queryset(layer, municipality_id: int, filters: dict[str, str], interval):
     """Records valid at some time in ``interval`` (history included), for layers with a validity period."""
-    qs = layer.model._default_manager.filter(**{layer.tenant_field: municipality})
+    qs = layer.model._default_manager.filter(**{layer.tenant_field: municipality_id})
     start_field, end_field = TEMPORAL[layer.name]
     start, stop = interval
     if stop is not None:
@@ -226,13 +226,13 @@ def items_response(request, who, layer, q: ItemsQuery) -> HttpResponse:
     # A "next" link only when this page is full (the count of all matches is not computed: too costly).
     last = [link for link in links if link["rel"] != "next"]
     if q.interval is not None and layer.name in TEMPORAL:
-        qs = _temporal_queryset(layer, who.municipality, q.filters, q.interval)
+        qs = _temporal_queryset(layer, who.municipality_id, q.filters, q.interval)
         if q.box is not None:
             qs = qs.filter(**{f"{layer.geom_field}__bboverlaps": q.box, f"{layer.geom_field}__intersects": q.box})
         sql, args = feature_collection_sql(qs.order_by("pk"), layer, srid=q.srid, lat_first=q.lat_first,
                                            links=(links, last, q.limit), page=(q.limit, q.offset))
     else:
-        sql, args = items_sql(layer, municipality_id=who.municipality.pk, filters=q.filters, box=q.box,
+        sql, args = items_sql(layer, municipality_id=who.municipality_id, filters=q.filters, box=q.box,
                               srid=q.srid, lat_first=q.lat_first, limit=q.limit, offset=q.offset, links=links,
                               last_links=last)
     body = run_page(sql, args)
@@ -276,7 +276,7 @@ def item(request, who, collection_id, feature_id):
     if not feature_id.isdigit() or len(feature_id) > 18:
         return access.not_found(_("No such feature."))
     srid, lat_first, crs_uri = p.output_crs(query)
-    base = layer.model._default_manager.filter(**{layer.tenant_field or "pk": who.municipality.pk})
+    base = layer.model._default_manager.filter(**{layer.tenant_field or "pk": who.municipality_id})
     sql, args = feature_collection_sql(base.filter(pk=int(feature_id)), layer, srid=srid, lat_first=lat_first)
     features = json.loads(run(sql, args))["features"]
     if not features:

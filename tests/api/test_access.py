@@ -254,4 +254,6 @@ def test_the_key_lookup_is_planned_once_per_connection(muni, parcels):
         cursor.execute("SELECT generic_plans + custom_plans FROM pg_prepared_statements"
                        " WHERE statement LIKE %s AND statement LIKE %s", ["%api_apikey%", "%api_throttle_window%"])
         executions = [row[0] for row in cursor.fetchall()]
-    assert executions == [6]  # one prepared statement, run by all six requests
+    # Two prepared statements, each planned once and run by its three requests: the REST API's lookup (the key's
+    # model and its municipality) and OGC's (a KeyGrant's few columns).
+    assert executions == [3, 3]
