@@ -15,7 +15,7 @@ docs/decisions/007-serving-path.md.
 from __future__ import annotations
 
 import psycopg
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 
 
@@ -36,7 +36,8 @@ def prepared_cursor() -> CursorWrapper:
     """A cursor of the default connection whose statements are prepared on the server (use it as a context
     manager, like ``connection.cursor()``). Parameters are typed by their Python value (an ``int`` is an
     integer, a ``str`` text of unknown type), so keep the SQL's placeholders unambiguous."""
-    connection.ensure_connection()
-    cursor = _PreparingCursor(connection.connection)
-    wrapper = _DebugWrapper if connection.queries_logged else CursorWrapper
-    return wrapper(cursor, connection)
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: every attribute read through the proxy is a lookup
+    db.ensure_connection()
+    db.validate_thread_sharing()  # as Django's own cursors do
+    wrapper = _DebugWrapper if db.queries_logged else CursorWrapper
+    return wrapper(_PreparingCursor(db.connection), db)
