@@ -45,6 +45,7 @@ def _key_query(counting: bool, grant: bool = False) -> tuple[str, list[str], lis
         key_fields, muni_fields, join = [], [], ""
         last_used = column("last_used_at")
         use_due = f"({last_used} IS NULL OR {last_used} < now() - interval '{KEY_USE_RECORDED_EVERY_S} seconds')"
+        # In KeyGrant's order (find_key_grant builds it from the row).
         columns = [column("id"), column("municipality"), column("scopes"), column("rate_per_minute"), use_due]
     else:
         key_fields = [f.attname for f in ApiKey._meta.concrete_fields]
@@ -290,7 +291,7 @@ class PerKeyThrottle(throttling.BaseThrottle):
 def throttle_wait(hits: tuple[int, int, int], *, limit: int, now: float | None = None) -> float | None:
     """``PerKeyThrottle``'s sliding window: None when a request counted as ``hits`` (window, hits in it, hits in
     the previous window) at ``now`` (default: now) is within ``limit`` per minute, else the seconds until it
-    would be."""
+    would be. Now and then (one call in a thousand) it also deletes the windows no request can count any more."""
     window, current, previous = hits
     now = time.time() if now is None else now
     if random.random() < 0.001:  # now and then, forget windows nobody can ask about any more

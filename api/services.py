@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime
 
 from django.db import models, transaction
 from django.db.models import ProtectedError
@@ -57,7 +58,7 @@ def api_key_touch(*, key: ApiKey) -> None:
         key.last_used_at = now
 
 
-def api_key_record_use(*, key_id: int, at) -> None:
+def api_key_record_use(*, key_id: int, at: datetime) -> None:
     """Write a key's last use (callers decide when: ``api_key_touch``, or the key lookup's ``use_due``)."""
     ApiKey.objects.filter(pk=key_id).update(last_used_at=at)
 
