@@ -22,7 +22,8 @@ from api.models import ApiKey, Membership, Scope
 from api.services import KEY_USE_RECORDED_EVERY_S, TOKEN_PREFIX, api_key_touch, hash_secret
 from config.db import prepared_cursor
 
-_KEYWORDS = (b"api-key", b"bearer")
+KEY_SCHEMES = ("api-key", "bearer")  # Authorization: <scheme> ardh_<prefix>.<secret>, any case
+_KEYWORDS = tuple(scheme.encode() for scheme in KEY_SCHEMES)
 
 
 @lru_cache(maxsize=4)
@@ -142,6 +143,11 @@ def unknown_key_message() -> str:
     return _("Unknown or revoked API key.")
 
 
+def needs_scope_message(scope: str) -> str:
+    """Why a caller without ``scope`` is refused (403), in the REST API, OGC API Features and tiles alike."""
+    return _("This needs the “%(scope)s” scope.") % {"scope": scope}
+
+
 class ApiKeyAuthentication(BaseAuthentication):
     """``Authorization: Api-Key ardh_<prefix>.<secret>``. Every view that authenticates this way for the REST
     API and OGC API Features also throttles (``PerKeyThrottle``), so the request is counted by the key's own
@@ -214,7 +220,7 @@ class TenantScope(permissions.BasePermission):
         default = Scope.READ if request.method in permissions.SAFE_METHODS else Scope.WRITE
         needed = getattr(view, "required_scopes", {}).get(request.method, default)
         if needed not in caller_scopes(request):
-            self.message = _("This needs the “%(scope)s” scope.") % {"scope": needed}
+            self.message = needs_scope_message(needed)
             return False
         return True
 

@@ -12,7 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
-from api.access import PerKeyThrottle, find_key_grant, key_token, throttle_wait, unknown_key_message
+from api.access import (
+    PerKeyThrottle,
+    find_key_grant,
+    key_token,
+    needs_scope_message,
+    throttle_wait,
+    unknown_key_message,
+)
 from api.models import Membership, Scope
 from api.services import api_key_record_use
 
@@ -76,7 +83,7 @@ def _key_caller(prefix: str, secret: str) -> Caller:
 
 def _check_scope(scopes) -> None:
     if Scope.READ not in scopes:
-        raise Refused(_problem(403, _("This needs the “%(scope)s” scope.") % {"scope": Scope.READ.value}))
+        raise Refused(_problem(403, needs_scope_message(Scope.READ.value)))
 
 
 def _too_many(wait: float | None) -> JsonResponse:

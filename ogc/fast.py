@@ -19,13 +19,13 @@ from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.utils import translation
 
+from api.access import KEY_SCHEMES
 from config.lean import as_request, emit, plain_http
 from geo.layers import UnknownLayer, get_layer
 from ogc import access, views
 from ogc.params import ParamError
 
 ITEMS_PATH = re.compile(r"^/ogc/collections/([^/]+)/items$")
-KEY_SCHEMES = ("api-key", "bearer")  # api.access.ApiKeyAuthentication's keywords
 
 
 def serve(environ, start_response):

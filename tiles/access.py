@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
-from api.access import ApiKeyAuthentication
+from api.access import ApiKeyAuthentication, needs_scope_message
 from api.models import ApiKey, Membership, Scope
 
 
@@ -55,5 +55,5 @@ def tile_caller(request) -> TileCaller:
             raise TileRefused(403, _("Your account is not bound to a municipality."))
         scopes, municipality_id, label = set(membership.scopes), membership.municipality_id, f"user {user.pk}"
     if Scope.READ not in scopes:
-        raise TileRefused(403, _("This needs the “%(scope)s” scope.") % {"scope": Scope.READ})
+        raise TileRefused(403, needs_scope_message(Scope.READ.value))
     return TileCaller(municipality_id=municipality_id, label=label)
