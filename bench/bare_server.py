@@ -1,10 +1,11 @@
 """A reference peer for the benchmarks: the least a Python WSGI application can do to answer their requests.
 
 It runs on Ardh's HTTP server (Granian, the same command line, workers and threads: ``config.serve.command``)
-and only reads the address, runs the very statement the floor runs (built by the same functions as Ardh's
-endpoint; a tile prepared on the server, as the endpoint and the floor prepare it) on a psycopg connection of
-its own per thread, and returns the bytes. No Django request, middleware, authentication, throttle,
-parameter check, cache, ETag or paging links: none of what an endpoint owes its callers.
+and only reads the address, runs the very statement Ardh's endpoint runs (built by the same functions; a tile
+prepared on the server, as the endpoint and the floor prepare it; a page of items streamed as its rows come, by
+the function the endpoint streams it with) on the database connection of its thread, and returns the bytes.
+No Django request, middleware, authentication, throttle, parameter check, cache, ETag or paging links: none
+of what an endpoint owes its callers.
 
 So each benchmark reads as two gaps: floor -> bare is what HTTP itself costs on this machine (the server and the
 load generator share the cores with PostgreSQL), bare -> Ardh is what Ardh's request handling costs. A goal
@@ -36,7 +37,7 @@ from django.db import connection  # noqa: E402
 
 from geo.layers import get_layer  # noqa: E402
 from ogc.params import bbox as parse_bbox  # noqa: E402
-from ogc.sql import items_sql  # noqa: E402
+from ogc.sql import items_sql, page_body  # noqa: E402
 from tiles.grid import Tile  # noqa: E402
 from tiles.sql import tile_sql  # noqa: E402
 from tiles.views import public_selection  # noqa: E402
@@ -59,22 +60,22 @@ def tile(path: str) -> bytes:
         return cursor.fetchone()[0]
 
 
-def items(query: str) -> bytes:
+def items(query: str):
+    """The page's pieces as they come (``ogc.sql.page_body``, as Ardh streams them), without links."""
     params = {k: v[0] for k, v in parse_qs(query).items()}
+    limit = int(params["limit"])
     sql, args = items_sql(get_layer("parcels"), municipality_id=int(os.environ["BARE_MUNICIPALITY"]), filters={},
-                          box=parse_bbox(params), srid=4326, lat_first=False, limit=int(params["limit"]), offset=0,
-                          links=[], last_links=[])
-    with _connection().cursor() as cursor:
-        cursor.execute(sql, args)
-        return cursor.fetchone()[0].encode()
+                          box=parse_bbox(params), srid=4326, lat_first=False, limit=limit, offset=0)
+    return page_body(sql, args, limit=limit, offset=0, links=[], last_links=[])
 
 
 def application(environ, start_response):
     path = environ["PATH_INFO"]
+    if path == "/items":
+        start_response("200 OK", [("Content-Type", "application/geo+json")])  # streamed: no Content-Length
+        return items(environ["QUERY_STRING"])
     if path.startswith("/tiles/"):
         body, kind = tile(path), "application/vnd.mapbox-vector-tile"
-    elif path == "/items":
-        body, kind = items(environ["QUERY_STRING"]), "application/geo+json"
     else:
         body, kind = b"ok", "text/plain"
     start_response("200 OK", [("Content-Type", kind), ("Content-Length", str(len(body)))])

@@ -1,4 +1,4 @@
-"""Server-side prepared statements for the statements every request runs.
+"""Server-side prepared statements for the statements every request runs, and rows streamed as they come.
 
 Django's cursors bind parameters on the client: each statement reaches PostgreSQL as new text,
 which parses and plans it again. For a few fixed statements that run on every request (a map
@@ -10,9 +10,16 @@ Django cursor: database errors are wrapped, execute wrappers and the query log s
 This needs ``OPTIONS: {"prepare_threshold": ...}`` in DATABASES (Django sets it to None, which turns
 psycopg's preparing off) and no transaction-pooling proxy in front of PostgreSQL. See
 docs/decisions/007-serving-path.md.
+
+``streamed_column`` runs a statement whose rows are pieces of one document (the features of a page of items)
+and hands them over in batches as PostgreSQL sends them, so a response can go out while later rows are still
+being made (docs/decisions/010-streamed-items.md).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import islice
 
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -41,3 +48,65 @@ def prepared_cursor() -> CursorWrapper:
     db.validate_thread_sharing()  # as Django's own cursors do
     wrapper = _DebugWrapper if db.queries_logged else CursorWrapper
     return wrapper(_PreparingCursor(db.connection), db)
+
+
+
+class StreamedColumn:
+    """The first column of a statement's rows, in batches, as they arrive (``streamed_column``). Iterate it to
+    the end or close it: until then its cursor holds the connection."""
+
+    def __init__(self, db, cursor: CursorWrapper, batch: int):
+        self._db, self._cursor, self._batch = db, cursor, batch
+
+    def __iter__(self) -> Iterator[list]:
+        try:
+            raw = self._cursor.cursor
+            batch = raw.first
+            while batch:
+                yield batch
+                if len(batch) < self._batch:
+                    break  # a short batch is the last
+                with self._db.wrap_database_errors:
+                    batch = [row[0] for row in islice(raw.rows, self._batch)]
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop early (PostgreSQL is told to cancel a statement still sending rows) or after the last row."""
+        if self._cursor is not None:
+            cursor, self._cursor = self._cursor, None
+            cursor.cursor.rows.close()
+            cursor.close()
+
+
+def streamed_column(sql: str, params: list, *, batch: int = 100) -> StreamedColumn:
+    """Run ``sql`` (parameters bound on the client, as Django's cursors bind them) in psycopg's chunked-rows mode
+    and wait for its first ``batch`` rows, so that a statement failing or cancelled while it scans and sorts
+    raises here, as ``cursor.execute`` would (a Django database error). Later batches come as the returned
+    object is iterated. Logged in the query log like any statement (with its time until the first batch)."""
+    db = connections[DEFAULT_DB_ALIAS]
+    db.ensure_connection()
+    db.validate_thread_sharing()
+    raw = _StreamingCursor(db.connection)
+    raw.batch = batch
+    cursor = (CursorDebugWrapper if db.queries_logged else CursorWrapper)(raw, db)
+    try:
+        cursor.execute(sql, params)  # through Django's execute wrappers and error wrapping
+    except BaseException:
+        if hasattr(raw, "rows"):
+            raw.rows.close()
+        cursor.close()
+        raise
+    return StreamedColumn(db, cursor, batch)
+
+
+class _StreamingCursor(psycopg.ClientCursor):
+    """``execute`` starts ``stream`` in chunks of ``batch`` rows (libpq 17 or later, which psycopg's binary wheel
+    brings) and takes the first batch: the statement's scan and sort happen before its first row comes."""
+
+    batch = 100
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        self.rows = self.stream(query, params, size=self.batch)
+        self.first = [row[0] for row in islice(self.rows, self.batch)]
+        return self

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core import signals
 from django.core.handlers.exception import convert_exception_to_response
 from django.core.handlers.wsgi import WSGIHandler
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.module_loading import import_string
@@ -103,16 +103,21 @@ def as_request(environ, work):
     """``work()`` run as Django runs a request on a shortest path: between ``request_started`` and
     ``request_finished`` (connection management, the statement time limit). A cancelled statement goes up to
     the Dispatcher (503, without a second try); any other failure gives None, and Django serves the request
-    again and answers (and logs) it as always."""
+    again and answers (and logs) it as always. A streamed response (``emit`` returns it as the body) ends the
+    request when the server closes it, after its last piece."""
     signals.request_started.send(sender=__name__, environ=environ)
+    response = None
     try:
-        return work()
+        response = work()
+        return response
     except Exception as exc:
         if statement_timeout.is_cancelled(exc):
             raise
         return None
     finally:
-        signals.request_finished.send(sender=__name__)
+        if not getattr(response, "streaming", False):
+            signals.request_finished.send(sender=__name__)
+        # else the request ends when the server closes the streamed body (HttpResponseBase.close), as in Django
 
 
 def plain_http(environ) -> bool:
@@ -140,19 +145,21 @@ def security_headers() -> tuple[tuple[str, str], ...]:
     return tuple(headers)
 
 
-def emit(response: HttpResponse, start_response) -> list[bytes]:
+def emit(response: HttpResponseBase, start_response):
     """Start a Django response made on a shortest path, with what the lean middleware adds to a plain-HTTP
     response that used neither the session nor the user: the language (LocaleMiddleware, for the language
-    active now), Content-Length (CommonMiddleware) and the security headers."""
+    active now), Content-Length (CommonMiddleware, not for a streamed body) and the security headers. The
+    body: a list, or the streamed response itself, which the server closes (ending the request)."""
     patch_vary_headers(response, ("Accept-Language",))
     response.headers.setdefault("Content-Language", translation.get_language())
-    content = response.content
-    response.headers.setdefault("Content-Length", str(len(content)))
+    if not response.streaming:
+        content = response.content
+        response.headers.setdefault("Content-Length", str(len(content)))
     for name, value in security_headers():
         response.headers.setdefault(name, value)
     headers = [*response.items(), *(("Set-Cookie", c.output(header="")) for c in response.cookies.values())]
     start_response(f"{response.status_code} {response.reason_phrase}", headers)
-    return [content]
+    return response if response.streaming else [content]
 
 
 # --- Database health checks without a ping per request --------------------------------------------

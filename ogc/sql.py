@@ -1,22 +1,34 @@
-"""OGC API Features items built in PostGIS: one SQL statement returns the whole FeatureCollection.
+"""OGC API Features items built in PostGIS: each feature's GeoJSON is made by the database, never by Python.
 
-The inner query is the layer registry's queryset (tenant, "current", bbox, order, page)
-compiled by Django; the outer statement aggregates it with ``json_build_object`` /
-``json_agg`` and ``ST_AsGeoJSON``, so 1,000 features cost one round trip and no Python
-object per feature. Column names come from the registry's allow-list, quoted.
+The inner query is the layer registry's queryset (tenant, "current", bbox, order, page) compiled by Django;
+the outer statement turns each row into the text of one GeoJSON Feature (``ST_AsGeoJSON`` for the geometry,
+``json_build_object`` for the properties, put together as text: the geometry's JSON is not parsed again).
+
+- A page of items is one statement with a row per feature (``feature_rows_sql``), streamed: ``page_body``
+  sends the collection's head, then the features as PostgreSQL sends them, then numberReturned, the links and
+  numberMatched, which need the count. The client gets the first features while the database is still
+  encoding the later ones (docs/decisions/010-streamed-items.md).
+- A single feature, and the at-point answer, are one statement returning one FeatureCollection
+  (``feature_collection_sql``).
+Column names come from the registry's allow-list, quoted; values are parameters.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 from django.contrib.gis.db.models.functions import AsGeoJSON, GeomOutputGeoFunc, Transform
 from django.contrib.gis.geos import Polygon
 from django.db import connection, models
 from django.db.models import F, QuerySet
 
+from config.db import streamed_column
 from geo.crs import KNOWN_CRS, storage_srid
 from geo.layers import Layer
+
+COLLECTION_HEAD = '{"type": "FeatureCollection", "features": ['
+FEATURES_PER_CHUNK = 100  # rows per batch from the database, and per piece of the response
 
 
 class FlipCoordinates(GeomOutputGeoFunc):
@@ -33,17 +45,8 @@ def _geometry_expr(layer: Layer, srid: int, lat_first: bool):
     return AsGeoJSON(expr, precision=3 if KNOWN_CRS[srid].projected else 7)
 
 
-def feature_collection_sql(
-    qs: QuerySet, layer: Layer, *, srid: int, lat_first: bool, links: tuple[list, list, int] | None = None,
-    page: tuple[int, int] | None = None,
-) -> tuple[str, list]:
-    """SQL and params returning one text value: the FeatureCollection of ``qs``.
-
-    ``page`` is (limit, offset), appended as parameters (``qs`` is then ordered, not sliced).
-    ``links`` is (links of a full page, links of the last page, page size): a page with fewer
-    features than the page size is the last one and gets no "next" link; it also tells
-    numberMatched exactly (offset + numberReturned) when it is known without counting.
-    """
+def _features(qs: QuerySet, layer: Layer, *, srid: int, lat_first: bool, page: tuple[int, int] | None):
+    """(SQL of the inner query, its params, the SQL expression of one row's Feature as text, its params)."""
     fields = list(layer.fields)
     # Every output column gets a fixed alias (_p0, _p1...): no client text names a column.
     columns = {f"_p{i}": F(name) for i, name in enumerate(fields)}
@@ -53,26 +56,32 @@ def feature_collection_sql(
     if page is not None:
         inner_sql, params = f"{inner_sql} LIMIT %s OFFSET %s", [*params, *page]
     props = ", ".join(f"%s, t._p{i}" for i in range(len(fields)))
+    # ST_AsGeoJSON's text is JSON already: casting it to json only to print it again parsed every geometry
+    # (about a fifth of a 1,000-feature page). The properties go through json_build_object (escaping). One
+    # concat() rather than a chain of || : fewer expressions to plan (at-point plans five of these per call).
     feature = (
-        "json_build_object('type', 'Feature', 'id', t._fid, "
-        f"'geometry', t._geom::json, 'properties', json_build_object({props}))"
+        """concat('{"type": "Feature", "id": ', to_json(t._fid), ', "geometry": ', coalesce(t._geom, 'null'), """
+        f"""', "properties": ', json_build_object({props}), '}}')"""
     )
-    extra_sql, extra_params, matched_sql, matched_params = "", [], "", []
-    if links is not None:
-        extra_sql = ", 'links', CASE WHEN count(*) >= %s THEN %s::json ELSE %s::json END"
-        extra_params = [links[2], json.dumps(links[0]), json.dumps(links[1])]
-        # numberMatched, when known without counting: a short page is the last one, so everything
-        # before it plus what it holds is all there is. (A full page says nothing about what follows,
-        # and counting every match of a 1M-row layer per page is not cheap; OGC API Features makes
-        # numberMatched optional, and it must be exact when given.) A second column: see run_page.
-        offset = page[1] if page is not None else 0
-        matched_sql = ", CASE WHEN count(*) < %s AND (count(*) > 0 OR %s = 0) THEN %s + count(*) END"
-        matched_params = [links[2], offset, offset]
-    # Only quoted, allow-listed identifiers are formatted in; values are parameters.
-    head = "SELECT json_build_object('type', 'FeatureCollection', "
-    body = f"'features', coalesce(json_agg({feature}), '[]'::json), 'numberReturned', count(*){extra_sql})::text"
-    sql = f"{head}{body}{matched_sql} FROM ({inner_sql}) t"
-    return sql, [*fields, *extra_params, *matched_params, *params]
+    return inner_sql, list(params), feature, fields
+
+
+def feature_rows_sql(qs: QuerySet, layer: Layer, *, srid: int, lat_first: bool,
+                     page: tuple[int, int]) -> tuple[str, list]:
+    """SQL and params of a page of ``qs`` (ordered, not sliced) as rows of one text column: one GeoJSON Feature
+    each, in order. ``page`` is (limit, offset), appended as parameters."""
+    inner_sql, params, feature, fields = _features(qs, layer, srid=srid, lat_first=lat_first, page=page)
+    return f"SELECT {feature} FROM ({inner_sql}) t", [*fields, *params]  # noqa: S608 (compiled by Django)
+
+
+def feature_collection_sql(qs: QuerySet, layer: Layer, *, srid: int, lat_first: bool) -> tuple[str, list]:
+    """SQL and params returning one text value: the FeatureCollection of ``qs`` (with numberReturned)."""
+    inner_sql, params, feature, fields = _features(qs, layer, srid=srid, lat_first=lat_first, page=None)
+    head = COLLECTION_HEAD.replace("'", "''")
+    # The inner query is compiled by Django; values are parameters. concat() copies the features' text once (a
+    # chain of || copies it once per operator).
+    aggregate = f"concat('{head}', string_agg({feature}, ', '), '], \"numberReturned\": ' || count(*) || '}}')"
+    return f"SELECT {aggregate} FROM ({inner_sql}) t", [*fields, *params]  # noqa: S608
 
 
 def run(sql: str, params: list) -> str:
@@ -81,14 +90,34 @@ def run(sql: str, params: list) -> str:
         return cursor.fetchone()[0]
 
 
-def run_page(sql: str, params: list) -> bytes:
-    """The FeatureCollection of a page statement (with links), numberMatched added when it is known."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        body, matched = cursor.fetchone()
-    if matched is not None:
-        body = f'{{"numberMatched": {int(matched)}, {body[1:]}'
-    return body.encode()
+def page_body(sql: str, params: list, *, limit: int, offset: int, links: list, last_links: list) -> Iterator[bytes]:
+    """The FeatureCollection of a page statement (``feature_rows_sql``), in pieces: its head with the first
+    features, more features as they come, and the end (numberReturned, links, numberMatched when it is known).
+
+    The statement runs now, up to its first rows, so a failure while it scans and sorts (a bad value, a
+    cancelled statement) raises here and the caller answers it; the rest comes as the result is iterated. A
+    failure after that can only cut the document short, before its closing brackets: never valid JSON.
+    ``links``: those of a full page; ``last_links``: those of the last page, shorter than ``limit``.
+    """
+    batches = streamed_column(sql, params, batch=FEATURES_PER_CHUNK)
+    return _page_pieces(batches, limit=limit, offset=offset, links=links, last_links=last_links)
+
+
+def _page_pieces(batches, *, limit, offset, links, last_links) -> Iterator[bytes]:
+    count, piece = 0, COLLECTION_HEAD
+    for batch in batches:
+        piece += (", " if count else "") + ", ".join(batch)
+        count += len(batch)
+        yield piece.encode()
+        piece = ""
+    end = {"numberReturned": count, "links": links if count >= limit else last_links}
+    # numberMatched only when exact without counting: a short page is the last one, so everything before it
+    # plus what it holds is all there is. (A full page says nothing about what follows, and counting every
+    # match of a 1M-row layer per page is not cheap; OGC API Features makes numberMatched optional.) A page
+    # past the end (empty, offset > 0) says nothing either.
+    if count < limit and (count > 0 or offset == 0):
+        end["numberMatched"] = offset + count
+    yield (piece + "], " + json.dumps(end, ensure_ascii=False)[1:]).encode()
 
 
 # --- Items statements compiled once per query shape ------------------------------------------------
@@ -99,7 +128,6 @@ def run_page(sql: str, params: list) -> bytes:
 # filters) are compiled per request as before. tests/ogc/test_items_sql.py checks both agree.
 
 _TENANT, _LIMIT, _OFFSET = -7_340_021, -7_340_022, -7_340_023
-_LINKS_FULL, _LINKS_LAST = "\x01links-full", "\x01links-last"
 _TEXT_FIELDS = (models.CharField, models.TextField)
 _templates: dict[tuple, tuple[str, tuple] | None] = {}
 
@@ -129,12 +157,10 @@ def _template(layer: Layer, shape: tuple) -> tuple[str, tuple] | None:
     _name, srid, lat_first, filter_names, has_box = shape
     qs = items_queryset(layer, municipality_id=_TENANT, filters={n: _filter_sentinel(n) for n in filter_names},
                         box=_sentinel_box() if has_box else None)
-    sql, params = feature_collection_sql(qs, layer, srid=srid, lat_first=lat_first,
-                                         links=([_LINKS_FULL], [_LINKS_LAST], _LIMIT), page=(_LIMIT, _OFFSET))
+    sql, params = feature_rows_sql(qs, layer, srid=srid, lat_first=lat_first, page=(_LIMIT, _OFFSET))
     box_adapter = connection.ops.Adapter(_sentinel_box())
     named = {
         _TENANT: "tenant", _LIMIT: "limit", _OFFSET: "offset",
-        json.dumps([_LINKS_FULL]): "links_full", json.dumps([_LINKS_LAST]): "links_last",
         **{_filter_sentinel(n): f"filter:{n}" for n in filter_names},
     }
     slots = []
@@ -153,20 +179,19 @@ def _template(layer: Layer, shape: tuple) -> tuple[str, tuple] | None:
 
 
 def items_sql(layer: Layer, *, municipality_id: int, filters: dict[str, str], box, srid: int, lat_first: bool,
-              limit: int, offset: int, links: list, last_links: list) -> tuple[str, list]:
-    """The items page statement: from the shape's template when there is one, else compiled now."""
+              limit: int, offset: int) -> tuple[str, list]:
+    """The items page statement (``feature_rows_sql``): from the shape's template when there is one, else
+    compiled now."""
     shape = (layer.name, srid, lat_first, tuple(sorted(filters)), box is not None)
     if shape not in _templates:
         _templates[shape] = _template(layer, shape) if templatable(layer, filters) else None
     template = _templates[shape]
     if template is None:
         qs = items_queryset(layer, municipality_id=municipality_id, filters=filters, box=box)
-        return feature_collection_sql(qs, layer, srid=srid, lat_first=lat_first, links=(links, last_links, limit),
-                                      page=(limit, offset))
+        return feature_rows_sql(qs, layer, srid=srid, lat_first=lat_first, page=(limit, offset))
     sql, slots = template
     values = {
         "tenant": municipality_id, "limit": limit, "offset": offset,
-        "links_full": json.dumps(links), "links_last": json.dumps(last_links),
         "box": connection.ops.Adapter(box) if box is not None else None,
         **{f"filter:{n}": v for n, v in filters.items()},
     }

@@ -1,7 +1,7 @@
 """OGC API Features (Part 1 core + GeoJSON + HTML + OpenAPI 3.0; Part 2 CRS) over the layer registry.
 
-Every registry layer is a collection. Items are one SQL statement (see ``ogc.sql``);
-JSON is the default, HTML with ``f=html`` or a browser's Accept header.
+Every registry layer is a collection. A page of items is one SQL statement, its features streamed as the
+database makes them (see ``ogc.sql``); JSON is the default, HTML with ``f=html`` or a browser's Accept header.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.db.models import Q
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from geo.layers import UnknownLayer, all_layers, get_layer
 from ogc import access, openapi
 from ogc import crs as ogc_crs
 from ogc import params as p
-from ogc.sql import feature_collection_sql, items_sql, run, run_page
+from ogc.sql import feature_collection_sql, feature_rows_sql, items_sql, page_body, run
 
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -221,7 +221,7 @@ def items(request, who, collection_id):
 
 
 def items_response(request, who, layer, q: ItemsQuery) -> HttpResponse:
-    """A page of items: one statement builds the FeatureCollection, links included (``ogc.sql``)."""
+    """A page of items: one statement makes its features, streamed into the FeatureCollection (``ogc.sql``)."""
     links = _item_links(request, layer, q.limit, q.offset)
     # A "next" link only when this page is full (the count of all matches is not computed: too costly).
     last = [link for link in links if link["rel"] != "next"]
@@ -229,17 +229,16 @@ def items_response(request, who, layer, q: ItemsQuery) -> HttpResponse:
         qs = _temporal_queryset(layer, who.municipality_id, q.filters, q.interval)
         if q.box is not None:
             qs = qs.filter(**{f"{layer.geom_field}__bboverlaps": q.box, f"{layer.geom_field}__intersects": q.box})
-        sql, args = feature_collection_sql(qs.order_by("pk"), layer, srid=q.srid, lat_first=q.lat_first,
-                                           links=(links, last, q.limit), page=(q.limit, q.offset))
+        sql, args = feature_rows_sql(qs.order_by("pk"), layer, srid=q.srid, lat_first=q.lat_first,
+                                     page=(q.limit, q.offset))
     else:
         sql, args = items_sql(layer, municipality_id=who.municipality_id, filters=q.filters, box=q.box,
-                              srid=q.srid, lat_first=q.lat_first, limit=q.limit, offset=q.offset, links=links,
-                              last_links=last)
-    body = run_page(sql, args)
+                              srid=q.srid, lat_first=q.lat_first, limit=q.limit, offset=q.offset)
+    body = page_body(sql, args, limit=q.limit, offset=q.offset, links=links, last_links=last)
     if wants_html(request):
-        doc = json.loads(body)
+        doc = json.loads(b"".join(body))
         return render(request, "ogc/items.html", {"doc": doc, "layer": layer})
-    response = HttpResponse(body, content_type=GEOJSON)
+    response = StreamingHttpResponse(body, content_type=GEOJSON)
     response["Content-Crs"] = f"<{q.crs_uri}>"
     return response
 

@@ -1,6 +1,7 @@
 """The benchmarks' reference peer (bench/bare_server.py) serves what the floors run: the same tile bytes as Ardh's
 renderer and the same page of features, from the real server on the test database. If it served something
-else (another statement, an empty tile), the benchmarks' "bare" column would measure nothing."""
+else (another statement, an empty tile), the benchmarks' "bare" column would measure nothing. And the items
+floor (bench/api_bench.py), one statement, builds the very document Ardh streams."""
 
 import http.client
 import json
@@ -40,7 +41,10 @@ def get(port: int, path: str) -> bytes:
         response = conn.getresponse()
         body = response.read()
         assert response.status == 200, body[:300]
-        assert int(response.headers["Content-Length"]) == len(body)
+        if path.startswith("/items"):  # streamed, as Ardh streams a page
+            assert response.headers["Transfer-Encoding"] == "chunked" and "Content-Length" not in response.headers
+        else:
+            assert int(response.headers["Content-Length"]) == len(body)
         return body
     finally:
         conn.close()
@@ -66,3 +70,23 @@ def test_items_are_the_floors_page(bare):
     assert [f["id"] for f in doc["features"]] == sorted(p.pk for p in parcels)[:3]
     doc = json.loads(get(port, f"/items?bbox={x0},{y0},{x1},{y1}&limit=100"))
     assert sorted(f["id"] for f in doc["features"]) == sorted(p.pk for p in parcels)  # this tenant's only
+
+
+def test_the_items_floor_builds_the_document_ardh_streams(db):
+    from bench.api_bench import collection_statement
+    from ogc.sql import items_sql, page_body, run
+
+    muni = MunicipalityFactory()
+    plan = PlanFactory(municipality=muni)
+    for _ in range(5):
+        ParcelFactory(plan=plan)
+    links = [{"href": "http://h/next", "rel": "next"}, {"href": "http://h/self", "rel": "self"}]
+    last = links[1:]
+    for limit, offset in ((2, 0), (2, 4), (10, 0), (2, 50)):  # full, last, all, past the end
+        rows = items_sql(get_layer("parcels"), municipality_id=muni.pk, filters={}, box=None, srid=4326,
+                         lat_first=False, limit=limit, offset=offset)
+        streamed = json.loads(b"".join(page_body(*rows, limit=limit, offset=offset, links=links, last_links=last)))
+        floor = json.loads(run(*collection_statement(*rows, limit=limit, offset=offset, links=links,
+                                                     last_links=last)))
+        assert floor == streamed
+        assert streamed["numberReturned"] == len(streamed["features"]) == min(limit, max(0, 5 - offset))

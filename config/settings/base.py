@@ -59,7 +59,7 @@ ARDH_LEAN_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",  # Content-Length, as on the full path (no chunked bodies)
+    "django.middleware.common.CommonMiddleware",  # Content-Length, as on the full path (not on streamed pages)
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.statement_timeout.StatementTimeoutMiddleware",
