@@ -76,3 +76,19 @@ def test_number_matched_only_when_it_is_exact(db, muni):
     nowhere.srid = 4326
     empty = page(muni, limit=2, offset=0, box=nowhere)
     assert empty["numberMatched"] == 0 and empty["features"] == []
+
+
+def test_a_page_cut_short_by_a_failure_is_never_valid_json(db):
+    """A failure after the first features (the response is already going out) can only cut the document short."""
+    from django.db import DataError
+
+    sql = ("""SELECT CASE WHEN i >= 150 THEN (1 / (i - 150))::text ELSE '{"type": "Feature", "id": ' || i || '}' END"""
+           " FROM generate_series(1, 300) i")
+    pieces = []
+    with pytest.raises(DataError):
+        for piece in ogc_sql.page_body(sql, [], limit=300, offset=0, links=[], last_links=[]):
+            pieces.append(piece)
+    sent = b"".join(pieces)
+    assert sent.count(b'"Feature"') == 100  # the first batch went out
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(sent)
