@@ -50,10 +50,9 @@ def prepared_cursor() -> CursorWrapper:
     return wrapper(_PreparingCursor(db.connection), db)
 
 
-
 class StreamedColumn:
-    """The first column of a statement's rows, in batches, as they arrive (``streamed_column``). Iterate it to
-    the end or close it: until then its cursor holds the connection."""
+    """The first column of a statement's rows, in batches, as they arrive (``streamed_column``). Iterate it once,
+    to the end, or close it: until then its cursor holds the connection."""
 
     def __init__(self, db, cursor: CursorWrapper, batch: int):
         self._db, self._cursor, self._batch = db, cursor, batch

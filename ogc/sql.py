@@ -46,7 +46,8 @@ def _geometry_expr(layer: Layer, srid: int, lat_first: bool):
 
 
 def _features(qs: QuerySet, layer: Layer, *, srid: int, lat_first: bool, page: tuple[int, int] | None):
-    """(SQL of the inner query, its params, the SQL expression of one row's Feature as text, its params)."""
+    """(SQL of the inner query, its params, the SQL expression of one row's Feature as text, the property names:
+    the expression's params, which go before the inner query's)."""
     fields = list(layer.fields)
     # Every output column gets a fixed alias (_p0, _p1...): no client text names a column.
     columns = {f"_p{i}": F(name) for i, name in enumerate(fields)}
@@ -105,11 +106,14 @@ def page_body(sql: str, params: list, *, limit: int, offset: int, links: list, l
 
 def _page_pieces(batches, *, limit, offset, links, last_links) -> Iterator[bytes]:
     count, piece = 0, COLLECTION_HEAD
-    for batch in batches:
-        piece += (", " if count else "") + ", ".join(batch)
-        count += len(batch)
-        yield piece.encode()
-        piece = ""
+    try:
+        for batch in batches:
+            piece += (", " if count else "") + ", ".join(batch)
+            count += len(batch)
+            yield piece.encode()
+            piece = ""
+    finally:
+        batches.close()  # a body closed early (the client went away) cancels the rest of the statement
     end = {"numberReturned": count, "links": links if count >= limit else last_links}
     # numberMatched only when exact without counting: a short page is the last one, so everything before it
     # plus what it holds is all there is. (A full page says nothing about what follows, and counting every

@@ -92,3 +92,19 @@ def test_a_page_cut_short_by_a_failure_is_never_valid_json(db):
     assert sent.count(b'"Feature"') == 100  # the first batch went out
     with pytest.raises(json.JSONDecodeError):
         json.loads(sent)
+
+
+def test_a_body_closed_early_cancels_the_rest_of_the_page(transactional_db):
+    """The server closes the body when the client goes away: the statement stops, the connection is free."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY SEQUENCE made")
+    sql = ("""SELECT '{"type": "Feature", "id": ' || nextval('made') || '}' FROM generate_series(1, 100000) i"""
+           " WHERE i <= 200 OR pg_sleep(0.001) IS NOT NULL")  # after 200 rows, a millisecond each
+    body = ogc_sql.page_body(sql, [], limit=100000, offset=0, links=[], last_links=[])
+    assert next(body).count(b'"Feature"') == 100
+    body.close()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_value FROM made")
+        assert 100 <= cursor.fetchone()[0] < 100000
