@@ -54,8 +54,8 @@ class StreamedColumn:
     """The first column of a statement's rows, in batches, as they arrive (``streamed_column``). Iterate it once,
     to the end, or close it: until then its cursor holds the connection."""
 
-    def __init__(self, db, cursor: CursorWrapper, batch: int):
-        self._db, self._cursor, self._batch = db, cursor, batch
+    def __init__(self, db, cursor: CursorWrapper):
+        self._db, self._cursor = db, cursor
 
     def __iter__(self) -> Iterator[list]:
         try:
@@ -63,10 +63,10 @@ class StreamedColumn:
             batch = raw.first
             while batch:
                 yield batch
-                if len(batch) < self._batch:
+                if len(batch) < raw.batch:
                     break  # a short batch is the last
                 with self._db.wrap_database_errors:
-                    batch = [row[0] for row in islice(raw.rows, self._batch)]
+                    batch = [row[0] for row in islice(raw.rows, raw.batch)]
         finally:
             self.close()
 
@@ -96,7 +96,7 @@ def streamed_column(sql: str, params: list, *, batch: int = 100) -> StreamedColu
             raw.rows.close()
         cursor.close()
         raise
-    return StreamedColumn(db, cursor, batch)
+    return StreamedColumn(db, cursor)
 
 
 class _StreamingCursor(psycopg.ClientCursor):
