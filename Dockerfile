@@ -13,4 +13,4 @@ RUN bash scripts/vendor.sh && ARDH_SECRET_KEY=build ARDH_DB_PASSWORD=build ARDH_
 RUN useradd --system --home /app ardh && chown -R ardh /app/.data
 USER ardh
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && exec python -m config.serve --host 0.0.0.0 --port 8000 --access-log"]
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec python -m runtime.serve --host 0.0.0.0 --port 8000 --access-log"]

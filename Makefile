@@ -61,7 +61,7 @@ static: deps
 
 demo: demo-data static
 	@echo "Serving Ardh on http://$(HOST):$(PORT)/  (admin: /admin/, user 'admin', password 'ardh-demo'; Ctrl-C stops)"
-	@ARDH_DEBUG=false DJANGO_SETTINGS_MODULE=config.settings.dev exec $(PY) -m config.serve --host $(HOST) --port $(PORT) \
+	@ARDH_DEBUG=false DJANGO_SETTINGS_MODULE=config.settings.dev exec $(PY) -m runtime.serve --host $(HOST) --port $(PORT) \
 	    --access-log
 
 stop:

@@ -2,7 +2,8 @@
 
 - ``ApiKeyAuthentication``: ``Authorization: Api-Key ardh_<prefix>.<secret>`` (or ``Bearer``).
   ``request.auth`` is the ``ApiKey``; ``request.user`` stays anonymous (a key is not a person).
-- People use the session (``SessionAuthentication``) and their ``Membership``.
+- People use the session (``SessionAuthentication``) and their membership (``accounts.selectors.staff_access``):
+  their roles' permissions amount to the same scopes a key holds.
 - ``caller_municipality`` is the tenant every selector is scoped by.
 """
 
@@ -18,9 +19,10 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, permissions, throttling
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
-from api.models import ApiKey, Membership, Scope
-from api.services import KEY_USE_RECORDED_EVERY_S, TOKEN_PREFIX, api_key_touch, hash_secret
-from config.db import prepared_cursor
+from accounts.models import ApiKey, Scope
+from accounts.selectors import StaffAccess, staff_access
+from accounts.services import KEY_USE_RECORDED_EVERY_S, TOKEN_PREFIX, api_key_touch, hash_secret
+from runtime.db import prepared_cursor
 
 KEY_SCHEMES = ("api-key", "bearer")  # Authorization: <scheme> ardh_<prefix>.<secret>, any case
 _KEYWORDS = tuple(scheme.encode() for scheme in KEY_SCHEMES)
@@ -172,12 +174,26 @@ class ApiKeyAuthentication(BaseAuthentication):
         return 'Api-Key realm="ardh"'
 
 
-def _membership(request) -> Membership | None:
+# The session key of the municipality a person with several memberships works in now (their first otherwise).
+SESSION_MUNICIPALITY = "ardh_municipality"
+
+
+def person_access(request, **options) -> StaffAccess | None:
+    """The signed-in person's access in the municipality they work in now (the session's choice, else their
+    first membership); None for anonymous callers and people without a membership. ``options`` go to
+    ``accounts.selectors.staff_access``."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
+    session = getattr(request, "session", None)
+    chosen = session.get(SESSION_MUNICIPALITY) if session is not None else None
+    access = staff_access(user, municipality_id=chosen, **options) if chosen else None
+    return access or staff_access(user, **options)
+
+
+def _membership(request) -> StaffAccess | None:
     if not hasattr(request, "_ardh_membership"):
-        request._ardh_membership = Membership.objects.select_related("municipality").filter(user=user).first()
+        request._ardh_membership = person_access(request)
     return request._ardh_membership
 
 

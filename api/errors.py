@@ -5,7 +5,7 @@
 - topology refused (overlap, sliver, line that does not cut) -> 409 with the conflicts
 - stale ETag -> 412; missing If-Match -> 428; body over the limit -> 413
 - a statement cancelled by the request time limit -> 503, answered by Django's middleware for every view
-  (config/statement_timeout.py): this handler leaves it to Django like any error it does not know
+  (runtime/statement_timeout.py): this handler leaves it to Django like any error it does not know
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from common.errors import ConflictError, RegisterError, TopologyError
 from geo.validation import GeometryError
-from parcels.services import ConflictError, RegisterError, TopologyError
 
 
 class PreconditionRequired(APIException):

@@ -67,8 +67,6 @@ class ArdhAutoSchema(AutoSchema):
 
     def get_operation_id(self):
         op = super().get_operation_id()
-        from api.apis.registers import RegisterListApi
-
-        if isinstance(self.view, RegisterListApi) and self.method == "GET":
+        if getattr(self.view, "lists_records", False) and self.method == "GET":  # a list, not one record
             op = op.replace("_retrieve", "_list")
         return op

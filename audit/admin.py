@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from audit.models import ChangeRecord
-from config.admin_paging import LargeTableAdmin
+from common.admin_paging import LargeTableAdmin
 
 
 @admin.register(ChangeRecord)

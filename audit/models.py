@@ -24,7 +24,7 @@ class ChangeRecord(models.Model):
     # No single-column indexes on the two keys (an import writes a million rows here): (municipality, at)
     # leads with the municipality, and the actor's index is partial (imports and commands have none).
     municipality = models.ForeignKey(
-        "parcels.Municipality", on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality"),
+        "accounts.Municipality", on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality"),
         db_index=False,
     )
     entity = models.CharField(_("record type"), max_length=64)  # "app_label.model"

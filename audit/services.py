@@ -56,6 +56,6 @@ def change_records_bulk(
 
 def _municipality_id(instance: models.Model) -> int:
     # The municipality is its own tenant; every other model carries the key.
-    if instance._meta.label_lower == "parcels.municipality":
+    if instance._meta.label_lower == "accounts.municipality":
         return instance.pk
     return instance.municipality_id

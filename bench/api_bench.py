@@ -75,8 +75,8 @@ def ensure_data() -> None:
 
 
 def bench_key() -> tuple[object, str]:
-    from api.models import ApiKey
-    from api.services import api_key_create
+    from accounts.models import ApiKey
+    from accounts.services import api_key_create
     from parcels.models import Municipality
 
     muni = Municipality.objects.get(code="al-rass-demo")

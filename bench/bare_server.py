@@ -1,6 +1,6 @@
 """A reference peer for the benchmarks: the least a Python WSGI application can do to answer their requests.
 
-It runs on Ardh's HTTP server (Granian, the same command line, workers and threads: ``config.serve.command``)
+It runs on Ardh's HTTP server (Granian, the same command line, workers and threads: ``runtime.serve.command``)
 and only reads the address, runs the very statement Ardh's endpoint runs (built by the same functions; a tile
 prepared on the server, as the endpoint and the floor prepare it; a page of items streamed as its rows come, by
 the function the endpoint streams it with) on the database connection of its thread, and returns the bytes.

@@ -1,7 +1,7 @@
 
 """`make bench-map`: how soon the planners' map is interactive, in real headless Chromium.
 
-The demo city (the `make demo` database) served as `make demo` serves it (config/serve.py); the demo admin
+The demo city (the `make demo` database) served as `make demo` serves it (runtime/serve.py); the demo admin
 signs in once and every measured load opens /map/ in a fresh browser context (empty HTTP cache, the
 session cookie kept), so each load fetches the page, scripts, style, glyphs and tiles again.
 

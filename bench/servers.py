@@ -1,7 +1,7 @@
 # ruff: noqa: S603 - commands are fixed argument lists built here, never user input
-"""Servers the benchmarks start: Ardh exactly as `make demo` serves it (``python -m config.serve``), the
+"""Servers the benchmarks start: Ardh exactly as `make demo` serves it (``python -m runtime.serve``), the
 reference peer bench/bare_server.py on the same server, and the readiness polling used for the peers too
-(pygeoapi, TiPg), from config/netutil.py.
+(pygeoapi, TiPg), from runtime/netutil.py.
 
 A benchmark stops its servers in ``finally`` blocks. Those run on an exception or Ctrl-C, but not on
 ``kill <pid>``: Python's default for SIGTERM is to die on the spot, leaving Granian, TiPg and pygeoapi running.
@@ -20,7 +20,7 @@ import subprocess
 import threading
 from pathlib import Path
 
-from config.netutil import HOST, free_port, wait_until_up
+from runtime.netutil import HOST, free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 __all__ = ["HOST", "ROOT", "exit_on_sigterm", "free_port", "peer_db_host", "popen_tied", "start_ardh", "start_bare",
@@ -76,15 +76,15 @@ def stop(*procs: subprocess.Popen, grace_s: float = 15) -> None:
 
 
 def start_ardh(port: int, env: dict | None = None) -> subprocess.Popen:
-    """Ardh served by config/serve.py (the demo's server and settings), ready when /healthz answers."""
-    # config.serve execs granian: the same process keeps the parent-death signal
-    argv = [str(ROOT / ".venv" / "bin" / "python"), "-m", "config.serve", "--host", HOST, "--port", str(port)]
+    """Ardh served by runtime/serve.py (the demo's server and settings), ready when /healthz answers."""
+    # runtime.serve execs granian: the same process keeps the parent-death signal
+    argv = [str(ROOT / ".venv" / "bin" / "python"), "-m", "runtime.serve", "--host", HOST, "--port", str(port)]
     return _serve(argv, port, _environ(env))
 
 
 def start_bare(port: int, env: dict | None = None) -> subprocess.Popen:
-    """The reference peer bench/bare_server.py on Ardh's own server command line (config.serve.command)."""
-    from config.serve import command
+    """The reference peer bench/bare_server.py on Ardh's own server command line (runtime.serve.command)."""
+    from runtime.serve import command
 
     environ = _environ(env)
     argv = command(host=HOST, port=port, application="bench.bare_server:application", environ=environ)

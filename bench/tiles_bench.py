@@ -5,7 +5,7 @@ the city, at 1, 2 and 4 concurrent connections, it measures tiles/s and p50/p99:
 
   floor     the very tile SQL our endpoint runs, prepared as it does, through psycopg (no HTTP, no Django),
             measured before and after the HTTP servers and averaged (the machine drifts)
-  uncached  our endpoint (served by config/serve.py, as `make demo`) with the tile cache off
+  uncached  our endpoint (served by runtime/serve.py, as `make demo`) with the tile cache off
   cached    our endpoint with a warm disk cache
   bare      bench/bare_server.py on the same HTTP server: the same statement and nothing else (no cache,
             ETag, checks or Django): floor -> bare is what HTTP costs here, bare -> uncached what Ardh costs

@@ -2,15 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-# A statement cancelled by the request timeout in a middleware is a 503 too (config/statement_timeout.py).
-handler500 = "config.statement_timeout.server_error"
+# A statement cancelled by the request timeout in a middleware is a 503 too (runtime/statement_timeout.py).
+handler500 = "runtime.statement_timeout.server_error"
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/geo/", include("geo.urls")),
+    path("admin/geo/", include("geo.admin_urls")),
     path("admin/", admin.site.urls),
     # --- API and OGC API Features (issue 5)
-    path("api/v1/", include("api.urls")),
+    path("api/v1/", include("api.urls")),  # every app's own API (its AppConfig.api_urls)
     path("api/auth/", include("rest_framework.urls")),  # session sign-in for people (browsable API)
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -22,9 +22,3 @@ urlpatterns = [
     # ---
     path("", include("web.urls")),
 ]
-
-# --- Imports (issue 3)
-urlpatterns.insert(0, path("api/v1/imports/", include("imports.urls")))
-
-# --- Offline packages for inspectors (issue 4, item 7): tiles/offline_api.py
-urlpatterns.insert(0, path("api/v1/offline-packages/", include("tiles.offline_urls")))

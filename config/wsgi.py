@@ -1,4 +1,4 @@
-"""The WSGI application: Django, with a short path for tiles and OGC items (see config/lean.py)."""
+"""The WSGI application: Django, with a short path for tiles and OGC items (see runtime/lean.py)."""
 
 import os
 
@@ -7,7 +7,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 _django = get_wsgi_application()
 
-from config.lean import Dispatcher, connect_health_check_receivers  # noqa: E402 (needs Django set up)
+from runtime.lean import Dispatcher, connect_health_check_receivers  # noqa: E402 (needs Django set up)
 
 connect_health_check_receivers()
 application = Dispatcher(_django)

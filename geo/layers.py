@@ -1,7 +1,9 @@
 """The layer registry: every app declares its map layers here, once.
 
-Serving code (tiles, OGC API, spatial selectors) discovers layers through this
-registry, so adding a layer never touches the serving code. Apps register their
+Serving code (tiles, TileJSON, the map style, OGC API collections, at-point, the admin map's context,
+spatial selectors) discovers layers through this registry, so adding a layer never touches the serving
+code: a layer says how it is drawn (``style``), whether "what is here?" answers it (``at_point``), which
+fields carry its validity period (``time_fields``), where it is drawn (``order``). Apps register their
 layers in ``AppConfig.ready()``.
 """
 
@@ -14,6 +16,24 @@ from django.db.models import Model, Q, QuerySet
 PUBLIC = "public"  # anyone, e.g. the base map of the planner map and of offline packages
 TENANT = "tenant"  # only signed-in people and API keys of the layer's municipality, and only its rows
 PERMISSIONS = (PUBLIC, TENANT)
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a layer is drawn on the map (MapLibre style v8 values: a colour, or an expression on its fields).
+
+    Polygons get ``fill`` (none by default: an outline only), lines are drawn ``line_colour`` and as wide as
+    their ``width_field`` (metres) where they have one; a label shows ``name_ar``, ``name_en`` or ``number``
+    from ``label_min_zoom`` on.
+    """
+
+    fill: str | list | None = None
+    fill_opacity: float = 0.8
+    line_colour: str = "#555555"
+    line_width: float = 1
+    width_field: str | None = None
+    label_min_zoom: int | None = None  # None: from the layer's min_zoom
+    label_size: int = 13
 
 
 @dataclass(frozen=True)
@@ -38,6 +58,16 @@ class Layer:
     tenant_field: str | None = "municipality"
     # Who may read the layer's map tiles (PUBLIC or TENANT); restricted_fields always need the tenant.
     permission: str = PUBLIC
+    # How the map draws it, and in which order (lower first: areas under parcels, lines over them).
+    style: Style = field(default_factory=Style, compare=False)  # not hashed: a style may hold lists
+    order: int = 50
+    # Whether "what is here?" (at-point) answers with this layer's features at the point.
+    at_point: bool = False
+    # The (start, end) fields of a layer whose records have a validity period: OGC ``datetime`` selects the
+    # records valid then, history included; None for a layer of current records only.
+    time_fields: tuple[str, str] | None = None
+    # Whether the admin map shows it around the record being edited.
+    admin_context: bool = False
 
     def __post_init__(self):
         if self.permission not in PERMISSIONS:
@@ -84,7 +114,13 @@ def get_layer(name: str) -> Layer:
 
 
 def all_layers() -> list[Layer]:
+    """Every layer, in the order registered (the map style sorts them by ``order``)."""
     return list(_REGISTRY.values())
+
+
+def at_point_layers() -> list[Layer]:
+    """The layers "what is here?" answers, topmost first (parcels before the districts they lie in)."""
+    return sorted((layer for layer in _REGISTRY.values() if layer.at_point), key=lambda layer: -layer.order)
 
 
 def unregister(name: str) -> None:

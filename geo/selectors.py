@@ -13,6 +13,7 @@ import math
 from django.contrib.gis.db.models.functions import GeometryDistance
 from django.contrib.gis.geos import GEOSGeometry, Point, Polygon
 from django.db.models import QuerySet
+from django.http import Http404
 
 from geo.crs import storage_srid
 from geo.functions import GeographyDistance, GeographyDWithin
@@ -110,3 +111,27 @@ def nearest(*, layer, point: GEOSGeometry, k: int = 1, municipality=None) -> Que
         return qs.none().annotate(distance_m=GeographyDistance(geom_field, point))
     radius = max(candidates) * 1.000001 + 1e-6
     return _within(qs, geom_field, point, radius)[:k]
+
+
+# Layers are always given the municipality's id, not the object: ``Layer.queryset`` filters the
+# municipality layer itself by ``pk=<municipality>``, which Django refuses for a model instance.
+
+
+def register_list(*, layer: Layer, municipality, filters: dict, ordering: list[str], bbox=None) -> QuerySet:
+    qs = layer.queryset(municipality=municipality.pk).filter(**filters)
+    if bbox is not None:
+        qs = qs.filter(**{f"{layer.geom_field}__bboverlaps": bbox, f"{layer.geom_field}__intersects": bbox})
+    return qs.order_by(*ordering)
+
+
+def register_get(*, layer: Layer, municipality, pk) -> object:
+    """One record of the caller's municipality (retired parcels too: their history stays readable)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    tenant = {layer.tenant_field or "pk": municipality.pk}
+    obj = layer.model._default_manager.filter(pk=pk, **tenant).first()
+    if obj is None:
+        raise Http404
+    return obj

@@ -10,9 +10,8 @@ from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 from geo.bbox import parse_bbox
-from geo.layers import get_layer
+from geo.layers import all_layers
 
-CONTEXT_LAYERS = ("parcels", "blocks", "streets")
 CONTEXT_LIMIT = 3000
 MAX_SPAN_DEG = 0.05  # about 5 km: more than this is not an editing view
 
@@ -28,8 +27,10 @@ def context_features(request):
     features = []
     xmin, ymin, xmax, ymax = box.extent
     if xmax - xmin <= MAX_SPAN_DEG and ymax - ymin <= MAX_SPAN_DEG:
-        for name in CONTEXT_LAYERS:
-            layer = get_layer(name)
+        for layer in all_layers():
+            if not layer.admin_context:
+                continue
+            name = layer.name
             rows = (
                 layer.queryset()
                 .filter(**{f"{layer.geom_field}__bboverlaps": box})

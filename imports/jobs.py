@@ -16,10 +16,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from config.background import claim_row, release, start_after_commit
 from imports.errors import ImportRefused
 from imports.models import ImportJob
 from imports.services import ImportOptions, import_parcels
+from runtime.background import claim_row, release, start_after_commit
 
 S = ImportJob.Status
 
@@ -63,7 +63,7 @@ def job_request_commit(*, job: ImportJob) -> ImportJob:
     return job
 
 
-LOCKS = 1  # advisory-lock namespace of import workers (config.background)
+LOCKS = 1  # advisory-lock namespace of import workers (runtime.background)
 
 
 def _claim(job_id: int | None) -> ImportJob | None:

@@ -13,7 +13,7 @@ class FieldMapping(models.Model):
     """
 
     municipality = models.ForeignKey(
-        "parcels.Municipality", on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality")
+        "accounts.Municipality", on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality")
     )
     source = models.SlugField(_("source"), max_length=64, allow_unicode=True)
     # {target field: source attribute name}
@@ -50,7 +50,7 @@ class ImportJob(models.Model):
         FAILED = "failed", _("failed")
 
     municipality = models.ForeignKey(
-        "parcels.Municipality", on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality")
+        "accounts.Municipality", on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality")
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")

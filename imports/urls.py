@@ -1,10 +1,12 @@
-from django.urls import path
+"""The import API under /api/v1/imports/ (``ImportsConfig.api_urls``)."""
 
-from imports import api
+from django.urls import include, path
 
-app_name = "imports"
-urlpatterns = [
-    path("", api.ImportListView.as_view(), name="list"),
-    path("<int:pk>/", api.ImportDetailView.as_view(), name="detail"),
-    path("<int:pk>/commit/", api.ImportCommitView.as_view(), name="commit"),
+from imports import apis
+
+_routes = [
+    path("", apis.ImportListView.as_view(), name="list"),
+    path("<int:pk>/", apis.ImportDetailView.as_view(), name="detail"),
+    path("<int:pk>/commit/", apis.ImportCommitView.as_view(), name="commit"),
 ]
+urlpatterns = [path("imports/", include((_routes, "imports")))]

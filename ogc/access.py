@@ -12,16 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
+from accounts.models import Scope
+from accounts.services import api_key_record_use
 from api.access import (
     PerKeyThrottle,
     find_key_grant,
     key_token,
     needs_scope_message,
+    person_access,
     throttle_wait,
     unknown_key_message,
 )
-from api.models import Membership, Scope
-from api.services import api_key_record_use
 
 
 class Refused(Exception):
@@ -57,7 +58,7 @@ def caller(request) -> Caller:
         response = _problem(401, _("Sign in, or send an API key (Authorization: Api-Key ...)."))
         response["WWW-Authenticate"] = 'Api-Key realm="ardh"'
         raise Refused(response)
-    membership = Membership.objects.select_related("municipality").filter(user=request.user).first()
+    membership = person_access(request)
     if membership is None:
         raise Refused(_problem(403, _("Your account is not bound to a municipality.")))
     _check_scope(membership.scopes)

@@ -1,12 +1,12 @@
 """The shortest path for the API's most frequent request: a GeoJSON page of items for an API key.
 
-``config.lean.Dispatcher`` calls :func:`serve` for ``GET /ogc/collections/{id}/items``. It answers only a
+``runtime.lean.Dispatcher`` calls :func:`serve` for ``GET /ogc/collections/{id}/items``. It answers only a
 request that authenticates with an API key (``Authorization: Api-Key ...`` or ``Bearer ...``), asks for
 JSON, over plain HTTP, to an allowed host, for a known collection, with valid parameters. It runs the same
 functions as ``ogc.views.items`` (the parameter check, the caller and throttle, the page statement and its
 streamed response) and the same connection management (``request_started``, and ``request_finished`` when the
 server closes the body), in the language the client asks for, and adds the headers the lean middleware would
-add (``config.lean.emit``). Everything else
+add (``runtime.lean.emit``). Everything else
 (sessions, HTML, a bad parameter, an unknown collection) returns None, before anything is counted, and goes
 to Django, which answers it as always. No URL resolver or middleware runs here: for a page of 1,000
 features they cost half a millisecond, about a twentieth of the request.
@@ -21,10 +21,10 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.utils import translation
 
 from api.access import KEY_SCHEMES
-from config.lean import as_request, emit, plain_http
 from geo.layers import UnknownLayer, get_layer
 from ogc import access, views
 from ogc.params import ParamError
+from runtime.lean import as_request, emit, plain_http
 
 ITEMS_PATH = re.compile(r"^/ogc/collections/([^/]+)/items$")
 

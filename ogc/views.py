@@ -32,8 +32,6 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 ]
 JSON, GEOJSON, HTML = "application/json", "application/geo+json", "text/html"
-# Layers with a validity period: ``datetime`` selects the records valid then (history included).
-TEMPORAL = {"parcels": ("valid_from", "valid_to")}
 
 
 def wants_html(request) -> bool:
@@ -144,7 +142,7 @@ def _collection(request, layer, extent) -> dict:
             _link(_url(request, "items", layer.name, f="html"), "items", HTML, layer.title_en),
         ],
     }
-    if layer.name in TEMPORAL:
+    if layer.time_fields:
         doc["extent"]["temporal"] = {"interval": [[None, None]]}
     return doc
 
@@ -179,7 +177,7 @@ def _filters(layer, query) -> dict[str, str]:
 def _temporal_queryset(layer, municipality_id: int, filters: dict[str, str], interval):
     """Records valid at some time in ``interval`` (history included), for layers with a validity period."""
     qs = layer.model._default_manager.filter(**{layer.tenant_field: municipality_id})
-    start_field, end_field = TEMPORAL[layer.name]
+    start_field, end_field = layer.time_fields
     start, stop = interval
     if stop is not None:
         qs = qs.filter(**{f"{start_field}__lte": stop})
@@ -225,7 +223,7 @@ def items_response(request, who, layer, q: ItemsQuery) -> HttpResponse:
     links = _item_links(request, layer, q.limit, q.offset)
     # A "next" link only when this page is full (the count of all matches is not computed: too costly).
     last = [link for link in links if link["rel"] != "next"]
-    if q.interval is not None and layer.name in TEMPORAL:
+    if q.interval is not None and layer.time_fields:
         qs = _temporal_queryset(layer, who.municipality_id, q.filters, q.interval)
         if q.box is not None:
             qs = qs.filter(**{f"{layer.geom_field}__bboverlaps": q.box, f"{layer.geom_field}__intersects": q.box})

@@ -11,12 +11,13 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from audit.selectors import history_for
-from config.admin_paging import LargeTableAdmin
+from common.admin_paging import LargeTableAdmin
+from common.versions import check_version
 from geo.widgets import OfflineMapWidget
 from parcels import models as m
 from parcels import services
 from parcels.services.errors import RegisterError
-from parcels.services.records import check_version, checked_geometry, geometry_field
+from parcels.services.records import checked_geometry, geometry_field
 from parcels.services.topology import assert_no_overlap
 
 

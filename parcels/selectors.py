@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from parcels.models import Municipality, Parcel
 
@@ -42,3 +42,8 @@ def parcel_lineage(*, parcel: Parcel) -> dict[str, list[Parcel]]:
         "parents": list(parcel.parents.order_by("number")),
         "children": list(parcel.children.order_by("number")),
     }
+
+
+def land_use_summary(qs: QuerySet) -> list[dict]:
+    rows = qs.order_by().values("land_use").annotate(count=Count("pk"), area_m2=Sum("area_m2")).order_by("land_use")
+    return [{"land_use": r["land_use"], "count": r["count"], "area_m2": round(r["area_m2"] or 0, 2)} for r in rows]

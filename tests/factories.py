@@ -76,3 +76,14 @@ class RegulationFactory(factory.django.DjangoModelFactory):
     side_setback_m = 2
     rear_setback_m = 2
     allowed_uses = ["residential"]
+
+
+# What the API scopes of a person amount to in roles (accounts/migrations/0002_roles.py).
+SCOPE_ROLES = {"read": "reader", "write": "register_editor", "lineage": "lineage_editor"}
+
+
+def grant_scopes(*, user, municipality, scopes):
+    """A membership whose roles give the person exactly these API scopes (the tests' shorthand)."""
+    from accounts.services import membership_grant
+
+    return membership_grant(user=user, municipality=municipality, roles=[SCOPE_ROLES[s] for s in scopes])

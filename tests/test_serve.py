@@ -1,4 +1,4 @@
-"""The HTTP server we ship (``python -m config.serve``, Granian) serves the application as Django's own server does.
+"""The HTTP server we ship (``python -m runtime.serve``, Granian) serves the application as Django's own server does.
 
 The other HTTP tests use pytest-django's live server; these start the real server process against the test
 database, as `make demo`, the Docker image and the benchmarks run it.
@@ -17,10 +17,10 @@ import pytest
 import requests
 from django.db import connection
 
-from api.services import api_key_create
-from config.netutil import free_port, wait_until_up
-from config.serve import command
+from accounts.services import api_key_create
 from parcels.models import Parcel
+from runtime.netutil import free_port, wait_until_up
+from runtime.serve import command
 from tests.factories import MunicipalityFactory, ParcelFactory, PlanFactory
 from tests.locks import table_locked
 from tiles.grid import tiles_touching

@@ -1,4 +1,4 @@
-"""The request statement timeout (config/statement_timeout.py): SQL of a web request that runs too long is
+"""The request statement timeout (runtime/statement_timeout.py): SQL of a web request that runs too long is
 cancelled and answered 503 with the reason, on every path; work outside requests is never cut short.
 
 The database is made slow the way production makes it slow: another session holds a lock on the parcels table,
@@ -17,9 +17,9 @@ from django.core.wsgi import get_wsgi_application
 from django.db import OperationalError, connection
 from django.test import Client, RequestFactory
 
-from api.services import api_key_create
-from config import background, lean, statement_timeout
+from accounts.services import api_key_create
 from parcels.models import Parcel
+from runtime import background, lean, statement_timeout
 from tests.factories import MunicipalityFactory, ParcelFactory, PlanFactory
 from tests.locks import table_locked
 from tests.wsgi import call_wsgi
@@ -111,7 +111,7 @@ def test_lean_paths_answer_503(city, kind):
     assert status == 200 and body
 
 
-def test_a_cancel_raised_on_the_public_tile_path_is_a_503_at_once(city):
+def test_a_cancel_raised_on_the_public_tile_path_is_a_503_at_once(city, monkeypatch):
     """tiles/fast.py hands its failures to the lean handler, which renders the tile again (and waits the limit
     a second time); a cancel it lets through is answered by the Dispatcher itself."""
     import json
@@ -126,7 +126,7 @@ def test_a_cancel_raised_on_the_public_tile_path_is_a_503_at_once(city):
         finally:
             statement_timeout.on_request_finished()
 
-    app.serve_public_tile = serve_slowly
+    monkeypatch.setattr(lean, "lean_path", lambda path: serve_slowly)
     started = time.monotonic()
     status, headers, body = call_wsgi(app, city["tile"])
     assert_cancelled(status, headers, json.loads(body), started)

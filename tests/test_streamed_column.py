@@ -1,4 +1,4 @@
-"""config.db.streamed_column: a statement's rows in batches as PostgreSQL sends them (OGC item pages use it).
+"""runtime.db.streamed_column: a statement's rows in batches as PostgreSQL sends them (OGC item pages use it).
 Errors before the first batch raise at the call, as ``execute`` does; errors later raise while iterating; a
 stream closed early cancels the rest of its statement; the connection is usable after each."""
 
@@ -6,7 +6,7 @@ import pytest
 from django.db import DataError, connection
 from django.test.utils import CaptureQueriesContext
 
-from config.db import streamed_column
+from runtime.db import streamed_column
 
 pytestmark = pytest.mark.django_db(transaction=True)  # autocommit, as a server's connection is
 

@@ -26,11 +26,11 @@ def call_wsgi(app, path: str, query: str = "", headers: dict | None = None) -> t
 
 
 def counting_dispatcher():
-    """The WSGI application as served (``config.lean.Dispatcher``) over a lean handler that counts the requests
+    """The WSGI application as served (``runtime.lean.Dispatcher``) over a lean handler that counts the requests
     it answers (``app.lean.calls``): what it did not answer, a shortest path did."""
     from django.core.wsgi import get_wsgi_application
 
-    from config.lean import Dispatcher, LeanHandler
+    from runtime.lean import Dispatcher, LeanHandler
 
     class Counting(LeanHandler):
         calls = 0

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
-from api.access import ApiKeyAuthentication, needs_scope_message
-from api.models import ApiKey, Membership, Scope
+from accounts.models import ApiKey, Scope
+from api.access import ApiKeyAuthentication, needs_scope_message, person_access
 
 
 class TileRefused(Exception):
@@ -50,7 +50,7 @@ def tile_caller(request) -> TileCaller:
         if user is None or not user.is_authenticated:
             reason = _("This layer needs a signed-in session or an API key (Authorization: Api-Key ...).")
             raise TileRefused(401, reason)
-        membership = Membership.objects.filter(user=user).only("municipality_id", "scopes").first()
+        membership = person_access(request, with_municipality=False)
         if membership is None:
             raise TileRefused(403, _("Your account is not bound to a municipality."))
         scopes, municipality_id, label = set(membership.scopes), membership.municipality_id, f"user {user.pk}"

@@ -1,6 +1,6 @@
 """The shortest path for the most frequent request: a public tile without parameters.
 
-``config.lean.Dispatcher`` calls :func:`serve` for ``GET /tiles/{layer}/{z}/{x}/{y}.mvt`` with no
+``runtime.lean.Dispatcher`` calls :func:`serve` for ``GET /tiles/{layer}/{z}/{x}/{y}.mvt`` with no
 query string. It answers only when the address is valid and the layer public (the base map, or a
 public layer with its public fields), using the same functions as ``tiles.views.tile`` (tile
 parsing, the registry, the disk cache, the renderer, the ETag/cache policy) and the same
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from config.lean import as_request, plain_http, security_headers
+from runtime.lean import as_request, plain_http, security_headers
 from tiles.grid import TileError, parse_tile
 from tiles.views import MVT, cached_render, public_selection, tile_answer
 

@@ -15,7 +15,7 @@ class OfflinePackage(models.Model):
         FAILED = "failed", _("failed")
 
     municipality = models.ForeignKey(
-        "parcels.Municipality", on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality")
+        "accounts.Municipality", on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality")
     )
     district = models.ForeignKey("parcels.District", on_delete=models.CASCADE, related_name="+",
                                  verbose_name=_("district"))

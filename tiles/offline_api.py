@@ -23,8 +23,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import Scope
 from api.access import caller_actor, caller_municipality
-from api.models import Scope
 from parcels.models import District
 from tiles.grid import MAX_ZOOM
 from tiles.models import OfflinePackage
@@ -59,9 +59,9 @@ class PackageSerializer(serializers.Serializer):
     def get_links(self, package) -> dict:
         request = self.context["request"]
         url = lambda name, *a: request.build_absolute_uri(reverse(name, args=a))  # noqa: E731
-        links = {"self": url("offline-package", package.pk)}
+        links = {"self": url("api:offline-package", package.pk)}
         if package.status == OfflinePackage.Status.READY:
-            links["download"] = url("offline-package-download", package.pk)
+            links["download"] = url("api:offline-package-download", package.pk)
             if package.ortho_path:
                 links["download_ortho"] = links["download"] + "?part=ortho"
         return links

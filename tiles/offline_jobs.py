@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from config.background import claim_row, release, start_after_commit
+from runtime.background import claim_row, release, start_after_commit
 from tiles.grid import MAX_ZOOM
 from tiles.models import OfflinePackage
 from tiles.offline import ExportError, export, plan
@@ -66,7 +66,7 @@ def package_request(
     return package
 
 
-LOCKS = 2  # advisory-lock namespace of package builders (config.background)
+LOCKS = 2  # advisory-lock namespace of package builders (runtime.background)
 
 
 def _claim(package_id: int | None) -> OfflinePackage | None:

@@ -18,8 +18,8 @@ from rasterio.transform import from_bounds
 from shapely import wkb
 
 from geo.layers import UnknownLayer, get_layer
+from parcels.layers import LAND_USE_COLOURS
 from tiles.grid import WORLD
-from tiles.style import LAND_USE_COLOURS
 
 GROUND = (216, 195, 160)  # desert sand
 BLOCK = (226, 214, 190)

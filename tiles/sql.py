@@ -17,8 +17,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
 from django.db.models import Q
 
-from config.db import prepared_cursor
 from geo.layers import Layer
+from runtime.db import prepared_cursor
 from tiles.grid import BUFFER, EXTENT, Tile
 
 # Attribute types ST_AsMVT encodes natively; everything else goes out as text.
@@ -112,7 +112,7 @@ def fetch_value(sql: str, params: list):
     """The first column of the one row of ``sql``, as a server-side prepared statement.
 
     The statement of a layer differs between tiles only in its parameters, so PostgreSQL
-    parses and plans it once per connection instead of per tile (``config.db.prepared_cursor``).
+    parses and plans it once per connection instead of per tile (``runtime.db.prepared_cursor``).
     """
     with prepared_cursor() as cursor:
         cursor.execute(sql, params)

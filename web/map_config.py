@@ -10,17 +10,18 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from api.models import Membership, Scope
+from accounts.models import Scope
+from accounts.selectors import StaffAccess
+from api.access import person_access
 from audit.models import ChangeRecord
 from geo.crs import KNOWN_CRS
 from parcels.models import LandUse, ParcelStatus, SubdivisionPlan
 from web.map_strings import strings
 
 
-def membership_for(user) -> Membership | None:
-    if not user.is_authenticated:
-        return None
-    return Membership.objects.select_related("municipality").defer("municipality__boundary").filter(user=user).first()
+def membership_for(request) -> StaffAccess | None:
+    """The signed-in person's access in the municipality they work in now (``api.access.person_access``)."""
+    return person_access(request, with_boundary=False)
 
 
 @functools.lru_cache(maxsize=64)
@@ -39,7 +40,7 @@ def utm_parameters(srid: int, lon: float, lat: float) -> dict:
     }
 
 
-def map_config(*, request, membership: Membership) -> dict:
+def map_config(*, request, membership: StaffAccess) -> dict:
     muni = membership.municipality
     boundary = type(muni).objects.only("boundary").get(pk=muni.pk).boundary
     centre = boundary.centroid

@@ -25,13 +25,13 @@ MAP_MODULES = [f"web/map/{name}.js" for name in (
 
 class MapView(LoginRequiredMixin, TemplateView):
     """The planners' map. Signed-in people only: what it shows and lets them edit follows the
-    municipality and scopes of their membership (api.models.Membership)."""
+    municipality and scopes of their membership (accounts.selectors.staff_access)."""
 
     template_name = "web/map.html"
     login_url = reverse_lazy("web:login")
 
     def get(self, request, *args, **kwargs):
-        membership = membership_for(request.user)
+        membership = membership_for(request)
         if membership is None:
             return self.response_class(request, "web/map_no_access.html", status=403)
         return self.render_to_response({"config": map_config(request=request, membership=membership),

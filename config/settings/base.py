@@ -15,7 +15,7 @@ DEBUG = env.boolean("ARDH_DEBUG", False)
 ALLOWED_HOSTS = env.strings("ARDH_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
-    "config.apps.ServingConfig",  # the request statement timeout (config/statement_timeout.py)
+    "runtime.apps.ServingConfig",  # the request statement timeout (runtime/statement_timeout.py)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_gis",
     "drf_spectacular",
+    "accounts",  # the tenant, people, roles, parties, API keys
     "geo",
     "audit",
     "parcels",
@@ -50,10 +51,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "config.statement_timeout.StatementTimeoutMiddleware",  # a cancelled statement is a 503
+    "runtime.statement_timeout.StatementTimeoutMiddleware",  # a cancelled statement is a 503
 ]
 
-# The middleware of the short path for tiles and OGC items (config/lean.py, docs/decisions/007):
+# The middleware of the short path for tiles and OGC items (runtime/lean.py, docs/decisions/007):
 # what those GET responses need; static files, CSRF and messages do nothing for them.
 ARDH_LEAN_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -62,7 +63,7 @@ ARDH_LEAN_MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",  # Content-Length, as on the full path (not on streamed pages)
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "config.statement_timeout.StatementTimeoutMiddleware",
+    "runtime.statement_timeout.StatementTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -97,21 +98,21 @@ DATABASES = {
         "PORT": env.integer("ARDH_DB_PORT", 5441),
         "CONN_MAX_AGE": env.integer("ARDH_DB_CONN_MAX_AGE", 60),
         # Persistent connections are checked before reuse, but only after ARDH_DB_PING_AFTER_S of
-        # idleness (config/lean.py): no `SELECT 1` round trip per request under load.
+        # idleness (runtime/lean.py): no `SELECT 1` round trip per request under load.
         "CONN_HEALTH_CHECKS": True,
         # Django turns psycopg's prepared statements off (for transaction-pooling proxies; we use none).
         # Its own cursors bind on the client and are never prepared either way; this lets the statements we
-        # run through config.db.prepared_cursor (tile SQL, the API-key lookup) really be prepared.
+        # run through runtime.db.prepared_cursor (tile SQL, the API-key lookup) really be prepared.
         "OPTIONS": {"prepare_threshold": 5},
     }
 }
 ARDH_DB_PING_AFTER_S = env.integer("ARDH_DB_PING_AFTER_S", 5)
 # SQL run while serving a web request is cancelled after this long and answered 503 (0 = no limit);
-# background jobs, commands and migrations have no limit (config/statement_timeout.py).
+# background jobs, commands and migrations have no limit (runtime/statement_timeout.py).
 ARDH_REQUEST_STATEMENT_TIMEOUT_MS = env.integer("ARDH_REQUEST_STATEMENT_TIMEOUT_MS", 15000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Admin changelists of large registers page an unfiltered list with PostgreSQL's estimate of the table's rows
-# instead of counting them, once the estimate reaches this (config/admin_paging.py).
+# instead of counting them, once the estimate reaches this (common/admin_paging.py).
 ARDH_ADMIN_EXACT_COUNT_BELOW = 100_000
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,6 +1,7 @@
 """The land registers: where things are, and what the land may be used for."""
 
-from parcels.models.areas import District, Municipality
+from accounts.models import Municipality  # the tenant lives in accounts/; re-exported for the registers
+from parcels.models.areas import District
 from parcels.models.parcel import LandUse, Parcel, ParcelStatus
 from parcels.models.plans import Block, SubdivisionPlan
 from parcels.models.streets import Street

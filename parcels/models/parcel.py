@@ -5,9 +5,9 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.models import TenantOwned
 from geo.constraints import geometry_constraints, geometry_index
 from geo.functions import GeographyArea
-from parcels.models.base import TenantOwned
 
 
 class LandUse(models.TextChoices):
@@ -51,7 +51,7 @@ class Parcel(TenantOwned):
     # plan's own key). The two single-column keys it replaces cost two checks per row and let a parcel sit
     # in another municipality than its plan.
     municipality = models.ForeignKey(
-        "parcels.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality"),
+        "accounts.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality"),
         db_index=False, db_constraint=False,
     )
     plan = models.ForeignKey(

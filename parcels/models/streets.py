@@ -2,8 +2,8 @@ from django.contrib.gis.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.models import TenantOwned
 from geo.constraints import geometry_constraints, geometry_index
-from parcels.models.base import TenantOwned
 
 
 class Street(TenantOwned):

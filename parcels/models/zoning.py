@@ -3,8 +3,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.models import TenantOwned
 from geo.constraints import geometry_constraints, geometry_index
-from parcels.models.base import TenantOwned
 from parcels.models.parcel import LandUse
 
 

@@ -18,13 +18,13 @@ from shapely.geometry import Polygon as ShPolygon
 
 from audit.models import ChangeRecord
 from audit.services import change_record
+from common.versions import check_version
 from geo.changes import geometry_changed
 from geo.crs import storage_srid
 from geo.validation import validate_geometry
 from parcels.models import Parcel
 from parcels.services.cutting import split_by_line, split_equal_area
 from parcels.services.errors import RegisterError, TopologyError
-from parcels.services.records import check_version
 from parcels.services.snapshot import snapshot
 from parcels.services.topology import assert_no_overlap
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import models, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import ChangeRecord
 from audit.services import change_record
+from common.versions import check_version
 from geo.changes import geometry_changed
 from geo.validation import validate_geometry
 from parcels.models import Municipality, Parcel
-from parcels.services.errors import ConflictError, RegisterError
+from parcels.services.errors import RegisterError
 from parcels.services.snapshot import diff, snapshot
 from parcels.services.topology import assert_no_overlap
 
@@ -37,15 +40,6 @@ def checked_geometry(*, instance: models.Model, geom: GEOSGeometry | None) -> GE
         return validate_geometry(geom, kind=kind)
     muni = Municipality.objects.only("boundary", "name_ar").get(pk=instance.municipality_id)
     return validate_geometry(geom, kind=kind, within=muni.boundary, within_name=muni.name_ar)
-
-
-def check_version(instance: models.Model, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != instance.version:
-        raise ConflictError(
-            _("This record was changed by someone else (version %(current)d, you edited %(yours)d). Reload it.")
-            % {"current": instance.version, "yours": expected_version},
-            current_version=instance.version,
-        )
 
 
 @transaction.atomic
@@ -160,3 +154,53 @@ def _check_number_free(parcel: Parcel) -> None:
             _("Plan %(plan)s already has a current parcel number %(n)s.") % {"plan": parcel.plan, "n": parcel.number},
             code="duplicate_number",
         )
+
+
+@transaction.atomic
+def record_delete(*, instance: models.Model, actor, expected_version: int | None) -> None:
+    """Delete a register record (retire, for a parcel) with history.
+
+    A parcel is never deleted (its lineage must stay answerable): it is retired.
+    Other records go, unless something still depends on them (e.g. a plan with parcels).
+    """
+    locked = type(instance).objects.select_for_update().get(pk=instance.pk)
+    check_version(locked, expected_version)
+    if isinstance(locked, Parcel):
+        if locked.valid_to is not None:
+            raise RegisterError(_("Parcel %(p)s is already retired.") % {"p": locked}, code="retired")
+        now = timezone.now()
+        locked.valid_to = now
+        locked.version += 1
+        locked.save(update_fields=["valid_to", "version", "updated_at"])
+        changes = {"valid_to": [None, now.isoformat()]}
+        change_record(instance=locked, action=ChangeRecord.Action.RETIRE, actor=actor, changes=changes)
+        return
+    change_record(instance=locked, action=ChangeRecord.Action.DELETE, actor=actor, changes={})
+    try:
+        with transaction.atomic():
+            locked.delete()
+    except ProtectedError as exc:
+        raise RegisterError(
+            _("%(record)s cannot be deleted: %(n)d other records depend on it.")
+            % {"record": locked, "n": len(exc.protected_objects)},
+            code="protected",
+        ) from None
+
+
+def register_record_create(*, model, municipality, data: dict, actor):
+    """Create a non-parcel register record (plan, zone, district, street) through ``record_save``."""
+    values = dict(data)
+    geom = values.pop("geometry", None)
+    instance = model(municipality=municipality, **values)
+    instance.geom = checked_geometry(instance=instance, geom=geom)
+    return record_save(instance=instance, actor=actor)
+
+
+def register_record_update(*, instance, data: dict, actor, expected_version: int):
+    """Edit a non-parcel register record; ``record_save`` checks the version again under a row lock."""
+    for name, value in data.items():
+        if name == "geometry":
+            instance.geom = checked_geometry(instance=instance, geom=value)
+        else:
+            setattr(instance, name, value)
+    return record_save(instance=instance, actor=actor, expected_version=expected_version)

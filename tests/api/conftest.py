@@ -1,7 +1,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from api.services import api_key_create
+from accounts.services import api_key_create
 from tests.factories import MunicipalityFactory, ParcelFactory, PlanFactory
 
 ALL_SCOPES = ["read", "write", "lineage"]

@@ -3,9 +3,10 @@
 import pytest
 from rest_framework.test import APIClient
 
-from api.models import ApiKey, Membership
-from api.services import api_key_create, hash_secret
+from accounts.models import ApiKey
+from accounts.services import api_key_create, hash_secret
 from tests.api.conftest import key_client
+from tests.factories import grant_scopes
 
 pytestmark = pytest.mark.django_db
 
@@ -67,14 +68,14 @@ def test_session_person_uses_membership(muni, parcels, editor, other_parcel):
     client = APIClient()
     client.force_login(editor)
     assert client.get("/api/v1/parcels/").status_code == 403  # signed in, but bound to no municipality
-    Membership.objects.create(user=editor, municipality=muni, scopes=["read", "write"])
+    grant_scopes(user=editor, municipality=muni, scopes=["read", "write"])
     r = client.get("/api/v1/parcels/")
     assert r.status_code == 200
     assert other_parcel.pk not in {f["id"] for f in r.json()["features"]}
 
 
 def test_session_write_needs_csrf(muni, parcels, editor):
-    Membership.objects.create(user=editor, municipality=muni, scopes=["read", "write"])
+    grant_scopes(user=editor, municipality=muni, scopes=["read", "write"])
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(editor)
     r = client.patch(f"/api/v1/parcels/{parcels[0].pk}/", {"status": "built"}, format="json", HTTP_IF_MATCH='"1"')
@@ -108,7 +109,7 @@ def test_api_key_create_command(muni):
 
 def test_person_signs_in_with_a_session(muni, parcels, django_user_model):
     user = django_user_model.objects.create_user("planner", password="s3cret-pass")
-    Membership.objects.create(user=user, municipality=muni, scopes=["read"])
+    grant_scopes(user=user, municipality=muni, scopes=["read"])
     client = APIClient()
     assert client.get("/api/auth/login/").status_code == 200
     r = client.post("/api/auth/login/", {"username": "planner", "password": "s3cret-pass", "next": "/api/v1/parcels/"})
@@ -118,7 +119,7 @@ def test_person_signs_in_with_a_session(muni, parcels, django_user_model):
 
 
 def test_browsable_api_renders_for_people(muni, parcels, editor):
-    Membership.objects.create(user=editor, municipality=muni, scopes=["read", "write"])
+    grant_scopes(user=editor, municipality=muni, scopes=["read", "write"])
     client = APIClient()
     client.force_login(editor)
     for url in ("/api/v1/parcels/", f"/api/v1/parcels/{parcels[0].pk}/", "/api/v1/plans/"):

@@ -5,7 +5,7 @@ import threading
 import pytest
 import requests
 
-from api.services import api_key_create
+from accounts.services import api_key_create
 from parcels.models import Parcel
 from tests.factories import ParcelFactory, PlanFactory
 

@@ -29,7 +29,7 @@ def in_process():
 
 @pytest.fixture
 def auth_header(muni, in_process):
-    from api.services import api_key_create
+    from accounts.services import api_key_create
     from tests.factories import ParcelFactory, PlanFactory
 
     plan = PlanFactory(municipality=muni)

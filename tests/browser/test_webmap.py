@@ -16,8 +16,8 @@ from django.core.management import call_command
 from django.utils import translation
 from PIL import Image, ImageStat
 
-from api.models import Membership
 from parcels.models import Municipality, Parcel
+from tests.factories import grant_scopes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,7 +30,7 @@ def member(municipality, username, scopes, password="pw"):
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.create_user(username, password=password)
-    Membership.objects.create(user=user, municipality=municipality, scopes=scopes)
+    grant_scopes(user=user, municipality=municipality, scopes=scopes)
     return user
 
 
@@ -200,8 +200,8 @@ def draw(page, points, finish=True):
 def test_drawn_polygon_lists_parcels_by_land_use_and_exports_them(page, live_server, city, tmp_path):
     from django.contrib.gis.geos import Polygon
 
-    from api.selectors import land_use_summary
     from geo.selectors import intersecting
+    from parcels.selectors import land_use_summary
 
     open_map(page, live_server)
     centre = a_parcel(city)

@@ -13,7 +13,7 @@ import statistics
 
 import pytest
 
-from api.models import Membership
+from accounts.models import Membership
 from tests.browser.test_webmap import load_city, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)

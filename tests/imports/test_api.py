@@ -5,12 +5,11 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from api.models import Membership
-from api.services import api_key_create
+from accounts.services import api_key_create
 from imports.jobs import run_pending
 from imports.models import ImportJob
 from parcels.models import Parcel
-from tests.factories import MunicipalityFactory, PlanFactory
+from tests.factories import MunicipalityFactory, PlanFactory, grant_scopes
 from tests.imports.helpers import frame, write
 
 URL = "/api/v1/imports/"
@@ -20,7 +19,7 @@ URL = "/api/v1/imports/"
 def importer(db, django_user_model, plan):
     user = django_user_model.objects.create_user("importer", password="x")
     user.user_permissions.add(Permission.objects.get(codename="add_parcel"))
-    Membership.objects.create(user=user, municipality=plan.municipality, scopes=["read", "write"])
+    grant_scopes(user=user, municipality=plan.municipality, scopes=["read", "write"])
     return user
 
 
@@ -218,7 +217,7 @@ def test_importing_needs_the_write_scope(tmp_path, plan, django_user_model):
     assert reader.get(URL).status_code == 403
     user = django_user_model.objects.create_user("viewer")
     user.user_permissions.add(Permission.objects.get(codename="add_parcel"))
-    Membership.objects.create(user=user, municipality=plan.municipality, scopes=["read"])
+    grant_scopes(user=user, municipality=plan.municipality, scopes=["read"])
     c = APIClient()
     c.force_authenticate(user)
     assert c.post(URL, {"file": _upload(tmp_path, plan)}, format="multipart").status_code == 403

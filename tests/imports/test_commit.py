@@ -39,7 +39,7 @@ def test_reimport_is_idempotent_and_changes_are_versioned_with_history(tmp_path,
     retired = Parcel.objects.get(number="105")
     assert retired.valid_to is not None
     assert ChangeRecord.objects.filter(object_id=retired.pk, action="retire").exists()
-    assert ChangeRecord.objects.filter(entity="parcels.municipality", action="import").count() == 3
+    assert ChangeRecord.objects.filter(entity="accounts.municipality", action="import").count() == 3
 
 
 @pytest.mark.django_db

@@ -1,7 +1,7 @@
 import pytest
 import requests
 
-from api.services import api_key_create
+from accounts.services import api_key_create
 from tests.factories import MunicipalityFactory, ParcelFactory, PlanFactory
 
 

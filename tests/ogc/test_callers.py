@@ -9,10 +9,11 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
+from accounts.models import ApiKey
+from accounts.services import TOKEN_PREFIX, api_key_create
 from api.access import PerKeyThrottle, find_active_key, find_key_grant
-from api.models import ApiKey, Membership
-from api.services import TOKEN_PREFIX, api_key_create
-from config import lean
+from runtime import lean
+from tests.factories import grant_scopes
 from tests.wsgi import call_wsgi, counting_dispatcher
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,12 +64,11 @@ def test_reading_needs_the_read_scope_on_every_path(city):
 
 def test_a_person_needs_the_read_scope_too(city):
     person = get_user_model().objects.create_user("ogc-writer", password="x")
-    membership = Membership.objects.create(user=person, municipality=city["muni"], scopes=["write"])
+    grant_scopes(user=person, municipality=city["muni"], scopes=["write"])
     client = Client()
     client.force_login(person)
     assert client.get(ITEMS).status_code == 403
-    membership.scopes = ["read"]
-    membership.save()
+    grant_scopes(user=person, municipality=city["muni"], scopes=["read"])
     assert client.get(ITEMS).status_code == 200
 
 

@@ -9,9 +9,9 @@ from types import SimpleNamespace
 import pytest
 from django.db import connection
 
-from api.services import api_key_create
-from config import lean
+from accounts.services import api_key_create
 from ogc import fast
+from runtime import lean
 from tests.wsgi import call_wsgi, counting_dispatcher
 
 pytestmark = pytest.mark.django_db(transaction=True)  # autocommit, as a server's connection is
@@ -35,8 +35,8 @@ def city_bbox(city) -> str:
 
 def hits(token: str) -> int:
     """The key's requests counted in the throttle table (every window)."""
-    from api.models import ApiKey
-    from api.services import TOKEN_PREFIX
+    from accounts.models import ApiKey
+    from accounts.services import TOKEN_PREFIX
 
     prefix = token[len(TOKEN_PREFIX):].split(".", 1)[0]
     key = ApiKey.objects.get(prefix=prefix)

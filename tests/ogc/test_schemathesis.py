@@ -13,7 +13,7 @@ schema = schemathesis.openapi.from_wsgi("/ogc/api", application)
 
 @pytest.fixture
 def ogc_auth(muni, in_process):  # noqa: F811
-    from api.services import api_key_create
+    from accounts.services import api_key_create
     from tests.factories import ParcelFactory, PlanFactory
 
     plan = PlanFactory(municipality=muni)

@@ -10,7 +10,7 @@ import rasterio
 from django.core.management import call_command
 from django.test import Client
 
-from api.services import api_key_create
+from accounts.services import api_key_create
 from parcels.models import District
 from tests.factories import DistrictFactory, MunicipalityFactory
 from tiles.models import OfflinePackage

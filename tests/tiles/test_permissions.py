@@ -7,11 +7,10 @@ from django.db import connection
 from django.db.models import Q
 from django.test import Client
 
-from api.models import Membership
-from api.services import api_key_create
+from accounts.services import api_key_create
 from geo.layers import TENANT, Layer, get_layer, register, unregister
 from parcels.models import Parcel
-from tests.factories import MunicipalityFactory, ParcelFactory, PlanFactory
+from tests.factories import MunicipalityFactory, ParcelFactory, PlanFactory, grant_scopes
 from tests.shapes import rect
 from tiles.grid import tiles_touching
 
@@ -100,7 +99,7 @@ def test_the_other_municipality_gets_its_own_rows_not_the_cached_tile(two_cities
 
 def test_session_of_a_member_works_like_a_key(two_cities, django_user_model):
     user = django_user_model.objects.create_user("inspector", password="x-secret-1")
-    Membership.objects.create(user=user, municipality=two_cities["b"], scopes=["read"])
+    grant_scopes(user=user, municipality=two_cities["b"], scopes=["read"])
     browser = Client(headers={"Accept-Language": "en"})
     browser.force_login(user)
     got = features(browser.get(two_cities["url"] + "?fields=deed_number"))

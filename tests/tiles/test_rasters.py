@@ -9,9 +9,9 @@ from django.core.management import CommandError, call_command
 from PIL import Image
 from rasterio.transform import from_origin
 
+from parcels.layers import LAND_USE_COLOURS
 from parcels.models import Parcel
 from tiles.grid import lonlat_to_3857, tiles_touching
-from tiles.style import LAND_USE_COLOURS
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """Admin changelists of large registers page with PostgreSQL's estimate instead of counting the table
-(config/admin_paging.py); filtered lists and small tables are still counted exactly."""
+(common/admin_paging.py); filtered lists and small tables are still counted exactly."""
 
 import re
 
@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from audit.models import ChangeRecord
 from audit.services import change_records_bulk
-from config.admin_paging import EstimatedCountPaginator, estimated_rows
+from common.admin_paging import EstimatedCountPaginator, estimated_rows
 from parcels.models import Parcel
 from tests.factories import ParcelFactory
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles import finders
 
-from api.models import Membership
+from tests.factories import grant_scopes
 from web.map_strings import STRINGS
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ MAP_JS = Path(__file__).resolve().parents[2] / "web" / "static" / "web" / "map"
 def person(client, django_user_model, muni):
     def make(scopes, username="planner"):
         user = django_user_model.objects.create_user(username, password="pw")
-        Membership.objects.create(user=user, municipality=muni, scopes=scopes)
+        grant_scopes(user=user, municipality=muni, scopes=scopes)
         client.force_login(user)
         return user
     return make
@@ -38,7 +38,7 @@ def test_anonymous_people_are_sent_to_sign_in(client):
 
 def test_sign_in_leads_to_the_map(client, django_user_model, muni):
     user = django_user_model.objects.create_user("planner", password="pw")
-    Membership.objects.create(user=user, municipality=muni, scopes=["read"])
+    grant_scopes(user=user, municipality=muni, scopes=["read"])
     response = client.post("/login/?next=/map/", {"username": "planner", "password": "pw", "next": "/map/"})
     assert response.status_code == 302 and response["Location"] == "/map/"
     from django.test import Client

@@ -1,0 +1,92 @@
+"""Who may do what, where: the one place that answers it for the API, OGC, tiles, the map and the admin.
+
+A person's access in a municipality is their membership there: its roles' permissions (and the API-key scopes
+those amount to) and, optionally, the districts it is limited to. Superusers are not given rows by these
+answers: the admin treats them as seeing every municipality (``admin_municipality_ids``), the API as any other
+person (a superuser without a membership is refused by the API, as before).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+from accounts.models import Membership, Municipality, Role
+from accounts.permissions import REGISTERS_READ, scopes_of
+
+
+class StaffAccess(NamedTuple):
+    """A person's access in one municipality (from their membership there)."""
+
+    membership_id: int
+    municipality_id: int
+    municipality: Municipality | None  # loaded when asked for
+    permissions: frozenset[str]
+    scopes: frozenset[str]  # the API-key scopes these permissions amount to (read, write, lineage)
+    district_codes: tuple[str, ...]  # empty: the whole municipality
+
+    def can(self, permission) -> bool:
+        return getattr(permission, "code", permission) in self.permissions
+
+
+def _permissions_sql() -> str:
+    through = Membership.roles.through._meta
+    role, membership = Role._meta.db_table, Membership._meta.db_table
+    return (
+        f"ARRAY(SELECT DISTINCT p FROM {through.db_table} mr JOIN {role} r ON r.id = mr.role_id,"  # noqa: S608
+        f" unnest(r.permissions) p WHERE mr.membership_id = {membership}.id)"
+    )
+
+
+def memberships_of(user) -> QuerySet[Membership]:
+    """A person's active memberships, each with ``granted``: the permissions of all its roles (one query)."""
+    if user is None or not user.is_authenticated:
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(user=user, is_active=True)
+        .annotate(granted=RawSQL(_permissions_sql(), []))  # noqa: S611 (table names from model metadata)
+        .order_by("pk")
+    )
+
+
+def staff_access(user, *, municipality_id: int | None = None, with_municipality: bool = True,
+                 with_boundary: bool = True) -> StaffAccess | None:
+    """The person's access in ``municipality_id`` (or in their first municipality, when not given); None when
+    they have no active membership there. One query."""
+    qs = memberships_of(user)
+    if municipality_id is not None:
+        qs = qs.filter(municipality_id=municipality_id)
+    if with_municipality:
+        qs = qs.select_related("municipality")
+        if not with_boundary:
+            qs = qs.defer("municipality__boundary")
+    m = qs.first()
+    if m is None:
+        return None
+    granted = frozenset(m.granted or ())
+    return StaffAccess(
+        membership_id=m.pk,
+        municipality_id=m.municipality_id,
+        municipality=m.municipality if with_municipality else None,
+        permissions=granted,
+        scopes=frozenset(scopes_of(granted)),
+        district_codes=tuple(m.district_codes),
+    )
+
+
+def user_has_permission(user, permission, *, municipality_id: int) -> bool:
+    """Whether ``user`` holds ``permission`` (a code or a ``Permission``) in that municipality."""
+    access = staff_access(user, municipality_id=municipality_id, with_municipality=False)
+    return access is not None and access.can(permission)
+
+
+def municipality_ids_with(user, permission=REGISTERS_READ) -> list[int] | None:
+    """The municipalities where ``user`` holds ``permission``; None for a superuser (every municipality)."""
+    if user is None or not user.is_authenticated:
+        return []
+    if user.is_superuser:
+        return None
+    code = getattr(permission, "code", permission)
+    return [m.municipality_id for m in memberships_of(user) if code in (m.granted or ())]

@@ -1,0 +1,161 @@
+"""A time limit for the SQL of web requests: a runaway statement is cancelled and answered 503, never a 500.
+
+Neither HTTP server ends a stuck request (docs/decisions/009), and the database is where requests are slow.
+While a request is being served, the connections of its thread run with PostgreSQL's ``statement_timeout`` set
+to ``settings.ARDH_REQUEST_STATEMENT_TIMEOUT_MS`` (0 = no limit). Background jobs, management commands,
+migrations and test fixtures run without it.
+
+How, and what it costs (a ``SET`` is a round trip, as long as a z17 tile's query):
+
+- The limit is a property of the *connection*, set when a request first uses it and then left in place:
+  request threads of the server only ever serve requests, and their persistent connections keep the setting,
+  so a request on a connection that has it costs no statement at all (a comparison in ``request_started``).
+  A connection opened during a request gets the ``SET`` right after it connects (``connection_created``),
+  next to the handshake's own round trips.
+- Background jobs run in threads of their own (``runtime/background.py``) with connections of their own,
+  which no request ever touched; commands and migrations never serve requests. Neither gets the limit.
+- A thread that serves requests *and* does other work (the test suite's thread: fixtures, ``call_command``
+  after a request) finds a guard on the connection between requests: the first statement outside a request
+  resets the limit first. The guard is taken off while a request runs, so requests pay nothing per
+  statement; in the server it never fires.
+
+Not a connection option (``options=-c statement_timeout``, zero round trips): every connection of the web
+process would carry it, the background threads' ones included, and the limit would follow requests into
+commands run from tests.
+
+A cancelled statement (``QueryCanceled``; Django raises it as ``OperationalError`` with the psycopg error as
+``__cause__``) becomes :func:`cancelled_response` in one place: :class:`StatementTimeoutMiddleware` on the full
+and the lean middleware lists (views, DRF views, whose exception handler leaves it to Django, templates) and
+:func:`server_error` (``handler500``) for a statement cancelled in a middleware.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import psycopg
+from django.conf import settings
+from django.db import DatabaseError, OperationalError, connections
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+
+RETRY_AFTER_S = 10
+_state = threading.local()  # .serving: this thread is between request_started and request_finished
+
+
+def limit_ms() -> int:
+    return max(0, int(getattr(settings, "ARDH_REQUEST_STATEMENT_TIMEOUT_MS", 0) or 0))
+
+
+def serving() -> bool:
+    return getattr(_state, "serving", False)
+
+
+def _set(conn, ms: int | None) -> None:
+    """``SET`` (a number) or ``RESET`` (None) the connection's statement_timeout, straight on psycopg (no
+    Django cursor: not through the guard, not in the query log)."""
+    statement = "RESET statement_timeout" if ms is None else f"SET statement_timeout = {int(ms)}"
+    with conn.wrap_database_errors:
+        conn.connection.execute(statement)
+    conn.ardh_statement_timeout = ms
+
+
+def _apply(conn) -> None:
+    ms = limit_ms() or None
+    if getattr(conn, "ardh_statement_timeout", None) != ms:
+        _set(conn, ms)
+
+
+def _guard(execute, sql, params, many, context):
+    """Outside a request, a connection still carrying a request's limit is reset before its statement."""
+    conn = context["connection"]
+    if getattr(conn, "ardh_statement_timeout", None) is not None and not serving():
+        _set(conn, None)
+    return execute(sql, params, many, context)
+
+
+def on_request_started(**kwargs) -> None:
+    _state.serving = True
+    _state.used = used = connections.all(initialized_only=True)  # and those connected during the request
+    for conn in used:
+        if _guard in conn.execute_wrappers:  # no guard inside a request: no cost per statement
+            conn.execute_wrappers.remove(_guard)
+        if conn.connection is not None:
+            try:
+                _apply(conn)
+            except DatabaseError:  # a connection that died while idle: the request opens a new one
+                conn.close()
+
+
+def on_request_finished(**kwargs) -> None:
+    _state.serving = False
+    for conn in getattr(_state, "used", ()):
+        if getattr(conn, "ardh_statement_timeout", None) is not None and _guard not in conn.execute_wrappers:
+            conn.execute_wrappers.insert(0, _guard)  # first: context managers pushing their own pop the last
+    _state.used = []
+
+
+def on_connection_created(sender, connection, **kwargs) -> None:
+    connection.ardh_statement_timeout = None  # a new session starts with the server's default
+    if serving():
+        _apply(connection)
+        if connection not in _state.used:
+            _state.used.append(connection)
+
+
+def connect_receivers() -> None:
+    from django.core.signals import request_finished, request_started
+    from django.db.backends.signals import connection_created
+
+    request_started.connect(on_request_started, dispatch_uid="ardh-statement-timeout-start")
+    request_finished.connect(on_request_finished, dispatch_uid="ardh-statement-timeout-finish")
+    connection_created.connect(on_connection_created, dispatch_uid="ardh-statement-timeout-connect")
+
+
+# --- A cancelled statement is a 503 ------------------------------------------------------------------
+
+
+def is_cancelled(exc: BaseException | None) -> bool:
+    """The statement was cancelled (our statement_timeout, or an operator's pg_cancel_backend)."""
+    if isinstance(exc, OperationalError):
+        exc = exc.__cause__
+    return isinstance(exc, psycopg.errors.QueryCanceled)
+
+
+def cancelled_response(request=None) -> JsonResponse:
+    seconds = limit_ms() / 1000  # Django logs the 503 (django.request) with the path
+    response = JsonResponse(
+        {"detail": _("The database did not answer in time (limit %(seconds)s s), so the request was stopped. "
+                     "Try again in a moment, or ask for less: a smaller area, page or filter.")
+         % {"seconds": f"{seconds:g}"},
+         "code": "timeout"},
+        status=503, json_dumps_params={"ensure_ascii": False},
+    )
+    response["Retry-After"] = str(RETRY_AFTER_S)
+    return response
+
+
+class StatementTimeoutMiddleware:
+    """A view (or its template) whose statement was cancelled answers 503 with the reason."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if is_cancelled(exception):
+            return cancelled_response(request)
+        return None
+
+
+def server_error(request, *args, **kwargs):
+    """``handler500``: a statement cancelled outside a view (in a middleware) is still a 503."""
+    import sys
+
+    from django.views.defaults import server_error as django_server_error
+
+    if is_cancelled(sys.exc_info()[1]):
+        return cancelled_response(request)
+    return django_server_error(request, *args, **kwargs)
