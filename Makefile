@@ -14,12 +14,12 @@ PORT ?= 8000
 # MapProxy (mounted at /mapproxy/) reads our raster XYZ tiles from the server it runs in.
 export ARDH_MAPPROXY_SOURCE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: help demo test deps system venv vendor messages db migrate demo-data static serve stop lint check-migrations \
+.PHONY: help demo test deps system venv vendor messages db migrate demo-data static serve stop lint contracts check-migrations \
         pytest clean
 
 help:
 	@echo "make demo   install what is missing, start PostGIS, load the demo city, serve http://$(HOST):$(PORT)"
-	@echo "make test   same setup, then ruff, makemigrations --check and the whole test suite"
+	@echo "make test   same setup, then ruff, the import contract, makemigrations --check and the whole test suite"
 	@echo "make stop   stop the project-local PostgreSQL cluster"
 
 ## --- setup (each step skips what is already done)
@@ -71,13 +71,17 @@ stop:
 lint: venv
 	$(VENV)/bin/ruff check .
 
+# The layering (docs/decisions/011): arrows only point down; domain code never imports serving code.
+contracts: venv
+	$(VENV)/bin/lint-imports --no-cache
+
 check-migrations: migrate
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 pytest: deps db
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-test: lint check-migrations pytest
+test: lint contracts check-migrations pytest
 
 clean: stop
 	rm -rf .data $(VENV) node_modules

@@ -12,16 +12,16 @@ from django.db import connection
 from accounts.models import Municipality
 from geo.crs import storage_srid
 from geo.feature_sql import feature_collection_sql
-from geo.layers import at_point_layers
+from geo.layers import at_point_layers, generation
 from geo.selectors import at_point
 
 # Compiled at-point SQL per (municipality, srid): the ORM builds five querysets for every
 # question otherwise, which costs more than running them. Only the point changes between calls.
-_AT_POINT_SQL: dict[tuple[int, int], tuple[str, list]] = {}
+_AT_POINT_SQL: dict[tuple[int, int, int], tuple[str, list]] = {}
 
 
 def _at_point_template(municipality, srid: int) -> tuple[str, list]:
-    key = (municipality.pk, srid)
+    key = (municipality.pk, srid, generation())
     if key not in _AT_POINT_SQL:
         parts, params = [], []
         for layer in at_point_layers():

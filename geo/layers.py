@@ -98,11 +98,19 @@ class UnknownLayer(LookupError):
     pass
 
 
+_GENERATION = [0]  # bumped by every change of the registry: caches of what was built from it key on it
+
+
+def generation() -> int:
+    return _GENERATION[0]
+
+
 def register(layer: Layer) -> Layer:
     existing = _REGISTRY.get(layer.name)
     if existing is not None and existing.model is not layer.model:
         raise ValueError(f"Layer name {layer.name!r} is already registered for {existing.model.__name__}.")
     _REGISTRY[layer.name] = layer
+    _GENERATION[0] += 1
     return layer
 
 
@@ -126,3 +134,4 @@ def at_point_layers() -> list[Layer]:
 def unregister(name: str) -> None:
     """Remove a layer (tests that register a layer of their own clean up with this)."""
     _REGISTRY.pop(name, None)
+    _GENERATION[0] += 1

@@ -3,24 +3,34 @@
 from __future__ import annotations
 
 import json
+import tempfile
+from pathlib import Path
 
 from django.conf import settings
-from django.http import Http404
+from django.contrib.gis.db.models.functions import AsWKB
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import ApiKey, Scope
 from api.access import caller_actor, caller_municipality, caller_scopes
+from api.base import ApiBase
+from api.errors import BadInput
+from geo.apis import BufferInput, target_geometry
 from geo.crs import KNOWN_CRS
 from imports.errors import ImportRefused
+from imports.export import write_rows
 from imports.jobs import job_create, job_request_commit
 from imports.mapping import TARGETS
 from imports.readers import FORMATS
 from imports.selectors import jobs_for
 from imports.targets import TARGETS as IMPORT_TARGETS
+from parcels.map_selectors import analysis_parcels
 from parcels.models import Municipality
 
 
@@ -162,3 +172,44 @@ class ImportCommitView(APIView):
         except ImportRefused as exc:
             return Response({"detail": exc.messages[0], "code": exc.code}, status=status.HTTP_409_CONFLICT)
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+# --- The parcels of a buffer analysis as a file (the planners' map): written by this app's exporter.
+
+EXPORT_FORMATS = {"gpkg": ("application/geopackage+sqlite3", ".gpkg"), "csv": ("text/csv", ".csv")}
+EXPORT_COLUMNS = ("number", "plan__number", "land_use", "status", "area_m2", "deed_number")
+EXPORT_MAX_FEATURES = 50_000
+
+
+class AnalysisExportApi(ApiBase):
+    """The parcels inside a geometry (or within ``metres`` of it) with their land use and area, as a file."""
+
+    required_scopes = {"POST": "read"}
+
+    @extend_schema(
+        request=BufferInput,
+        parameters=[OpenApiParameter("output", str, enum=list(EXPORT_FORMATS), required=True)],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    def post(self, request):
+        fmt = request.query_params.get("output", "")
+        if fmt not in EXPORT_FORMATS:
+            raise BadInput(_("“output” must be one of: %(f)s.") % {"f": ", ".join(EXPORT_FORMATS)}, param="output")
+        ser = BufferInput(data=request.data, context={"input_srid": self.input_srid()})
+        ser.is_valid(raise_exception=True)
+        geom = target_geometry(ser.validated_data, self.municipality)
+        qs = analysis_parcels(municipality=self.municipality, geometry=geom, metres=ser.validated_data["metres"])
+        columns = qs.annotate(_wkb=AsWKB("geom")).values_list("pk", *EXPORT_COLUMNS, "_wkb")
+        rows = list(columns[: EXPORT_MAX_FEATURES + 1])
+        if len(rows) > EXPORT_MAX_FEATURES:
+            message = _("More than %(n)d parcels: draw a smaller area.") % {"n": EXPORT_MAX_FEATURES}
+            raise BadInput(message, param="geometry")
+        names = ["id", *(c.replace("plan__number", "plan_number") for c in EXPORT_COLUMNS)]
+        content_type, suffix = EXPORT_FORMATS[fmt]
+        tmp = Path(tempfile.mkdtemp(prefix="ardh-analysis-")) / f"analysis{suffix}"
+        write_rows(names=names, rows=rows, srid=4326, fmt=fmt, out=tmp, layer_name="parcels")
+        response = FileResponse(open(tmp, "rb"), content_type=content_type, as_attachment=True,
+                                filename=f"ardh-analysis{suffix}")
+        tmp.unlink()  # the open handle keeps the data until the response is sent
+        tmp.parent.rmdir()
+        return response

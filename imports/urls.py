@@ -9,4 +9,8 @@ _routes = [
     path("<int:pk>/", apis.ImportDetailView.as_view(), name="detail"),
     path("<int:pk>/commit/", apis.ImportCommitView.as_view(), name="commit"),
 ]
-urlpatterns = [path("imports/", include((_routes, "imports")))]
+urlpatterns = [
+    path("imports/", include((_routes, "imports"))),
+    # the planners' map's export of an analysis (docs/webmap.md)
+    path("analysis/export/", apis.AnalysisExportApi.as_view(), name="analysis-export"),
+]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from parcels.apis import analysis, analysis_export, lineage, registers, search
+from parcels.apis import analysis, lineage, registers, search
 
 _REGISTERS = {
     "parcels": (registers.ParcelListApi, registers.ParcelDetailApi),
@@ -15,7 +15,6 @@ _REGISTERS = {
 urlpatterns = [
     path("analysis/buffer/", analysis.BufferAnalysisApi.as_view(), name="buffer-analysis"),
     path("search/", search.SearchApi.as_view(), name="search"),  # the planners' map (web/)
-    path("analysis/export/", analysis_export.AnalysisExportApi.as_view(), name="analysis-export"),
     path("parcels/<int:pk>/lineage/", search.ParcelLineageApi.as_view(), name="parcel-lineage"),
     path("regulations/<int:pk>/", search.RegulationApi.as_view(), name="regulation"),
     path("parcels/merge/", lineage.ParcelMergeApi.as_view(), name="parcel-merge"),

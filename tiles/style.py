@@ -39,6 +39,12 @@ def style_layers(layer: Layer) -> list[dict]:
             "symbol-placement": "line", "text-field": LABEL, "text-font": FONT, "text-size": 12,
         }, "paint": {"text-color": "#333333", "text-halo-color": "#ffffff", "text-halo-width": 1}})
         return out
+    if "POINT" in geometry:  # a site drawn as a dot (premises, say), coloured as the layer declares its fill
+        colour = look.fill if look.fill is not None else look.line_colour
+        out.append({**_common(layer, "point", "circle"), "paint": {
+            "circle-color": colour, "circle-radius": 5, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1,
+        }})
+        return out
     if look.fill is not None:
         out.append({**_common(layer, "fill", "fill"),
                     "paint": {"fill-color": look.fill, "fill-opacity": look.fill_opacity}})

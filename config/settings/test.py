@@ -18,3 +18,4 @@ ARDH_TILE_CACHE_DIR = tempfile.mkdtemp(prefix="ardh-test-tiles-")
 # The orthophoto `make demo` paints lives in .data: tests that want one make their own, and the others must
 # not depend on whether a demo ran in this checkout before.
 ARDH_ORTHO_PATH = str(Path(tempfile.mkdtemp(prefix="ardh-test-ortho-")) / "orthophoto.tif")
+INSTALLED_APPS += ["tests.scratch_app"]  # a layer no serving code knows by name (tests/test_new_layer.py)

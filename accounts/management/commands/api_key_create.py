@@ -2,9 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import Scope
+from accounts.models import Municipality, Scope
 from accounts.services import api_key_create
-from parcels.models import Municipality
 
 
 class Command(BaseCommand):
