@@ -25,7 +25,7 @@ NAME = scratch_layers.NAME
 def kiosk(db):
     scratch_layers.register_all()
     muni = MunicipalityFactory()
-    site = KioskSite.objects.create(municipality=muni, number="K-7", name_ar="كشك ٧", name_en="Kiosk 7",
+    site = KioskSite.objects.create(municipality=muni, number="K-7", name_ar="كشك 7", name_en="Kiosk 7",
                                     geom=rect(100, 100, 130, 120)[0])
     yield site
     scratch_layers.unregister_all()
