@@ -4,12 +4,14 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiKey, Membership, Organisation, PartyKind, Person, Representation, Role
-from accounts.permissions import all_permissions
+from accounts.permissions import MEMBERS_MANAGE, all_permissions
 
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
     """Keys are issued with `manage.py api_key_create` (the token is shown once); here they are reviewed and revoked."""
+
+    tenant_write_permission = MEMBERS_MANAGE  # accounts.admin_site: who may revoke a municipality's keys
 
     list_display = ["name", "prefix", "municipality", "scopes", "rate_per_minute", "is_active", "last_used_at"]
     list_filter = ["is_active", "municipality"]
@@ -50,6 +52,7 @@ class RoleAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    tenant_write_permission = MEMBERS_MANAGE  # accounts.admin_site: who may give roles in a municipality
     list_display = ["user", "municipality", "role_list", "is_active"]
     list_filter = ["municipality", "roles", "is_active"]
     raw_id_fields = ["user"]

@@ -9,6 +9,7 @@ from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
+from accounts.selectors import municipality_ids_with
 from geo.bbox import parse_bbox
 from geo.layers import all_layers
 
@@ -25,14 +26,19 @@ def context_features(request):
     except ValueError as exc:
         return HttpResponseBadRequest(str(exc))
     features = []
+    # Only the municipalities the person works in (the admin's rule, accounts.admin_site); all for a superuser.
+    tenants = municipality_ids_with(request.user)
     xmin, ymin, xmax, ymax = box.extent
     if xmax - xmin <= MAX_SPAN_DEG and ymax - ymin <= MAX_SPAN_DEG:
         for layer in all_layers():
             if not layer.admin_context:
                 continue
             name = layer.name
+            qs = layer.queryset()
+            if tenants is not None:
+                qs = qs.filter(**{f"{layer.tenant_field or 'pk'}__in": tenants})
             rows = (
-                layer.queryset()
+                qs
                 .filter(**{f"{layer.geom_field}__bboverlaps": box})
                 .annotate(_gj=AsGeoJSON(layer.geom_field, precision=7))
                 .values_list("pk", "_gj")[:CONTEXT_LIMIT]

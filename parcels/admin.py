@@ -212,7 +212,7 @@ class ParcelAdmin(LargeTableAdmin, TenantAdmin):
             )
             obj.pk = created.pk
 
-    @admin.action(description=_("Merge the selected parcels"))
+    @admin.action(description=_("Merge the selected parcels"), permissions=["change"])
     def merge_selected(self, request, queryset):
         try:
             merged = services.parcel_merge(parcels=list(queryset), actor=request.user)
@@ -221,7 +221,7 @@ class ParcelAdmin(LargeTableAdmin, TenantAdmin):
         else:
             self.message_user(request, _("Merged into parcel %(p)s.") % {"p": merged}, messages.SUCCESS)
 
-    @admin.action(description=_("Split each selected parcel into two equal parts"))
+    @admin.action(description=_("Split each selected parcel into two equal parts"), permissions=["change"])
     def split_in_two(self, request, queryset):
         for parcel in queryset:
             try:

@@ -16,7 +16,7 @@ ALLOWED_HOSTS = env.strings("ARDH_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
     "runtime.apps.ServingConfig",  # the request statement timeout (runtime/statement_timeout.py)
-    "django.contrib.admin",
+    "accounts.admin_apps.ArdhAdminConfig",  # django.contrib.admin, scoped by tenant in one place
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

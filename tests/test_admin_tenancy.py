@@ -1,0 +1,144 @@
+"""The admin is scoped by tenant for every registered model admin (accounts/admin_site.py).
+
+A staff member with every Django model permission, working in municipality A (municipality_admin role),
+tries each registered model admin on municipality B's rows: lists, change forms (read and save), delete,
+actions, autocomplete, and the admin map's context features. None of B's rows may show or change.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from accounts.admin_site import tenant_lookup
+from accounts.services import api_key_create, membership_grant
+from audit.models import ChangeRecord
+from parcels import models as m
+from tests.factories import MunicipalityFactory, ParcelFactory, PlanFactory, RegulationFactory
+from tests.shapes import rect
+
+# Admins of models that belong to no municipality: national reference data and Django's own.
+NATIONAL = {"accounts.role", "accounts.person", "accounts.organisation", "accounts.representation", "auth.user",
+            "auth.group"}
+
+
+def _rows_of(muni, django_user_model) -> dict[str, object]:
+    """One row of every tenant-keyed model of ``muni``, by model label."""
+    plan = PlanFactory(municipality=muni, geom=rect(-1000, -1000, 1000, 1000))
+    regulation = RegulationFactory(municipality=muni)
+    parcel = ParcelFactory(plan=plan, deed_number=f"DEED-{muni.code}")
+    block = m.Block.objects.create(municipality=muni, plan=plan, number="B1", geom=rect(-900, -900, -800, -800))
+    district = m.District.objects.create(municipality=muni, code="D9", name_ar="حي", geom=rect(-1000, -1000, 0, 0))
+    street = m.Street.objects.create(municipality=muni, plan=plan, name_ar="شارع", width_m=20,
+                                     geom=m.Street._meta.get_field("geom").to_python(
+                                         "SRID=4326;MULTILINESTRING((43.49 25.86, 43.491 25.861))"))
+    zone = m.Zone.objects.create(municipality=muni, regulation=regulation, name_ar="منطقة",
+                                 geom=rect(-1000, -1000, 1000, 1000))
+    key, _ = api_key_create(municipality=muni, name=f"key of {muni.code}", scopes=["read"])
+    someone = django_user_model.objects.create_user(f"member-{muni.code}")
+    membership = membership_grant(user=someone, municipality=muni, roles=["reader"])
+    record = ChangeRecord.objects.create(entity="parcels.parcel", object_id=parcel.pk, action="update",
+                                         municipality=muni, changes={})
+    return {"accounts.municipality": muni, "parcels.subdivisionplan": plan, "parcels.zoningregulation": regulation,
+            "parcels.parcel": parcel, "parcels.block": block, "parcels.district": district, "parcels.street": street,
+            "parcels.zone": zone, "accounts.apikey": key, "accounts.membership": membership,
+            "audit.changerecord": record}
+
+
+@pytest.fixture
+def setting(db, django_user_model, client):
+    a, b = MunicipalityFactory(), MunicipalityFactory()
+    rows_a, rows_b = _rows_of(a, django_user_model), _rows_of(b, django_user_model)
+    staff = django_user_model.objects.create_user("staff-a", password="pw", is_staff=True)
+    staff.user_permissions.set(Permission.objects.all())
+    membership_grant(user=staff, municipality=a, roles=["municipality_admin"])
+    client.force_login(staff)
+    return {"a": rows_a, "b": rows_b, "client": client}
+
+
+def _url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def test_every_model_admin_is_either_tenant_scoped_or_national():
+    for model in admin.site._registry:
+        label = model._meta.label_lower
+        assert (tenant_lookup(model) is not None) != (label in NATIONAL), label
+
+
+def test_every_tenant_admin_hides_another_municipalitys_rows(setting):
+    client = setting["client"]
+    tenant_models = [mdl for mdl in admin.site._registry if tenant_lookup(mdl) is not None]
+    assert len(tenant_models) >= 11
+    for model in tenant_models:
+        label = model._meta.label_lower
+        mine, theirs = setting["a"][label], setting["b"][label]  # KeyError: a new tenant admin, add it above
+        response = client.get(_url(model, "changelist"))
+        assert response.status_code == 200, label
+        shown = {obj.pk for obj in response.context["cl"].result_list}
+        assert mine.pk in shown and theirs.pk not in shown, label
+        # the change form of another municipality's row: not found (a redirect with a message), never the form
+        response = client.get(_url(model, "change", theirs.pk))
+        assert response.status_code == 302, label
+        assert client.get(_url(model, "change", mine.pk)).status_code in (200, 403), label  # 403: read-only admins
+        # 403: an admin that never deletes (history)
+        assert client.get(_url(model, "delete", theirs.pk)).status_code in (302, 403), label
+        assert client.get(_url(model, "history", theirs.pk)).status_code == 302, label
+
+
+def test_another_municipalitys_row_cannot_be_saved_deleted_or_acted_on(setting):
+    client = setting["client"]
+    parcel = setting["b"]["parcels.parcel"]
+    response = client.post(_url(m.Parcel, "change", parcel.pk), {"number": "HIJACK", "land_use": "park"})
+    assert response.status_code == 302
+    parcel.refresh_from_db()
+    assert parcel.number != "HIJACK" and parcel.version == 1
+    for action in ("delete_selected", "merge_selected", "split_in_two"):
+        client.post(_url(m.Parcel, "changelist"), {"action": action, "_selected_action": [parcel.pk], "post": "yes"})
+    parcel.refresh_from_db()
+    assert parcel.valid_to is None and m.Parcel.objects.filter(plan=parcel.plan).count() == 1
+    district = setting["b"]["parcels.district"]
+    client.post(_url(m.District, "changelist"), {"action": "delete_selected", "_selected_action": [district.pk],
+                                                 "post": "yes"})
+    assert m.District.objects.filter(pk=district.pk).exists()
+
+
+def test_a_new_record_cannot_be_put_in_another_municipality(setting):
+    client = setting["client"]
+    b = setting["b"]["accounts.municipality"]
+    response = client.post(_url(m.District, "add"), {"municipality": b.pk, "code": "X1", "name_ar": "حي",
+                                                    "geom": rect(0, 0, 10, 10).geojson})
+    assert response.status_code == 200  # the form again, with the error on the municipality field
+    assert "municipality" in response.context["adminform"].form.errors
+    assert not m.District.objects.filter(code="X1").exists()
+
+
+def test_autocomplete_offers_only_the_users_municipality(setting):
+    client = setting["client"]
+    response = client.get(reverse("admin:autocomplete"), {"app_label": "parcels", "model_name": "parcel",
+                                                         "field_name": "plan", "term": ""})
+    ids = {int(r["id"]) for r in response.json()["results"]}
+    assert setting["a"]["parcels.subdivisionplan"].pk in ids
+    assert setting["b"]["parcels.subdivisionplan"].pk not in ids
+
+
+def test_the_admin_maps_context_shows_only_the_users_municipality(setting):
+    client = setting["client"]
+    x0, y0, x1, y1 = rect(-1000, -1000, 1000, 1000).extent
+    body = client.get(reverse("geo:context"), {"bbox": f"{x0},{y0},{x1},{y1}"}).json()
+    ids = {f["id"] for f in body["features"]}
+    assert f"parcels.{setting['a']['parcels.parcel'].pk}" in ids
+    assert f"parcels.{setting['b']['parcels.parcel'].pk}" not in ids
+    assert setting["b"]["parcels.parcel"].deed_number not in json.dumps(body)
+
+
+def test_a_superuser_still_sees_every_municipality(db, django_user_model, client):
+    a, b = MunicipalityFactory(), MunicipalityFactory()
+    root = django_user_model.objects.create_superuser("root", password="pw")
+    client.force_login(root)
+    response = client.get(_url(m.Municipality, "changelist"))
+    assert {a.pk, b.pk} <= {obj.pk for obj in response.context["cl"].result_list}
