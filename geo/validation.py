@@ -24,14 +24,17 @@ BOUNDARY_TOLERANCE_M = 0.05
 
 
 class GeometryError(ValidationError):
-    """A geometry refused, with a reason and, where known, a location (lon, lat)."""
+    """A geometry refused, with a reason and, where known, a location (lon, lat) and the ``path`` of the
+    offending part in the GeoJSON given (e.g. ``coordinates[0][3]``)."""
 
-    def __init__(self, message: str, *, code: str, location: tuple[float, float] | None = None):
+    def __init__(self, message: str, *, code: str, location: tuple[float, float] | None = None,
+                 path: str | None = None):
         if location is not None:
             message = _("%(message)s (at %(lon).7f, %(lat).7f)") % {
                 "message": message, "lon": location[0], "lat": location[1]}
         super().__init__(message, code=code)
         self.location = location
+        self.path = path
 
 
 def _max_vertices() -> int:

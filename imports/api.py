@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -13,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.access import caller_actor, caller_municipality, caller_scopes
+from api.json_input import JSONInputError, loads
 from api.models import ApiKey, Scope
 from geo.crs import KNOWN_CRS
 from imports.errors import ImportRefused
@@ -70,8 +69,8 @@ class JSONDict(serializers.Field):
     def to_internal_value(self, data):
         if isinstance(data, str):
             try:
-                data = json.loads(data or "{}")
-            except ValueError:
+                data = loads(data or "{}")
+            except JSONInputError:
                 raise serializers.ValidationError(_("Must be a JSON object.")) from None
         if not isinstance(data, dict) or set(data) - set(TARGETS):
             raise serializers.ValidationError(_("Must be an object keyed by: %(t)s.") % {"t": ", ".join(TARGETS)})

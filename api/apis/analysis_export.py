@@ -36,7 +36,7 @@ class AnalysisExportApi(ApiBase):
         fmt = request.query_params.get("output", "")
         if fmt not in FORMATS:
             raise BadInput(_("“output” must be one of: %(f)s.") % {"f": ", ".join(FORMATS)}, param="output")
-        ser = BufferInput(data=request.data, context={"input_srid": self.input_srid()})
+        ser = BufferInput(data=request.data, context=self.input_context())
         ser.is_valid(raise_exception=True)
         geom = target_geometry(ser.validated_data, self.municipality)
         qs = analysis_parcels(municipality=self.municipality, geometry=geom, metres=ser.validated_data["metres"])

@@ -118,7 +118,7 @@ class IntersectingApi(_LayerQueryApi):
     @extend_schema(request=_Target, parameters=_INPUT_SRID, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, layer):
         layer = self.layer_arg(layer)
-        ser = self.InputSerializer(data=request.data, context={"input_srid": self.input_srid()})
+        ser = self.InputSerializer(data=request.data, context=self.input_context())
         ser.is_valid(raise_exception=True)
         geom = target_geometry(ser.validated_data, self.municipality)
         qs = geo_selectors.intersecting(layer=layer, geometry=geom, municipality=self.municipality).order_by("pk")
@@ -138,7 +138,7 @@ class WithinDistanceApi(_LayerQueryApi):
     @extend_schema(request=_Within, parameters=_INPUT_SRID, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, layer):
         layer = self.layer_arg(layer)
-        ser = self.InputSerializer(data=request.data, context={"input_srid": self.input_srid()})
+        ser = self.InputSerializer(data=request.data, context=self.input_context())
         ser.is_valid(raise_exception=True)
         geom = target_geometry(ser.validated_data, self.municipality)
         qs = geo_selectors.within_distance(
@@ -181,7 +181,7 @@ class BufferAnalysisApi(ApiBase):
 
     @extend_schema(request=BufferInput, parameters=_INPUT_SRID, responses={200: OpenApiTypes.OBJECT})
     def post(self, request):
-        ser = self.InputSerializer(data=request.data, context={"input_srid": self.input_srid()})
+        ser = self.InputSerializer(data=request.data, context=self.input_context())
         ser.is_valid(raise_exception=True)
         geom = target_geometry(ser.validated_data, self.municipality)
         metres = ser.validated_data["metres"]

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.request_body.ChunkedBodyMiddleware",  # a chunked body is read, not taken for an empty one
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -163,6 +164,12 @@ REST_FRAMEWORK |= {
     "DEFAULT_PERMISSION_CLASSES": ["api.access.TenantScope"],
     "DEFAULT_THROTTLE_CLASSES": ["api.access.PerKeyThrottle"],
     "EXCEPTION_HANDLER": "api.errors.handle",
+    # JSON bodies through one reader with a nesting limit (api/json_input.py): never a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "api.json_input.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS |= {
