@@ -12,6 +12,7 @@ import re
 import warnings
 
 from django.conf import settings
+from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiLineString, MultiPoint, MultiPolygon
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -87,9 +88,10 @@ def validate_geometry(
     if geom.srid != storage_srid():
         try:
             geom = geom.transform(storage_srid(), clone=True)
-        except GEOSException as exc:
+        except (GEOSException, GDALException):  # e.g. "Point outside of projection domain": no internals shown
             raise GeometryError(
-                _("The geometry cannot be transformed to the storage system: %(e)s") % {"e": exc},
+                _("The geometry cannot be transformed from EPSG:%(srid)d to longitude/latitude; are the "
+                  "coordinates in that CRS?") % {"srid": geom.srid},
                 code="transform",
             ) from None
         coords = _all_coordinates(geom)

@@ -9,7 +9,6 @@ so a million-feature file never sits in memory whole.
 from __future__ import annotations
 
 import codecs
-import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from pyproj import CRS
 
 from imports import dxf, geojson_source
 from imports.archive import extract_zip
-from imports.errors import ImportRefused
+from imports.errors import ImportRefused, gdal_message
 
 FORMATS = {".gpkg": "gpkg", ".geojson": "geojson", ".json": "geojson", ".shp": "shp", ".dxf": "dxf", ".csv": "csv"}
 CSV_OPTIONS = {"GEOM_POSSIBLE_NAMES": "wkt,WKT,geom,geometry,the_geom,GEOM,GEOMETRY", "KEEP_GEOM_COLUMNS": "NO"}
@@ -227,15 +226,6 @@ def _read_one_by_one(src: Source, start: int, count: int) -> Batch | None:
     return batch
 
 
-_PATH = re.compile(r"(?<![\w.])(?:/[^/\s:'\"]+)+/?")
-
-
-def gdal_message(exc: Exception, path: Path | None = None) -> str:
-    """GDAL's message without the server's paths (a file is named by its name) and at most 300 characters."""
-    text = str(exc)
-    if path is not None:
-        text = text.replace(str(path), path.name).replace(str(path.parent), "")
-    return _PATH.sub(lambda m: Path(m.group(0)).name, text)[:300]
 
 
 def _read_info(src: Source) -> dict:

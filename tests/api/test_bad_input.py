@@ -361,3 +361,11 @@ def test_structural_geometry_errors_have_code_path_and_location(api, plan, coord
     assert body["code"] == code and body["location"] == [43.5, 25.87] and body["path"] == "coordinates[0]"
     assert body["param"] == "geometry"
     assert "GEOS" not in body["detail"] and "GDAL" not in body["detail"]
+
+
+def test_a_geometry_that_cannot_be_transformed_is_400_without_internals(api, plan):
+    far = {"type": "Point", "coordinates": [9e8, 9e8]}
+    r = api.post("/api/v1/parcels/intersecting/?input_srid=9358", {"geometry": far}, format="json")
+    assert r.status_code == 400, r.content
+    assert r.json()["code"] == "transform" and "9358" in r.json()["detail"]
+    assert "OGR" not in r.json()["detail"] and "GDAL" not in r.json()["detail"]

@@ -341,3 +341,13 @@ def test_an_api_job_with_string_coordinates_ends_ready_with_a_report(tmp_path, p
     job = run_job(job.pk)
     assert job.status == "ready", (job.error_code, job.error)
     assert job.report["issue_counts"] == {"invalid_geojson": 1}
+
+
+@pytest.mark.django_db
+def test_an_unreadable_file_is_named_without_the_servers_path(tmp_path, plan):
+    path = tmp_path / "garbage.geojson"
+    path.write_bytes(b"not json at all {")
+    with pytest.raises(ImportRefused) as err:
+        run(path, plan.municipality)
+    assert err.value.code == "unreadable"
+    assert "garbage.geojson" in err.value.messages[0] and str(tmp_path) not in err.value.messages[0]
