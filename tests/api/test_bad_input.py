@@ -369,3 +369,12 @@ def test_a_geometry_that_cannot_be_transformed_is_400_without_internals(api, pla
     assert r.status_code == 400, r.content
     assert r.json()["code"] == "transform" and "9358" in r.json()["detail"]
     assert "OGR" not in r.json()["detail"] and "GDAL" not in r.json()["detail"]
+
+
+def test_refusals_are_in_arabic_by_default(api, plan):
+    api.credentials(HTTP_AUTHORIZATION=api._credentials["HTTP_AUTHORIZATION"])  # no Accept-Language: Arabic
+    r = api.post("/api/v1/parcels/", data=_deep(5000), content_type="application/json")
+    assert r.status_code == 400 and "JSON" in r.json()["detail"] and "تتداخل" in r.json()["detail"]
+    ring = [[43.5, 25.87], [43.51, 25.87], [43.51, 25.88], [43.5, 25.88]]
+    r = _post(api, plan, {"type": "Polygon", "coordinates": [ring]})
+    assert r.json()["code"] == "unclosed_ring" and "حلقة المضلع" in r.json()["detail"]
