@@ -76,7 +76,9 @@ def _prechecks(wkb: list, errors: dict | None = None, extra_notes: dict | None =
     not_finite = np.zeros(n, dtype=bool)
     if len(coords):
         not_finite[np.unique(owner[~np.isfinite(coords).all(axis=1)])] = True
-    rings, ring_owner = shapely.get_rings(geoms, return_index=True)
+    parts, part_owner = shapely.get_parts(geoms, return_index=True)  # a MultiPolygon's rings are its parts'
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    ring_owner = part_owner[ring_part]
     short_ring = np.zeros(n, dtype=bool)
     short = shapely.get_num_coordinates(rings) < 4  # PostGIS refuses them (the whole statement, not the feature)
     short_ring[ring_owner[short]] = True

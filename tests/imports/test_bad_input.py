@@ -226,9 +226,13 @@ def _by_feature(report) -> dict:
 
 
 @pytest.mark.django_db
-def test_ring_of_three_points_is_that_features_error_and_the_rest_is_checked(tmp_path, plan):
+@pytest.mark.parametrize("kind", ["Polygon", "MultiPolygon"])
+def test_ring_of_three_points_is_that_features_error_and_the_rest_is_checked(tmp_path, plan, kind):
     a = _ring(1)
-    geoms = [_poly(_ring(0)), _poly([a[0], a[1], a[0]]), _poly(_ring(2)), _poly(_ring(3))]
+    short = _poly([a[0], a[1], a[0]])
+    if kind == "MultiPolygon":  # the short ring in the second part
+        short = {"type": kind, "coordinates": [[_ring(8)], short["coordinates"]]}
+    geoms = [_poly(_ring(0)), short, _poly(_ring(2)), _poly(_ring(3))]
     path = _geojson(tmp_path, plan, geoms, props_of={3: {"LAND_USE": "no-such-use"}})
     report = run(path, plan.municipality)
     issues = _by_feature(report)
