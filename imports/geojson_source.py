@@ -8,7 +8,7 @@
   (``invalid_geojson`` and the path of the bad member) instead of "the feature has no geometry".
 
 The file is parsed with Python's json only when needed (a ``"crs"`` member somewhere, or a geometry GDAL
-could not read), and at most ``ARDH_IMPORT_GEOJSON_CHECK_BYTES`` (256 MB) of it.
+could not read), and at most ``ARDH_IMPORT_GEOJSON_CHECK_BYTES`` (128 MB) of it.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from imports.errors import ImportRefused
 
 
 def _max_bytes() -> int:
-    return getattr(settings, "ARDH_IMPORT_GEOJSON_CHECK_BYTES", 256 * 1024 * 1024)
+    return getattr(settings, "ARDH_IMPORT_GEOJSON_CHECK_BYTES", 128 * 1024 * 1024)
 
 
 def raw_features(path: Path) -> list | None:
@@ -43,18 +43,26 @@ def raw_features(path: Path) -> list | None:
     return features if isinstance(features, list) else None
 
 
-def _has_crs_member(path: Path) -> bool:
+def _may_have_geometry_crs(path: Path) -> bool:
+    """Whether a ``"crs"`` member may sit inside a feature: found after ``"features"`` begins (the top-level one
+    that GDAL and most writers put first is GDAL's to read). Read in chunks, never parsed."""
+    seen_features, tail = False, b""
     with open(path, "rb") as fh:
         while chunk := fh.read(8 * 1024 * 1024):
-            if b'"crs"' in chunk:
-                return True
+            data = tail + chunk
+            features_at = data.find(b'"features"') if not seen_features else 0
+            if features_at >= 0:
+                seen_features = True
+                if data.find(b'"crs"', features_at) >= 0:
+                    return True
+            tail = data[-16:]
     return False
 
 
 def geometry_crs_overrides(path: Path, *, file_srid: int) -> tuple[dict, list | None]:
     """{feature index: (WKB or None, (code, reason) or None, note or None)} for geometries with their own
     ``crs`` member, read with it and transformed to ``file_srid``; and the parsed features (or None)."""
-    if not _has_crs_member(path):
+    if not _may_have_geometry_crs(path):
         return {}, None
     features = raw_features(path)
     if features is None:
