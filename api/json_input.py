@@ -23,8 +23,10 @@ from rest_framework.exceptions import ParseError
 
 # A JSON string: quotes, then runs of plain characters or escapes (unrolled: no backtracking per character).
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
-_OPEN = np.frombuffer(b"[{", dtype=np.uint8)
-_CLOSE = np.frombuffer(b"]}", dtype=np.uint8)
+# Each byte's step in nesting: +1 for [ and {, -1 for ] and }, 0 for the rest.
+_STEP = np.zeros(256, dtype=np.int8)
+_STEP[[ord("["), ord("{")]] = 1
+_STEP[[ord("]"), ord("}")]] = -1
 
 
 class JSONInputError(ValueError):
@@ -43,9 +45,9 @@ def nesting_depth(text: str) -> int:
     """The deepest nesting of arrays and objects in ``text``, brackets inside strings not counted."""
     if text.count("[") + text.count("{") <= 1:
         return 1
-    data = np.frombuffer(_STRING.sub("", text).encode("utf-8", "surrogatepass"), dtype=np.uint8)
-    steps = np.isin(data, _OPEN).astype(np.int32) - np.isin(data, _CLOSE).astype(np.int32)
-    return int(np.cumsum(steps).max(initial=0))
+    steps = _STEP[np.frombuffer(_STRING.sub("", text).encode("utf-8", "surrogatepass"), dtype=np.uint8)]
+    steps = steps[steps != 0]  # a few ms for a 5 MB body
+    return int(np.cumsum(steps, dtype=np.int64).max(initial=0))
 
 
 def _reject_constant(name):
