@@ -245,9 +245,14 @@ def test_json_nested_deep_in_an_update_and_an_import_form_field(api, parcels):
     assert r.status_code == 400 and "fields" in r.json()
 
 
-def test_ordinary_nesting_still_parses(api, plan):
-    r = _post(api, plan, _square())
-    assert r.status_code == 201, r.content
+def test_depth_counts_arrays_and_objects_not_brackets_in_strings(api, parcels, settings):
+    settings.ARDH_MAX_JSON_DEPTH = 8
+    body = {"geometry": _square(), "metres": 0, "comment": "[{" * 1000}  # 6 levels, brackets in a string
+    assert api.post("/api/v1/analysis/buffer/", body, format="json").status_code == 200
+    body["comment"] = [[[[["too deep"]]]]]  # 1 + 5 levels: fine; 9 with the geometry's own: refused
+    body["geometry"] = {"type": "Point", "coordinates": [1, 2], "x": [[[[[[[0]]]]]]]}
+    r = api.post("/api/v1/analysis/buffer/", body, format="json")
+    assert r.status_code == 400 and r.json()["code"] == "too_deep"
 
 
 HUGE = "1" * 400
