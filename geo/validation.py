@@ -73,6 +73,10 @@ def validate_geometry(
         )
     if geom.empty:
         raise GeometryError(_("The geometry is empty."), code="empty")
+    if geom.hasz:
+        # The registers are 2D. Readers of client input drop heights and say so (api.geojson, the importer);
+        # a 3D geometry reaching a service is refused here, never left to the database (a 500).
+        raise GeometryError(_("The geometry has heights (Z); the registers are 2D."), code="has_z")
     if geom.num_coords > _max_vertices():
         raise GeometryError(
             _("The geometry has %(n)d vertices; the limit is %(max)d.")
