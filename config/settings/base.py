@@ -140,6 +140,8 @@ STORAGES = {
 
 # Request bodies over this size are refused with 413 by the API (see docs/api.md).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.integer("ARDH_MAX_BODY_BYTES", 5 * 1024 * 1024)
+# JSON nested deeper than this is refused with 400 (api/json_input.py); GeoJSON in a body needs about 6.
+ARDH_MAX_JSON_DEPTH = env.integer("ARDH_MAX_JSON_DEPTH", 64)
 
 # --- Spatial reference systems: decided once, here. See docs/decisions/001-storage-srid.md.
 # Storage and exchange: WGS 84 longitude/latitude.
