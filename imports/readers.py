@@ -177,18 +177,19 @@ def _read(src: Source, start: int, count: int, *, read_geometry: bool = True) ->
         options["KEEP_GEOM_COLUMNS"] = "YES"  # the WKT text: why a geometry could not be read
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        meta, _fids, geoms, data = raw.read(
+        meta, fids, geoms, data = raw.read(
             str(src.path), layer=src.layer, encoding=src.encoding, skip_features=start, max_features=count,
-            read_geometry=read_geometry, **options,
+            read_geometry=read_geometry, return_fids=not read_geometry, **options,
         )
-    n = len(data[0]) if len(data) else (len(geoms) if geoms is not None else 0)
+    n = len(geoms) if geoms is not None else len(fids)  # without geometry, the ids count the features
     if n == 0:
         return None
     attrs = {str(f): d for f, d in zip(meta["fields"], data, strict=True)}
     batch = Batch(wkb=list(geoms) if geoms is not None else [None] * n, attrs={}, start=start)
     for name, values in attrs.items():
         if src.format == "csv" and name not in src.fields:  # the geometry column kept as text
-            _explain_wkt(batch, values)
+            if read_geometry:
+                _explain_wkt(batch, values)
         else:
             batch.attrs[name] = values
     return batch
