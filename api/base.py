@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -25,7 +26,18 @@ class ApiBase(APIView):
             length = 0
         if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             raise PayloadTooLarge()
+        self.notes = []  # what was changed in the input on the way in (e.g. Z dropped): "warnings" in the answer
         super().initial(request, *args, **kwargs)
+
+    def input_context(self, **extra) -> dict:
+        """Context of an input serializer: the CRS of posted geometry and the list its notes go to."""
+        return {"input_srid": self.input_srid(), "notes": self.notes, **extra}
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        notes = getattr(self, "notes", None)
+        if notes and response.status_code < 400 and isinstance(getattr(response, "data", None), dict):
+            response.data["warnings"] = notes
+        return super().finalize_response(request, response, *args, **kwargs)
 
     @property
     def municipality(self):
@@ -47,20 +59,37 @@ def etag(obj) -> str:
 
 
 def expected_version(request, obj) -> int:
-    """The version the client read, from If-Match: 428 without it, 412 if it is stale."""
+    """The version the client read, from If-Match: 428 without it, 412 if it is stale.
+
+    A write needs a strong match (RFC 9110, 13.1.1): a weak tag (``W/"3"``) never matches, so it is a 412
+    that says why; ``*`` matches any current record; a list matches when one of its tags does."""
     header = request.META.get("HTTP_IF_MATCH")
-    if not header:
+    if not header or not header.strip():
         raise PreconditionRequired()
-    value = header.strip()
-    if value.startswith("W/"):
-        value = value[2:]
-    value = value.strip('"')
-    if not value.isdigit() or len(value) > 12:
-        raise BadInput("If-Match must be the ETag of the record, e.g. \"3\".", param="If-Match")
-    version = int(value)
-    if version != obj.version:
-        raise PreconditionFailed()
-    return version
+    if header.strip() == "*":
+        return obj.version
+    tags = [t.strip() for t in header.split(",")]
+    versions = []
+    for tag in tags:
+        weak = tag.startswith("W/")
+        value = tag[2:] if weak else tag
+        if len(value) >= 2 and value[0] == value[-1] == '"':
+            value = value[1:-1]
+        elif weak:
+            value = ""
+        if not _is_version(value):  # bare digits (no quotes) are still taken, as before
+            raise BadInput(_('If-Match must be the ETag of the record, e.g. "3".'), param="If-Match")
+        if not weak:
+            versions.append(int(value))
+    if obj.version in versions:
+        return obj.version
+    if not versions:
+        raise PreconditionFailed(_("A weak ETag (W/...) cannot match for a change; send the ETag as it was given."))
+    raise PreconditionFailed()
+
+
+def _is_version(text: str) -> bool:
+    return 0 < len(text) <= 12 and text.isascii() and text.isdigit()
 
 
 def feature_collection(rows, *, layer, request, limit: int, offset: int, srid: int) -> Response:

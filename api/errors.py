@@ -17,7 +17,7 @@ from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, ParseError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -57,18 +57,39 @@ class BadInput(APIException):
         super().__init__({"detail": message, "param": param, "code": code})
 
 
+class GeometryInputError(Exception):
+    """A geometry member of a body refused by its structure (``geo.geojson``): answered as a geometry error
+    naming the member (``param``), not folded into the serializer's field errors (which have no code or
+    location)."""
+
+    def __init__(self, error: GeometryError, *, field: str):
+        super().__init__(str(error))
+        self.error = error
+        self.field = field
+
+
 def _message(exc: DjangoValidationError) -> str:
     return " ".join(str(m) for m in exc.messages)
+
+
+def _geometry_body(exc: GeometryError) -> dict:
+    body = {"detail": _message(exc), "code": exc.code}
+    if exc.location:
+        body["location"] = list(exc.location)
+    if getattr(exc, "path", None):
+        body["path"] = exc.path
+    return body
 
 
 def handle(exc, context):
     if isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
+    if isinstance(exc, GeometryInputError):
+        return Response(_geometry_body(exc.error) | {"param": exc.field}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, GeometryError):
-        body = {"detail": _message(exc), "code": exc.code}
-        if exc.location:
-            body["location"] = list(exc.location)
-        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        return Response(_geometry_body(exc), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, ParseError):  # the body is not JSON, or nested too deeply (common.json_input)
+        return Response({"detail": str(exc.detail), "code": exc.get_codes()}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ConflictError):
         return Response(
             {"detail": _message(exc), "code": "conflict", "current_version": exc.current_version},

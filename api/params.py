@@ -40,21 +40,38 @@ def precision(srid_: int) -> int:
     return 3 if KNOWN_CRS[srid_].projected else 7
 
 
+# Longer than any bound a parameter has: a number of hundreds of digits is refused before it is converted.
+_MAX_CHARS = 64
+
+
 def number(params, name: str, *, default=None, low=None, high=None, integer: bool = False):
+    """A number from a query parameter, within [low, high]; ``integer`` for ASCII digits only (``+``/``-``)."""
     raw = params.get(name)
     if raw in (None, ""):
         if default is None:
             raise BadInput(_("%(name)s is required.") % {"name": name}, param=name, code="required")
         return default
     try:
-        value = int(raw) if integer else float(raw)
-    except (TypeError, ValueError):
-        raise BadInput(_("%(name)s must be a number.") % {"name": name}, param=name) from None
+        value = _parse_number(raw, integer=integer)
+    except (TypeError, ValueError, OverflowError):
+        what = _("an integer") if integer else _("a number")
+        raise BadInput(_("%(name)s must be %(what)s.") % {"name": name, "what": what}, param=name) from None
     if not math.isfinite(value) or (low is not None and value < low) or (high is not None and value > high):
         raise BadInput(
             _("%(name)s must be between %(low)s and %(high)s.") % {"name": name, "low": low, "high": high}, param=name
         )
     return value
+
+
+def _parse_number(raw, *, integer: bool) -> float:
+    text = str(raw).strip()
+    if len(text) > _MAX_CHARS or not text.isascii():  # no 300-digit integers, no Arabic-Indic or superscript digits
+        raise ValueError(text[:40])
+    if integer:
+        if not text.lstrip("+-").isdigit() or text.count("-") + text.count("+") > 1:
+            raise ValueError(text[:40])
+        return int(text)
+    return float(text)
 
 
 def bbox(raw: str | None, *, name: str = "bbox", lat_first: bool = False) -> Polygon | None:

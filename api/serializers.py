@@ -7,8 +7,10 @@ import json
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from api.geojson import parse_geometry
+from api.errors import GeometryInputError
+from geo.geojson import parse_geometry
 from geo.layers import Layer
+from geo.validation import GeometryError
 
 
 def feature(obj, layer: Layer) -> dict:
@@ -44,7 +46,11 @@ class GeometryInputField(serializers.Field):
 
     def to_internal_value(self, data):
         srid = self.context.get("input_srid", 4326)
-        return parse_geometry(data, srid=srid, allowed=self.allowed)
+        try:
+            return parse_geometry(data, srid=srid, allowed=self.allowed, notes=self.context.get("notes"))
+        except GeometryError as exc:
+            # Not a field error of the serializer: answered whole, with its code, path and location.
+            raise GeometryInputError(exc, field=self.field_name) from None
 
     def to_representation(self, value):
         return json.loads(value.geojson)

@@ -131,7 +131,7 @@ class IntersectingApi(_LayerQueryApi):
     @extend_schema(request=_Target, parameters=INPUT_SRID_PARAMS, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, layer):
         layer = self.layer_arg(layer)
-        ser = self.InputSerializer(data=request.data, context={"input_srid": self.input_srid()})
+        ser = self.InputSerializer(data=request.data, context=self.input_context())
         ser.is_valid(raise_exception=True)
         geom = target_geometry(ser.validated_data, self.municipality)
         qs = geo_selectors.intersecting(layer=layer, geometry=geom, municipality=self.municipality).order_by("pk")
@@ -151,7 +151,7 @@ class WithinDistanceApi(_LayerQueryApi):
     @extend_schema(request=_Within, parameters=INPUT_SRID_PARAMS, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, layer):
         layer = self.layer_arg(layer)
-        ser = self.InputSerializer(data=request.data, context={"input_srid": self.input_srid()})
+        ser = self.InputSerializer(data=request.data, context=self.input_context())
         ser.is_valid(raise_exception=True)
         geom = target_geometry(ser.validated_data, self.municipality)
         qs = geo_selectors.within_distance(

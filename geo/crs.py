@@ -8,6 +8,7 @@ Only SRIDs listed here are accepted from users: an SRID is never free text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -51,3 +52,25 @@ def utm_srid_for_lon(lon: float) -> int:
 
 def is_known(srid: int) -> bool:
     return srid in KNOWN_CRS
+
+
+# How GeoJSON (2008 ``crs`` members), GML and OGC APIs name a CRS: EPSG URNs and URIs, CRS84.
+_CRS84 = re.compile(r"^(?:urn:ogc:def:crs:OGC:[\d.]*:CRS84|https?://www\.opengis\.net/def/crs/OGC/[\d.]+/CRS84)$", re.I)
+_EPSG = re.compile(
+    r"^(?:urn:ogc:def:crs:EPSG:[\d.]*:|https?://www\.opengis\.net/def/crs/EPSG/[\d.]+/|EPSG:{1,2})(\d{1,6})$", re.I
+)
+
+
+def srid_from_name(name) -> int | None:
+    """The SRID a CRS name stands for, when Ardh knows that CRS (``KNOWN_CRS``); None for anything else.
+
+    Coordinates named so are read easting/longitude first, as GeoJSON and GIS software do (EPSG:4326 too)."""
+    if not isinstance(name, str) or len(name) > 200:
+        return None
+    name = name.strip()
+    if _CRS84.match(name):
+        return 4326
+    match = _EPSG.match(name)
+    if match and int(match.group(1)) in KNOWN_CRS:
+        return int(match.group(1))
+    return None

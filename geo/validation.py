@@ -12,6 +12,7 @@ import re
 import warnings
 
 from django.conf import settings
+from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiLineString, MultiPoint, MultiPolygon
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -24,14 +25,17 @@ BOUNDARY_TOLERANCE_M = 0.05
 
 
 class GeometryError(ValidationError):
-    """A geometry refused, with a reason and, where known, a location (lon, lat)."""
+    """A geometry refused, with a reason and, where known, a location (lon, lat) and the ``path`` of the
+    offending part in the GeoJSON given (e.g. ``coordinates[0][3]``)."""
 
-    def __init__(self, message: str, *, code: str, location: tuple[float, float] | None = None):
+    def __init__(self, message: str, *, code: str, location: tuple[float, float] | None = None,
+                 path: str | None = None):
         if location is not None:
             message = _("%(message)s (at %(lon).7f, %(lat).7f)") % {
                 "message": message, "lon": location[0], "lat": location[1]}
         super().__init__(message, code=code)
         self.location = location
+        self.path = path
 
 
 def _max_vertices() -> int:
@@ -69,6 +73,10 @@ def validate_geometry(
         )
     if geom.empty:
         raise GeometryError(_("The geometry is empty."), code="empty")
+    if geom.hasz:
+        # The registers are 2D. Readers of client input drop heights and say so (geo.geojson, the importer);
+        # a 3D geometry reaching a service is refused here, never left to the database (a 500).
+        raise GeometryError(_("The geometry has heights (Z); the registers are 2D."), code="has_z")
     if geom.num_coords > _max_vertices():
         raise GeometryError(
             _("The geometry has %(n)d vertices; the limit is %(max)d.")
@@ -84,9 +92,10 @@ def validate_geometry(
     if geom.srid != storage_srid():
         try:
             geom = geom.transform(storage_srid(), clone=True)
-        except GEOSException as exc:
+        except (GEOSException, GDALException):  # e.g. "Point outside of projection domain": no internals shown
             raise GeometryError(
-                _("The geometry cannot be transformed to the storage system: %(e)s") % {"e": exc},
+                _("The geometry cannot be transformed from EPSG:%(srid)d to longitude/latitude; are the "
+                  "coordinates in that CRS?") % {"srid": geom.srid},
                 code="transform",
             ) from None
         coords = _all_coordinates(geom)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from accounts.models import ApiKey, Scope
 from api.access import caller_actor, caller_municipality, caller_scopes
 from api.base import ApiBase
 from api.errors import BadInput
+from common.json_input import JSONInputError, loads
 from geo.apis import BufferInput, target_geometry
 from geo.crs import KNOWN_CRS
 from imports.errors import ImportRefused
@@ -80,8 +80,8 @@ class JSONDict(serializers.Field):
     def to_internal_value(self, data):
         if isinstance(data, str):
             try:
-                data = json.loads(data or "{}")
-            except ValueError:
+                data = loads(data or "{}")
+            except JSONInputError:
                 raise serializers.ValidationError(_("Must be a JSON object.")) from None
         if not isinstance(data, dict) or set(data) - set(TARGETS):
             raise serializers.ValidationError(_("Must be an object keyed by: %(t)s.") % {"t": ", ".join(TARGETS)})
@@ -195,7 +195,7 @@ class AnalysisExportApi(ApiBase):
         fmt = request.query_params.get("output", "")
         if fmt not in EXPORT_FORMATS:
             raise BadInput(_("“output” must be one of: %(f)s.") % {"f": ", ".join(EXPORT_FORMATS)}, param="output")
-        ser = BufferInput(data=request.data, context={"input_srid": self.input_srid()})
+        ser = BufferInput(data=request.data, context=self.input_context())
         ser.is_valid(raise_exception=True)
         geom = target_geometry(ser.validated_data, self.municipality)
         qs = analysis_parcels(municipality=self.municipality, geometry=geom, metres=ser.validated_data["metres"])

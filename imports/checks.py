@@ -8,6 +8,7 @@ Metric work (areas, gaps) uses the municipality's UTM zone.
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connection
 
@@ -80,8 +81,14 @@ def build_stage(*, municipality, target, metric: int, srid: int, swap_axes: bool
     """, {"deed": deed_mapped, "metric": metric, "muni": municipality.pk, "srid": srid})  # noqa: S608
     _run("""CREATE TEMP TABLE imp_issue (idx integer, code text, severity text, detail text, lon float8,
             lat float8, other text, value float8) ON COMMIT DROP""")
-    _run("""INSERT INTO imp_issue (idx, code, severity, detail)
-            SELECT idx, err, 'error', err_detail FROM imp_stage WHERE err IS NOT NULL""")
+    # What could not be staged (from the reader and the pre-checks, with a location where there is one), and
+    # what was changed on the way in (heights dropped): each feature's own line in the report.
+    _run("""INSERT INTO imp_issue (idx, code, severity, detail, lon, lat)
+            SELECT idx, err, 'error', err_detail, err_lon, err_lat FROM imp_raw WHERE err IS NOT NULL
+            UNION ALL
+            SELECT idx, split_part(n, ':', 1), CASE WHEN n = 'z_dropped' THEN 'warning' ELSE 'info' END,
+                   NULLIF(split_part(n, ':', 2), ''), NULL, NULL
+            FROM imp_raw, unnest(string_to_array(note, ',')) n WHERE note IS NOT NULL""")
     _check_validity(repair=repair, metric=metric)
     _run("CREATE INDEX ON imp_stage USING gist (geom_m)")
     _run("CREATE INDEX ON imp_stage (idx)")
@@ -114,7 +121,26 @@ def _check_validity(*, repair: bool, metric: int) -> None:
         _run("UPDATE imp_stage s SET ok = false FROM imp_issue i WHERE i.idx = s.idx AND i.code = 'invalid'")
 
 
+def field_lengths(target) -> dict[str, int]:
+    """The longest text each mapped field may hold in the register (the model's max_length), so a dry run
+    refuses what the commit's INSERT would (a 100,000-digit number passed the dry run and failed the commit)."""
+    model = apps.get_model(target.entity)
+    plan_model = model._meta.get_field("plan").related_model
+    lengths = {"plan_number": plan_model._meta.get_field("number").max_length}
+    for name in target.fields:
+        if name != "plan_number":
+            lengths[name] = model._meta.get_field(name).max_length
+    return lengths
+
+
 def check_attributes(*, target) -> None:
+    lengths = field_lengths(target)
+    # Column names come from the target's own fields (fixed identifiers); names and lengths are parameters.
+    too_long = " UNION ALL ".join(
+        f"SELECT idx, 'too_long', 'error', %(f_{c})s, char_length({c}), %(n_{c})s::text FROM imp_stage "  # noqa: S608
+        f"WHERE char_length({c}) > %(n_{c})s" for c in lengths)
+    _run(f"INSERT INTO imp_issue (idx, code, severity, detail, value, other) {too_long}",
+         {f"n_{c}": n for c, n in lengths.items()} | {f"f_{c}": c for c in lengths})
     _run("""
         INSERT INTO imp_issue (idx, code, severity, detail)
         SELECT idx, 'missing_number', 'error', NULL FROM imp_stage WHERE number = ''

@@ -16,7 +16,7 @@ import pyogrio
 import shapely
 from django.utils.translation import gettext as _
 
-from imports.errors import ImportRefused
+from imports.errors import ImportRefused, gdal_message
 
 _POLYGONAL = {"Polygon", "MultiPolygon"}
 
@@ -33,7 +33,8 @@ def read_parcels(path: Path):
             finally:
                 pyogrio.set_gdal_config_options({"DXF_CLOSED_LINE_AS_POLYGON": None, "DXF_INLINE_BLOCKS": None})
     except Exception as exc:
-        raise ImportRefused(_("The drawing cannot be read: %(e)s") % {"e": exc}, code="unreadable") from None
+        raise ImportRefused(_("The drawing cannot be read: %(e)s") % {"e": gdal_message(exc, Path(path))},
+                            code="unreadable") from None
     geoms = np.asarray(df.geometry.values, dtype=object)
     kinds = shapely.get_type_id(geoms)
     polygonal = np.isin(kinds, [3, 6])

@@ -7,6 +7,7 @@ the same job twice.
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import uuid
@@ -22,6 +23,8 @@ from imports.services import ImportOptions, import_parcels
 from runtime.background import claim_row, release, start_after_commit
 
 S = ImportJob.Status
+
+logger = logging.getLogger(__name__)
 
 
 def _store(upload) -> Path:
@@ -102,8 +105,12 @@ def _run(job: ImportJob) -> ImportJob:
                                 actor=job.created_by or job.created_by_label or None, commit=commit)
     except ImportRefused as exc:
         job.status, job.error_code, job.error, job.error_details = S.FAILED, exc.code, exc.messages[0], exc.details
-    except Exception as exc:
-        job.status, job.error_code, job.error = S.FAILED, "internal", _("The import failed: %(e)s") % {"e": exc}
+    except Exception:
+        # Not the caller's input (that is reported per feature or refused above): logged in full for the
+        # operators; the caller gets no server paths or internals, and nothing was written (one transaction).
+        logger.exception("import job %s failed", job.pk)
+        job.status, job.error_code = S.FAILED, "internal"
+        job.error = _("The import failed on an internal error; nothing was written. The operators were told.")
     else:
         job.report = report
         job.status = S.COMMITTED if report["committed"] else (S.FAILED if commit else S.READY)

@@ -6,12 +6,28 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 MAX_LISTED = 1000  # issues listed one by one; counts always cover all
+_SHOWN = 200  # characters of an attribute value shown in the report
+
+def _field_label(name: str) -> str:
+    labels = {"plan_number": _("plan number"), "number": _("number"), "land_use": _("land use"),
+              "status": _("status"), "deed_number": _("deed number")}
+    return str(labels.get(name, name))
+
 
 _MESSAGES = {
     "null_geometry": lambda d: _("The feature has no geometry."),
     "empty_geometry": lambda d: _("The geometry is empty."),
     "not_finite": lambda d: _("The geometry has NaN or infinite coordinates."),
     "too_many_vertices": lambda d: d["detail"],
+    "too_few_points": lambda d: d["detail"],
+    "unclosed_ring": lambda d: d["detail"],
+    "unreadable_geometry": lambda d: d["detail"],
+    "unknown_crs": lambda d: d["detail"],
+    "z_dropped": lambda d: _("The geometry had heights (Z); they were dropped: the registers are 2D."),
+    "crs_transformed": lambda d: _("The geometry's “crs” member names EPSG:%(srid)s; its coordinates were "
+                                   "transformed from it.") % {"srid": d["detail"]},
+    "too_long": lambda d: _("The %(field)s is %(n)d characters long; at most %(max)s fit.")
+    % {"field": _field_label(d["detail"]), "n": d["value"], "max": d["other"]},
     "wrong_type": lambda d: d["detail"],
     "invalid": lambda d: _("The geometry is not valid: %(r)s.") % {"r": d["detail"]},
     "repaired": lambda d: _("The geometry was not valid (%(r)s) and was repaired with ST_MakeValid.")
@@ -53,9 +69,12 @@ def issues() -> tuple[list[dict], dict, dict]:
         by_severity = dict(cur.fetchall())
     listed = []
     for r in rows:
+        # A 100,000-character attribute is reported, not repeated: values are cut to what a person can read.
+        r = {k: v[:_SHOWN] + "…" if isinstance(v, str) and len(v) > _SHOWN else v for k, v in r.items()}
         item = {
             "feature": r["idx"], "plan_number": r["plan_number"], "number": r["number"], "code": r["code"],
-            "severity": r["severity"], "message": str(_MESSAGES[r["code"]](r)) if r["code"] in _MESSAGES else r["code"],
+            "severity": r["severity"],
+            "message": str(_MESSAGES[r["code"]](r)) if r["code"] in _MESSAGES else (r["detail"] or r["code"]),
         }
         if r["lon"] is not None:
             item["location"] = [round(r["lon"], 7), round(r["lat"], 7)]

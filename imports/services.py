@@ -95,7 +95,8 @@ def _run(*, src, decision, fields, consts, municipality, target, options, actor,
         with connection.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(hashtext('ardh-import'), %s)", [municipality.pk])
     staging.create_raw_table()
-    staged = staging.copy_batches(iter_batches(src), mapping=fields, defaults=consts, progress=progress)
+    staged = staging.copy_batches(iter_batches(src), mapping=fields, defaults=consts, srid=decision.srid,
+                                  swap_axes=decision.swap_axes, progress=progress)
     lap("read_and_copy")
     metric = checks.metric_srid(municipality)
     checks.build_stage(municipality=municipality, target=target, metric=metric, srid=decision.srid,

@@ -29,11 +29,17 @@ def check_known(query, layer: Layer) -> None:
         raise ParamError(_("Unknown query parameter: %(p)s") % {"p": unknown[0][:40]})
 
 
+def is_decimal_digits(raw: str, *, max_len: int) -> bool:
+    """ASCII 0-9 only, at most ``max_len`` of them. ``str.isdigit`` also accepts superscript and
+    Arabic-Indic digits, which ``int`` then refuses or reads; hundreds of digits never reach ``int``."""
+    return 0 < len(raw) <= max_len and raw.isascii() and raw.isdigit()
+
+
 def integer(query, name: str, default: int, low: int, high: int | None = None) -> int:
     raw = query.get(name)
     if raw in (None, ""):
         return default
-    if not raw.isdigit() or len(raw) > 9:
+    if not is_decimal_digits(raw, max_len=9):
         raise ParamError(_("%(name)s must be a non-negative integer.") % {"name": name})
     value = int(raw)
     if value < low:

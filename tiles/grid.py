@@ -38,7 +38,7 @@ class Tile:
 
 
 def _integer(value: str, what: str) -> int:
-    if not value.isdigit() or len(value) > 8:
+    if not (value.isascii() and value.isdigit()) or len(value) > 8:
         raise TileError(_("%(what)s must be a non-negative integer, got %(value)r.") % {"what": what, "value": value})
     return int(value)
 

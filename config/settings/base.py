@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "runtime.request_body.ChunkedBodyMiddleware",  # a chunked body is read, not taken for an empty one
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -140,6 +141,8 @@ STORAGES = {
 
 # Request bodies over this size are refused with 413 by the API (see docs/api.md).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.integer("ARDH_MAX_BODY_BYTES", 5 * 1024 * 1024)
+# JSON nested deeper than this is refused with 400 (common/json_input.py); GeoJSON in a body needs about 6.
+ARDH_MAX_JSON_DEPTH = env.integer("ARDH_MAX_JSON_DEPTH", 64)
 
 # --- Spatial reference systems: decided once, here. See docs/decisions/001-storage-srid.md.
 # Storage and exchange: WGS 84 longitude/latitude.
@@ -164,6 +167,12 @@ REST_FRAMEWORK |= {
     "DEFAULT_PERMISSION_CLASSES": ["api.access.TenantScope"],
     "DEFAULT_THROTTLE_CLASSES": ["api.access.PerKeyThrottle"],
     "EXCEPTION_HANDLER": "api.errors.handle",
+    # JSON bodies through one reader with a nesting limit (common/json_input.py): never a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS |= {

@@ -22,7 +22,7 @@ class BufferAnalysisApi(ApiBase):
 
     @extend_schema(request=BufferInput, parameters=INPUT_SRID_PARAMS, responses={200: OpenApiTypes.OBJECT})
     def post(self, request):
-        ser = self.InputSerializer(data=request.data, context={"input_srid": self.input_srid()})
+        ser = self.InputSerializer(data=request.data, context=self.input_context())
         ser.is_valid(raise_exception=True)
         geom = target_geometry(ser.validated_data, self.municipality)
         metres = ser.validated_data["metres"]

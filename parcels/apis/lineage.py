@@ -48,7 +48,7 @@ class ParcelSplitApi(ApiBase):
     def post(self, request, pk):
         parcel = register_get(layer=layer_for("parcels"), municipality=self.municipality, pk=pk)
         version = expected_version(request, parcel)
-        ser = self.InputSerializer(data=request.data, context={"input_srid": self.input_srid()})
+        ser = self.InputSerializer(data=request.data, context=self.input_context())
         ser.is_valid(raise_exception=True)
         children = parcel_split(parcel=parcel, actor=self.actor, expected_version=version, **ser.validated_data)
         return Response(_features(children, self.output_srid()), status=status.HTTP_201_CREATED)

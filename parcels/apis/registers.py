@@ -94,8 +94,8 @@ class RegisterListApi(ApiBase):
         obj = self.create(ser.validated_data)
         return _record_response(obj, self.layer, self.output_srid(), status.HTTP_201_CREATED)
 
-    def input_context(self):
-        return {"municipality": self.municipality, "input_srid": self.input_srid()}
+    def input_context(self, **extra):
+        return super().input_context(municipality=self.municipality, **extra)
 
     def create(self, data):
         return services.register_record_create(
@@ -137,8 +137,8 @@ class RegisterDetailApi(ApiBase):
     def _update(self, request, pk, *, partial: bool):
         obj = self.get_object(pk)
         version = expected_version(request, obj)
-        context = {"municipality": self.municipality, "input_srid": self.input_srid()}
-        ser = self.InputSerializer(data=request.data, partial=partial, context=context)
+        ser = self.InputSerializer(data=request.data, partial=partial,
+                                   context=self.input_context(municipality=self.municipality))
         ser.is_valid(raise_exception=True)
         obj = self.update(obj, ser.validated_data, version)
         return _record_response(obj, self.layer, self.output_srid())

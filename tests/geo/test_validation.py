@@ -93,3 +93,14 @@ def test_vertex_limit(settings):
     with pytest.raises(GeometryError) as exc:
         validate_geometry(Polygon(ring, srid=4326), kind="MultiPolygon")
     assert exc.value.code == "too_many_vertices"
+
+
+@pytest.mark.django_db
+def test_a_3d_geometry_reaching_a_service_is_refused_not_a_database_error(plan):
+    from parcels.services import parcel_create
+
+    ring = [(*lonlat(x, y), 600.0) for x, y in [(0, 0), (30, 0), (30, 30), (0, 30), (0, 0)]]
+    with pytest.raises(GeometryError) as exc:
+        parcel_create(municipality=plan.municipality, plan=plan, number="Z1", land_use="residential",
+                      geom=MultiPolygon(Polygon(ring), srid=4326), actor=None)
+    assert exc.value.code == "has_z"

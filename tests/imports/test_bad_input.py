@@ -1,6 +1,8 @@
 """Every bad input ends in a clear refusal or a report that says what and where; nothing half-written."""
 
+import json
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -195,3 +197,161 @@ def test_register_rules_reported(tmp_path, plan, muni):
     assert (6, "overlap_existing") in codes
     overlap = next(i for i in report["issues"] if i["code"] == "overlap_existing")
     assert f"{plan.number} / 900" in overlap["message"] and "location" in overlap
+
+
+# --- issue 15: every feature gets its own line, with reason and location; a passing dry run commits ----------
+
+
+def _geojson(tmp_path, plan, geometries, name="f.geojson", props_of: dict | None = None) -> Path:
+    features = []
+    for i, g in enumerate(geometries):
+        props = {"PLAN_NO": plan.number, "PARCEL_NO": str(101 + i), "LAND_USE": "residential"}
+        props |= (props_of or {}).get(i, {})
+        features.append({"type": "Feature", "properties": props, "geometry": g})
+    path = tmp_path / name
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    return path
+
+
+def _ring(i: int) -> list:
+    return [list(c) for c in to_lonlat(square(i)).exterior.coords]
+
+
+def _poly(ring) -> dict:
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def _by_feature(report) -> dict:
+    return {i["feature"]: i for i in report["issues"]}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["Polygon", "MultiPolygon"])
+def test_ring_of_three_points_is_that_features_error_and_the_rest_is_checked(tmp_path, plan, kind):
+    a = _ring(1)
+    short = _poly([a[0], a[1], a[0]])
+    if kind == "MultiPolygon":  # the short ring in the second part
+        short = {"type": kind, "coordinates": [[_ring(8)], short["coordinates"]]}
+    geoms = [_poly(_ring(0)), short, _poly(_ring(2)), _poly(_ring(3))]
+    path = _geojson(tmp_path, plan, geoms, props_of={3: {"LAND_USE": "no-such-use"}})
+    report = run(path, plan.municipality)
+    issues = _by_feature(report)
+    assert issues[1]["code"] == "too_few_points" and issues[1]["location"] == pytest.approx(a[0], abs=1e-7)
+    assert issues[3]["code"] == "bad_land_use"  # the other features were checked too
+    assert report["diff"]["new"] == 4 and report["errors"] == 2
+
+
+@pytest.mark.django_db
+def test_broken_geometries_say_why_and_where(tmp_path, plan):
+    a = _ring(1)
+    unclosed = "POLYGON((" + ", ".join(f"{x} {y}" for x, y in a[:4]) + "))"
+    rows = [("101", to_lonlat(square(0)).wkt), ("102", unclosed), ("103", "POLYGON((1 2, 3 4"),
+            ("104", "POLYGON((" + ", ".join(f"{x} {y}" for x, y in [a[0], a[1], a[0]]) + "))")]
+    path = tmp_path / "broken.csv"
+    path.write_text("PLAN_NO,PARCEL_NO,LAND_USE,WKT\n" + "".join(
+        f'{plan.number},{n},residential,"{wkt}"\n' for n, wkt in rows))
+    report = run(path, plan.municipality, srid=4326)
+    issues = _by_feature(report)
+    assert set(issues) == {1, 2, 3}
+    assert issues[1]["code"] == "unclosed_ring" and issues[1]["location"] == pytest.approx(a[0], abs=1e-7)
+    assert issues[2]["code"] == "unreadable_geometry" and "POLYGON((1 2, 3 4" in issues[2]["message"]
+    assert issues[3]["code"] == "too_few_points" and issues[3]["location"] == pytest.approx(a[0], abs=1e-7)
+    assert not any("no geometry" in i["message"] for i in report["issues"])
+
+
+@pytest.mark.django_db
+def test_nan_coordinates_are_located(tmp_path, plan):
+    a, b = lonlat(0, 0), lonlat(30, 30)
+    nan_poly = Polygon([a, (b[0], a[1]), (float("nan"), b[1]), (a[0], b[1]), a])
+    report = run(write(frame(plan.number, geoms=[to_lonlat(square(5)), nan_poly]), tmp_path / "nan.gpkg"),
+                 plan.municipality)
+    assert report["issues"][0]["code"] == "not_finite"
+    assert report["issues"][0]["location"] == pytest.approx(list(a), abs=1e-7)
+
+
+@pytest.mark.django_db
+def test_string_coordinates_are_one_features_error_not_a_crash(tmp_path, plan):
+    bad = _poly([[str(x), str(y)] for x, y in _ring(1)])
+    report = run(_geojson(tmp_path, plan, [_poly(_ring(0)), bad, _poly(_ring(2))]), plan.municipality)
+    issues = _by_feature(report)
+    assert set(issues) == {1} and report["errors"] == 1
+    assert issues[1]["code"] == "invalid_geojson" and "number" in issues[1]["message"]
+
+
+@pytest.mark.django_db
+def test_heights_are_dropped_and_said_and_the_commit_passes(tmp_path, plan):
+    with_z = _poly([[x, y, 612.5] for x, y in _ring(1)])
+    path = _geojson(tmp_path, plan, [_poly(_ring(0)), with_z])
+    dry = run(path, plan.municipality)
+    assert dry["errors"] == 0 and dry["issue_counts"] == {"z_dropped": 1}
+    assert _by_feature(dry)[1]["severity"] == "warning"
+    done = run(path, plan.municipality, commit=True)
+    assert done["committed"], done.get("refused")
+    assert not Parcel.objects.get(number="102").geom.hasz
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field,value", [("PARCEL_NO", "9" * 100_000), ("DEED_NO", "7" * 33)])
+def test_an_over_long_attribute_fails_the_dry_run_not_the_commit(tmp_path, plan, field, value):
+    path = _geojson(tmp_path, plan, [_poly(_ring(0)), _poly(_ring(1))], props_of={1: {field: value}})
+    dry = run(path, plan.municipality)
+    issue = _by_feature(dry)[1]
+    assert issue["code"] == "too_long" and f"{len(value)} characters" in issue["message"]
+    assert len(issue["message"]) < 300 and len(issue["number"] or "") < 300
+    done = run(path, plan.municipality, commit=True)  # refused by the report, not by the database
+    assert done["committed"] is False and "nothing was written" in done["refused"]
+    assert not Parcel.objects.exists()
+
+
+def _in_utm(ring: list, srid: int = 9358) -> list:
+    from pyproj import Transformer
+
+    tr = Transformer.from_crs(4326, srid, always_xy=True)
+    return [list(tr.transform(x, y)) for x, y in ring]
+
+
+@pytest.mark.django_db
+def test_a_geometrys_own_crs_is_honoured_and_said(tmp_path, plan):
+    utm = _poly(_in_utm(_ring(1))) | {"crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::9358"}}}
+    path = _geojson(tmp_path, plan, [_poly(_ring(0)), utm])
+    dry = run(path, plan.municipality)  # was: refused, "says EPSG:4326 but its coordinates are not lon/lat"
+    assert dry["errors"] == 0 and dry["issue_counts"] == {"crs_transformed": 1}
+    assert "9358" in _by_feature(dry)[1]["message"]
+    assert run(path, plan.municipality, commit=True)["committed"]
+    stored = Parcel.objects.get(number="102").geom
+    assert shapely.from_wkb(bytes(stored.wkb)).equals_exact(shapely.MultiPolygon([to_lonlat(square(1))]), 1e-7)
+
+
+@pytest.mark.django_db
+def test_a_geometrys_unknown_crs_is_that_features_error(tmp_path, plan):
+    other = _poly(_ring(1)) | {"crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::2154"}}}
+    report = run(_geojson(tmp_path, plan, [_poly(_ring(0)), other]), plan.municipality)  # was: silently 4326
+    assert report["issue_counts"] == {"unknown_crs": 1}
+    assert "2154" in _by_feature(report)[1]["message"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_api_job_with_string_coordinates_ends_ready_with_a_report(tmp_path, plan, settings):
+    from imports.jobs import job_create, run_job
+
+    settings.ARDH_IMPORT_RUN_IN_THREAD = False
+    bad = _poly([[str(x), str(y)] for x, y in _ring(1)])
+    path = _geojson(tmp_path, plan, [_poly(_ring(0)), bad])
+    with open(path, "rb") as fh:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        upload = SimpleUploadedFile("strings.geojson", fh.read())
+    job = job_create(municipality=plan.municipality, actor=None, upload=upload, options={})
+    job = run_job(job.pk)
+    assert job.status == "ready", (job.error_code, job.error)
+    assert job.report["issue_counts"] == {"invalid_geojson": 1}
+
+
+@pytest.mark.django_db
+def test_an_unreadable_file_is_named_without_the_servers_path(tmp_path, plan):
+    path = tmp_path / "garbage.geojson"
+    path.write_bytes(b"not json at all {")
+    with pytest.raises(ImportRefused) as err:
+        run(path, plan.municipality)
+    assert err.value.code == "unreadable"
+    assert "garbage.geojson" in err.value.messages[0] and str(tmp_path) not in err.value.messages[0]
