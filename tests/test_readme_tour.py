@@ -1,0 +1,61 @@
+"""The README's tour works as written: every URL of its table answers, and every command of its shell block
+runs (against the shipped server on the test database, with a small demo city)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from tests.test_serve import _server
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+DEMO = "http://127.0.0.1:8000"
+
+
+def tour_commands() -> str:
+    block = README.split("<!-- tour:begin -->", 1)[1].split("<!-- tour:end -->", 1)[0]
+    return block.split("```sh", 1)[1].split("```", 1)[0]
+
+
+def tour_urls() -> list[str]:
+    table = README.split("## Tour", 1)[1].split("<!-- tour:begin -->", 1)[0]
+    return re.findall(r"^\| (http://127\.0\.0\.1:8000\S*) \|", table, flags=re.M)
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("generate_demo", parcels=300, stdout=StringIO())
+    call_command("ensure_demo_admin", stdout=StringIO())
+
+
+def test_the_tour_lists_what_it_promises():
+    assert len(tour_urls()) >= 10
+    assert "ogrinfo" in tour_commands() and "api_key_create" in tour_commands()
+
+
+def test_every_url_of_the_tour_answers(demo, client):
+    client.login(username="admin", password="ardh-demo")
+    for url in tour_urls():
+        response = client.get(url.removeprefix(DEMO))
+        assert response.status_code == 200, url
+
+
+def test_every_command_of_the_tour_runs(demo, tmp_path):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test",
+           "ARDH_DB_NAME": connection.settings_dict["NAME"]}
+    with _server() as url:
+        script = tour_commands().replace(DEMO, url)
+        result = subprocess.run(["bash", "-euo", "pipefail", "-x", "-c", script], cwd=ROOT, env=env,
+                                capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert '"postgis"' in result.stdout  # healthz
+    assert '"parcels"' in result.stdout  # at-point
+    assert "Feature Count:" in result.stdout  # ogrinfo counted the layer
