@@ -142,3 +142,23 @@ def test_a_superuser_still_sees_every_municipality(db, django_user_model, client
     client.force_login(root)
     response = client.get(_url(m.Municipality, "changelist"))
     assert {a.pk, b.pk} <= {obj.pk for obj in response.context["cl"].result_list}
+
+
+def test_every_admin_page_answers_a_superuser(db, django_user_model, client):
+    client.force_login(django_user_model.objects.create_superuser("root", password="pw"))
+    for model in admin.site._registry:
+        for view in ("changelist", "add"):
+            assert client.get(_url(model, view)).status_code in (200, 403), (model, view)  # 403: history is read-only
+
+
+def test_a_role_holds_only_declared_permissions_and_a_person_is_a_person(db, django_user_model, client):
+    from accounts.models import Person, Role
+
+    client.force_login(django_user_model.objects.create_superuser("root", password="pw"))
+    response = client.post(_url(Role, "add"), {"code": "x_role", "name_ar": "دور", "name_en": "X",
+                                              "permissions": "registers.read,no.such"})
+    assert "no.such" in str(response.context["adminform"].form.errors)
+    assert not Role.objects.filter(code="x_role").exists()
+    client.post(_url(Person, "add"), {"name_ar": "محمد", "national_id": "1012345678", "mobile": "+966512345678"})
+    person = Person.objects.get(national_id="1012345678")
+    assert person.kind == "person" and person.masked_national_id == "1******678"
