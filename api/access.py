@@ -37,7 +37,7 @@ def _key_query(counting: bool, grant: bool = False) -> tuple[str, list[str], lis
     for authentication and throttling together. Only a key whose secret matched is counted.
     ``grant``: only the columns of a ``KeyGrant`` (no model fields, no municipality row).
     """
-    from parcels.models import Municipality
+    from accounts.models import Municipality
 
     q = connection.ops.quote_name
 
@@ -77,7 +77,7 @@ def find_active_key(prefix: str, secret: str, *, count_in_window: int | None = N
     request is counted in that throttle window by the same statement and ``key.throttle_hits`` is
     ``(window, hits in it, hits in the previous one)``.
     """
-    from parcels.models import Municipality
+    from accounts.models import Municipality
 
     counting = count_in_window is not None
     sql, key_fields, muni_fields = _key_query(counting)

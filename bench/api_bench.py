@@ -75,9 +75,8 @@ def ensure_data() -> None:
 
 
 def bench_key() -> tuple[object, str]:
-    from accounts.models import ApiKey
+    from accounts.models import ApiKey, Municipality
     from accounts.services import api_key_create
-    from parcels.models import Municipality
 
     muni = Municipality.objects.get(code="al-rass-demo")
     ApiKey.objects.filter(municipality=muni, name="bench").delete()

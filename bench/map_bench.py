@@ -54,7 +54,7 @@ def city_bounds() -> list[list[float]]:
     import django
 
     django.setup()
-    from parcels.models import Municipality
+    from accounts.models import Municipality
 
     muni = Municipality.objects.get(code="al-rass-demo")
     x0, y0, x1, y1 = muni.boundary.extent

@@ -16,7 +16,7 @@ from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import ApiKey, Scope
+from accounts.models import ApiKey, Municipality, Scope
 from api.access import caller_actor, caller_municipality, caller_scopes
 from api.base import ApiBase
 from api.errors import BadInput
@@ -31,7 +31,6 @@ from imports.readers import FORMATS
 from imports.selectors import jobs_for
 from imports.targets import TARGETS as IMPORT_TARGETS
 from parcels.map_selectors import analysis_parcels
-from parcels.models import Municipality
 
 
 def _unbound_superuser(request) -> bool:

@@ -41,7 +41,7 @@ class Caller:
 
     @cached_property
     def municipality(self):
-        from parcels.models import Municipality
+        from accounts.models import Municipality
 
         return Municipality.objects.get(pk=self.municipality_id)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from parcels.models import Municipality, Parcel
+from accounts.models import Municipality
+from parcels.models import Parcel
 
 
 def municipality_summaries() -> QuerySet[Municipality]:

@@ -8,12 +8,13 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Municipality
 from audit.models import ChangeRecord
 from audit.services import change_record
 from common.versions import check_version
 from geo.changes import geometry_changed
 from geo.validation import validate_geometry
-from parcels.models import Municipality, Parcel
+from parcels.models import Parcel
 from parcels.services.errors import RegisterError
 from parcels.services.snapshot import diff, snapshot
 from parcels.services.topology import assert_no_overlap

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.models import Municipality
 from geo.layers import UnknownLayer, all_layers
 from imports.errors import ImportRefused
 from imports.export import FORMATS, export_layer
-from parcels.models import Municipality
 
 
 class Command(BaseCommand):

@@ -14,10 +14,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from accounts.models import Municipality
 from imports.errors import ImportRefused
 from imports.services import ImportOptions, import_parcels
 from imports.targets import TARGETS
-from parcels.models import Municipality
 
 
 def _pairs(values: list[str], what: str) -> dict:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from parcels.models import Municipality
+from accounts.models import Municipality
 from tiles.ortho import OrthoError, ingest, ortho_path, render_demo
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from parcels.models import Municipality, Parcel
+from accounts.models import Municipality
+from parcels.models import Parcel
 
 FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu"]
 
