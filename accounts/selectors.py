@@ -90,3 +90,26 @@ def municipality_ids_with(user, permission=REGISTERS_READ) -> list[int] | None:
         return None
     code = getattr(permission, "code", permission)
     return [m.municipality_id for m in memberships_of(user) if code in (m.granted or ())]
+
+
+def require_permission(*, actor, permission, municipality_id: int) -> None:
+    """Refuse (``PermissionRefused``) a person who does not hold ``permission`` in that municipality.
+
+    Services call it, so no door (API, admin, map, importer) can skip it. ``actor`` is the person (a user), or
+    a label for work not done by a person: another system's API key, whose scopes were checked when it was
+    authenticated, or the system itself (a command, the demo generator); those are not people and pass.
+    Superusers pass.
+    """
+    if actor is None or isinstance(actor, str) or getattr(actor, "is_superuser", False):
+        return
+    if not user_has_permission(actor, permission, municipality_id=municipality_id):
+        from django.utils.translation import gettext as _
+
+        from common.errors import PermissionRefused
+
+        code = getattr(permission, "code", permission)
+        raise PermissionRefused(
+            _("You may not do this in this municipality: your roles there lack the permission “%(p)s”.")
+            % {"p": code},
+            permission=code,
+        )

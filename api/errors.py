@@ -21,7 +21,7 @@ from rest_framework.exceptions import APIException, ParseError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from common.errors import ConflictError, RegisterError, TopologyError
+from common.errors import ConflictError, PermissionRefused, RegisterError, TopologyError
 from geo.validation import GeometryError
 
 
@@ -99,6 +99,8 @@ def handle(exc, context):
         return Response(
             {"detail": _message(exc), "code": "topology", "conflicts": exc.conflicts}, status=status.HTTP_409_CONFLICT
         )
+    if isinstance(exc, PermissionRefused):
+        return Response({"detail": _message(exc), "code": "forbidden", "permission": exc.permission}, status=403)
     if isinstance(exc, RegisterError):
         return Response({"detail": _message(exc), "code": exc.code or "refused"}, status=422)
     if isinstance(exc, IntegrityError):

@@ -24,3 +24,11 @@ class TopologyError(RegisterError):
     def __init__(self, message: str, *, conflicts: list[dict] | None = None):
         super().__init__(message, code="topology")
         self.conflicts = conflicts or []
+
+
+class PermissionRefused(RegisterError):
+    """The person may not do this here: their roles in that municipality lack the permission (403)."""
+
+    def __init__(self, message: str, *, permission: str):
+        super().__init__(message, code="forbidden")
+        self.permission = permission

@@ -31,7 +31,9 @@ def plan(muni):
 
 @pytest.fixture
 def editor(db, django_user_model):
-    return django_user_model.objects.create_user("editor", password="x")
+    """A person the registers' services let edit anywhere (a superuser), for tests of what the edits do.
+    Who may edit what is tested in tests/parcels/test_permissions.py."""
+    return django_user_model.objects.create_superuser("editor", password="x")
 
 
 @pytest.fixture(autouse=True)

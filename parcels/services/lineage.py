@@ -16,6 +16,8 @@ from pyproj import Geod
 from shapely.geometry import MultiPolygon as ShMultiPolygon
 from shapely.geometry import Polygon as ShPolygon
 
+from accounts.permissions import PARCELS_LINEAGE
+from accounts.selectors import require_permission
 from audit.models import ChangeRecord
 from audit.services import change_record
 from common.versions import check_version
@@ -122,6 +124,7 @@ def parcel_split(
     expected_version: int | None = None,
 ) -> list[Parcel]:
     """Split a current parcel by a line across it, or into ``parts`` pieces of equal area."""
+    require_permission(actor=actor, permission=PARCELS_LINEAGE, municipality_id=parcel.municipality_id)
     if (line is None) == (parts is None):
         raise RegisterError(_("Give either a cutting line or a number of parts."), code="arguments")
     (parent,) = _lock_current([parcel])
@@ -190,6 +193,7 @@ def parcel_merge(
     plans = {p.plan_id for p in locked}
     if len(plans) != 1 or len({p.municipality_id for p in locked}) != 1:
         raise RegisterError(_("Only parcels of the same plan can be merged."), code="plan")
+    require_permission(actor=actor, permission=PARCELS_LINEAGE, municipality_id=locked[0].municipality_id)
     shapes = [shapely.from_wkb(bytes(p.geom.wkb)) for p in locked]
     merged = shapely.union_all(shapes)
     if not isinstance(merged, ShPolygon):

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Municipality
+from accounts.permissions import REGISTERS_WRITE
+from accounts.selectors import require_permission
 from audit.models import ChangeRecord
 from audit.services import change_record
 from common.versions import check_version
@@ -27,6 +29,10 @@ _KINDS = {
     "POLYGON": "Polygon",
     "MULTIPOLYGON": "MultiPolygon",
 }
+
+
+def _tenant_of(instance: models.Model) -> int | None:
+    return instance.pk if isinstance(instance, Municipality) else instance.municipality_id
 
 
 def geometry_field(model: type[models.Model]) -> models.Field:
@@ -48,6 +54,7 @@ def record_save(*, instance: models.Model, actor, expected_version: int | None =
     """Save a new or edited register record (not a parcel) with checks and history."""
     if isinstance(instance, Parcel):
         raise TypeError("use parcel_create / parcel_update for parcels: they check topology")
+    require_permission(actor=actor, permission=REGISTERS_WRITE, municipality_id=_tenant_of(instance))
     field = geometry_field(type(instance))
     setattr(instance, field.attname, checked_geometry(instance=instance, geom=getattr(instance, field.attname)))
     # Field values, uniqueness (e.g. plan numbers per municipality) and check constraints, as messages
@@ -89,6 +96,7 @@ def parcel_create(
     status: str = Parcel._meta.get_field("status").default,
     deed_number: str = "",
 ) -> Parcel:
+    require_permission(actor=actor, permission=REGISTERS_WRITE, municipality_id=municipality.pk)
     if plan.municipality_id != municipality.pk:
         raise RegisterError(_("The plan belongs to another municipality."), code="tenant")
     parcel = Parcel(
@@ -116,6 +124,7 @@ _EDITABLE = {"number", "land_use", "status", "deed_number", "block", "geom"}
 @transaction.atomic
 def parcel_update(*, parcel: Parcel, actor, expected_version: int | None = None, **fields) -> Parcel:
     """Edit attributes and/or geometry of a current parcel; a new geometry must not overlap neighbours."""
+    require_permission(actor=actor, permission=REGISTERS_WRITE, municipality_id=parcel.municipality_id)
     unknown = set(fields) - _EDITABLE
     if unknown:
         raise RegisterError(_("These fields cannot be edited: %(f)s") % {"f": ", ".join(sorted(unknown))})
@@ -164,6 +173,7 @@ def record_delete(*, instance: models.Model, actor, expected_version: int | None
     A parcel is never deleted (its lineage must stay answerable): it is retired.
     Other records go, unless something still depends on them (e.g. a plan with parcels).
     """
+    require_permission(actor=actor, permission=REGISTERS_WRITE, municipality_id=_tenant_of(instance))
     locked = type(instance).objects.select_for_update().get(pk=instance.pk)
     check_version(locked, expected_version)
     if isinstance(locked, Parcel):
