@@ -139,6 +139,10 @@ STORAGES = {
 
 # Request bodies over this size are refused with 413 by the API (see docs/api.md).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.integer("ARDH_MAX_BODY_BYTES", 5 * 1024 * 1024)
+# A declared request body must be in within this many seconds plus its length at the minimum rate, or the
+# request is answered 408 before the application sees it (config/request_body.py; docs/operations.md).
+ARDH_REQUEST_BODY_TIMEOUT_S = env.integer("ARDH_REQUEST_BODY_TIMEOUT_S", 30)
+ARDH_REQUEST_BODY_MIN_BYTES_PER_S = env.integer("ARDH_REQUEST_BODY_MIN_BYTES_PER_S", 50_000)
 
 # --- Spatial reference systems: decided once, here. See docs/decisions/001-storage-srid.md.
 # Storage and exchange: WGS 84 longitude/latitude.
