@@ -80,7 +80,8 @@ class BodyDeadline:
 
     def __call__(self, environ, start_response):
         length = declared_length(environ)
-        if length == 0:
+        if length == 0 or length > max(settings.DATA_UPLOAD_MAX_MEMORY_SIZE, settings.ARDH_IMPORT_MAX_UPLOAD_BYTES):
+            # Nothing to read, or more than any view accepts: those refuse it by its header (413), unread.
             return self.app(environ, start_response)
         allowed = settings.ARDH_REQUEST_BODY_TIMEOUT_S + length / settings.ARDH_REQUEST_BODY_MIN_BYTES_PER_S
         try:
