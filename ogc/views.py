@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from geo.layers import UnknownLayer, all_layers, get_layer
-from ogc import access, openapi
+from ogc import access, counts, openapi
 from ogc import crs as ogc_crs
 from ogc import params as p
 from ogc.sql import feature_collection_sql, feature_rows_sql, items_sql, page_body, run
@@ -223,7 +223,7 @@ def items(request, who, collection_id):
 def items_response(request, who, layer, q: ItemsQuery) -> HttpResponse:
     """A page of items: one statement makes its features, streamed into the FeatureCollection (``ogc.sql``)."""
     links = _item_links(request, layer, q.limit, q.offset)
-    # A "next" link only when this page is full (the count of all matches is not computed: too costly).
+    # A "next" link only when this page is full.
     last = [link for link in links if link["rel"] != "next"]
     if q.interval is not None and layer.name in TEMPORAL:
         qs = _temporal_queryset(layer, who.municipality_id, q.filters, q.interval)
@@ -234,7 +234,10 @@ def items_response(request, who, layer, q: ItemsQuery) -> HttpResponse:
     else:
         sql, args = items_sql(layer, municipality_id=who.municipality_id, filters=q.filters, box=q.box,
                               srid=q.srid, lat_first=q.lat_first, limit=q.limit, offset=q.offset)
-    body = page_body(sql, args, limit=q.limit, offset=q.offset, links=links, last_links=last)
+    # The whole layer (what a GIS client opening it asks for): its count is kept, so numberMatched is given.
+    whole = q.box is None and not q.filters and (q.interval is None or layer.name not in TEMPORAL)
+    matched = counts.matched(layer, who.municipality_id) if whole else None
+    body = page_body(sql, args, limit=q.limit, offset=q.offset, links=links, last_links=last, number_matched=matched)
     if wants_html(request):
         doc = json.loads(b"".join(body))
         return render(request, "ogc/items.html", {"doc": doc, "layer": layer})
