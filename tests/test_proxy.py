@@ -87,6 +87,9 @@ def test_tls_ends_at_the_proxy_and_the_application_adds_hsts(proxied, city):  # 
     direct = requests.get(proxied["app"] + "/ogc/", allow_redirects=False, timeout=30)
     assert direct.status_code == 301 and direct.headers["Location"].startswith("https://")
     assert requests.get(proxied["app"] + "/healthz", allow_redirects=False, timeout=30).status_code == 200
+    # Nor MapProxy's source, the raster tiles it fetches from the app itself over plain HTTP.
+    ortho = requests.get(proxied["app"] + "/tiles/ortho/3/5/3.png", allow_redirects=False, timeout=30)
+    assert ortho.status_code != 301
     items = requests.get(proxied["https"] + "/ogc/collections/parcels/items", verify=False, timeout=30,
                          headers={"Authorization": f"Api-Key {city['token']}"})
     assert items.status_code == 200 and len(items.json()["features"]) == len(city["parcels"])
