@@ -1,6 +1,7 @@
 """Authentication, tenant and scope checks, throttling: who is asking, for which municipality.
 
-- ``ApiKeyAuthentication``: ``Authorization: Api-Key ardh_<prefix>.<secret>`` (or ``Bearer``).
+- ``ApiKeyAuthentication``: ``Authorization: Api-Key ardh_<prefix>.<secret>`` (or ``Bearer``), or for reads
+  HTTP Basic with the key as the password (desktop GIS such as QGIS 3.22 can send nothing else to an OGC API).
   ``request.auth`` is the ``ApiKey``; ``request.user`` stays anonymous (a key is not a person).
 - People use the session (``SessionAuthentication``) and their membership (``accounts.selectors.staff_access``):
   their roles' permissions amount to the same scopes a key holds.
@@ -9,6 +10,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import random
 import time
 from functools import lru_cache
@@ -24,8 +27,14 @@ from accounts.selectors import StaffAccess, staff_access
 from accounts.services import KEY_USE_RECORDED_EVERY_S, TOKEN_PREFIX, api_key_touch, hash_secret
 from runtime.db import prepared_cursor
 
-KEY_SCHEMES = ("api-key", "bearer")  # Authorization: <scheme> ardh_<prefix>.<secret>, any case
+# Authorization: <scheme> ardh_<prefix>.<secret>, any case; or Basic base64(<anything>:ardh_<prefix>.<secret>), for
+# reads only (READ_ONLY_SCHEMES): QGIS 3.22 offers only Basic, EsriToken and PKI logins for an OGC API source. A
+# key in the query string was not an option: it would be written to access logs and copied into "next" links.
+KEY_SCHEMES = ("api-key", "bearer", "basic")
+READ_ONLY_SCHEMES = ("basic",)
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
 _KEYWORDS = tuple(scheme.encode() for scheme in KEY_SCHEMES)
+_READ_ONLY = tuple(scheme.encode() for scheme in READ_ONLY_SCHEMES)
 
 
 @lru_cache(maxsize=4)
@@ -124,17 +133,28 @@ def find_key_grant(prefix: str, secret: str, *, window: int) -> KeyGrant | None:
 
 
 def key_token(request) -> tuple[str, str] | None:
-    """(prefix, secret) of the request's ``Authorization: Api-Key ...`` (or ``Bearer``); None without one;
-    ``AuthenticationFailed`` when it is malformed."""
+    """(prefix, secret) of the request's ``Authorization: Api-Key ...`` (or ``Bearer``, or ``Basic`` with the key as
+    the password, for a read); None without one; ``AuthenticationFailed`` when it is malformed, or Basic for a
+    write."""
     parts = get_authorization_header(request).split()
     if not parts or parts[0].lower() not in _KEYWORDS:
         return None
     if len(parts) != 2:
         raise exceptions.AuthenticationFailed(_("Malformed Authorization header."))
-    try:
-        token = parts[1].decode("ascii")
-    except UnicodeDecodeError:
-        raise exceptions.AuthenticationFailed(_("Malformed API key.")) from None
+    if parts[0].lower() in _READ_ONLY:
+        if request.method not in READ_METHODS:
+            raise exceptions.AuthenticationFailed(
+                _("HTTP Basic (the API key as the password) is for reading only; send writes with "
+                  "Authorization: Api-Key ..."))
+        try:
+            token = base64.b64decode(parts[1], validate=True).decode("ascii").split(":", 1)[1]
+        except (binascii.Error, UnicodeDecodeError, IndexError):
+            raise exceptions.AuthenticationFailed(_("Malformed Authorization header.")) from None
+    else:
+        try:
+            token = parts[1].decode("ascii")
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed(_("Malformed API key.")) from None
     if not token.startswith(TOKEN_PREFIX) or "." not in token:
         raise exceptions.AuthenticationFailed(_("Malformed API key."))
     prefix, secret = token[len(TOKEN_PREFIX) :].split(".", 1)

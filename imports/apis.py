@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -75,6 +75,7 @@ def target_municipality(request, code: str | None) -> Municipality:
     return found
 
 
+@extend_schema_field(OpenApiTypes.OBJECT)  # a JSON object (or its text, in a form field)
 class JSONDict(serializers.Field):
     def to_internal_value(self, data):
         if isinstance(data, str):
@@ -132,9 +133,12 @@ def _too_big(request) -> bool:
 class ImportListView(APIView):
     permission_classes = [CanImport]
 
+    @extend_schema(operation_id="v1_imports_list", responses=JobSerializer(many=True))
     def get(self, request):
         return Response(JobSerializer(caller_jobs(request)[:50], many=True).data)
 
+    @extend_schema(operation_id="v1_imports_create", request={"multipart/form-data": UploadSerializer},
+                   responses={202: JobSerializer})
     def post(self, request):
         # Refuse before reading the body: the size is known from the header.
         if _too_big(request):
@@ -157,6 +161,7 @@ class ImportListView(APIView):
 class ImportDetailView(APIView):
     permission_classes = [CanImport]
 
+    @extend_schema(operation_id="v1_imports_retrieve", responses=JobSerializer)
     def get(self, request, pk: int):
         return Response(JobSerializer(get_object_or_404(caller_jobs(request), pk=pk)).data)
 
@@ -164,6 +169,7 @@ class ImportDetailView(APIView):
 class ImportCommitView(APIView):
     permission_classes = [CanImport]
 
+    @extend_schema(operation_id="v1_imports_commit", request=None, responses={202: JobSerializer})
     def post(self, request, pk: int):
         job = get_object_or_404(caller_jobs(request), pk=pk)
         try:

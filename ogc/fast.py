@@ -1,7 +1,7 @@
 """The shortest path for the API's most frequent request: a GeoJSON page of items for an API key.
 
 ``runtime.lean.Dispatcher`` calls :func:`serve` for ``GET /ogc/collections/{id}/items``. It answers only a
-request that authenticates with an API key (``Authorization: Api-Key ...`` or ``Bearer ...``), asks for
+request that authenticates with an API key (``Api-Key``, ``Bearer`` or ``Basic``: ``api.access.KEY_SCHEMES``), asks for
 JSON, over plain HTTP, to an allowed host, for a known collection, with valid parameters. It runs the same
 functions as ``ogc.views.items`` (the parameter check, the caller and throttle, the page statement and its
 streamed response) and the same connection management (``request_started``, and ``request_finished`` when the

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from geo.layers import all_layers
+from ogc.params import DEFAULT_LIMIT, MAX_LIMIT
 
 
 def _param(name, where="query", schema=None, required=False, style=None, explode=None):
@@ -23,7 +24,7 @@ def spec(request) -> dict:
     root = request.build_absolute_uri(reverse("ogc:landing")).rstrip("/")
     f = _param("f", schema={"type": "string", "enum": ["json", "html"]})
     items_params = [
-        _param("limit", schema={"type": "integer", "minimum": 1, "maximum": 10000, "default": 10}),
+        _param("limit", schema={"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}),
         _param("offset", schema={"type": "integer", "minimum": 0, "default": 0}),
         _param("bbox", schema={"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}},
                style="form", explode=False),

@@ -14,7 +14,12 @@ from geo.crs import storage_srid
 from geo.layers import Layer
 from ogc import crs as ogc_crs
 
-DEFAULT_LIMIT = 10
+# The page size when a client names none, which is what GDAL's OAPIF driver does (and what QGIS is told by the
+# OpenAPI definition's default): 5,000 features (about 2 MB of parcels), so reading a whole 1M-parcel layer is
+# 200 requests, a third of a default key's budget per minute, where 10 a page made it 100,000 (docs/api.md).
+# An HTML page without a limit shows fewer.
+DEFAULT_LIMIT = 5_000
+DEFAULT_HTML_LIMIT = 100
 MAX_LIMIT = 10_000
 _KNOWN = {"limit", "offset", "bbox", "bbox-crs", "crs", "datetime", "f"}
 

@@ -36,7 +36,8 @@ def run(sql: str, params: list) -> str:
         return cursor.fetchone()[0]
 
 
-def page_body(sql: str, params: list, *, limit: int, offset: int, links: list, last_links: list) -> Iterator[bytes]:
+def page_body(sql: str, params: list, *, limit: int, offset: int, links: list, last_links: list,
+              number_matched: int | None = None) -> Iterator[bytes]:
     """The FeatureCollection of a page statement (``feature_rows_sql``), in pieces: its head with the first
     features, more features as they come, and the end (numberReturned, links, numberMatched when it is known).
 
@@ -44,12 +45,14 @@ def page_body(sql: str, params: list, *, limit: int, offset: int, links: list, l
     cancelled statement) raises here and the caller answers it; the rest comes as the result is iterated. A
     failure after that can only cut the document short, before its closing brackets: never valid JSON.
     ``links``: those of a full page; ``last_links``: those of the last page, shorter than ``limit``.
+    ``number_matched``: the count of all matches when known (``ogc.counts``, a whole layer).
     """
     batches = streamed_column(sql, params, batch=FEATURES_PER_CHUNK)
-    return _page_pieces(batches, limit=limit, offset=offset, links=links, last_links=last_links)
+    return _page_pieces(batches, limit=limit, offset=offset, links=links, last_links=last_links,
+                        number_matched=number_matched)
 
 
-def _page_pieces(batches, *, limit, offset, links, last_links) -> Iterator[bytes]:
+def _page_pieces(batches, *, limit, offset, links, last_links, number_matched=None) -> Iterator[bytes]:
     count, piece = 0, COLLECTION_HEAD
     try:
         for batch in batches:
@@ -63,8 +66,10 @@ def _page_pieces(batches, *, limit, offset, links, last_links) -> Iterator[bytes
     # numberMatched only when exact without counting: a short page is the last one, so everything before it
     # plus what it holds is all there is. (A full page says nothing about what follows, and counting every
     # match of a 1M-row layer per page is not cheap; OGC API Features makes numberMatched optional.) A page
-    # past the end (empty, offset > 0) says nothing either.
-    if count < limit and (count > 0 or offset == 0):
+    # past the end (empty, offset > 0) says nothing either. A whole layer's count is kept (ogc.counts): given as is.
+    if number_matched is not None:
+        end["numberMatched"] = number_matched
+    elif count < limit and (count > 0 or offset == 0):
         end["numberMatched"] = offset + count
     yield (piece + "], " + json.dumps(end, ensure_ascii=False)[1:]).encode()
 

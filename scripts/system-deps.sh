@@ -11,6 +11,8 @@ packages=(
   chromium fonts-noto-core time gettext
   fonts-dejavu-core  # map label glyphs (tiles/glyphs.py)
   wrk  # the HTTP load generator of make bench-tiles
+  python3-qgis  # QGIS 3.22 as a client of the OGC API, tiles, WMS and WMTS (tests/ogc/test_qgis_client.py)
+  nginx  # the reverse proxy of production (deploy/nginx.conf), run by tests/test_proxy.py
 )
 
 missing=()
@@ -35,5 +37,31 @@ if [ "$(id -u)" != 0 ]; then
   SUDO=sudo
 fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# Another apt or dpkg process (unattended-upgrades, another checkout's `make`) may hold apt's locks: wait for it,
+# at most ARDH_APT_LOCK_WAIT_S seconds (default 600) in all, then fail saying so.
+lock_wait=${ARDH_APT_LOCK_WAIT_S:-600}
+deadline=$((SECONDS + lock_wait))
+apt_get() {
+  local out status
+  while true; do
+    status=0
+    out=$($SUDO apt-get "$@" 2>&1) || status=$?
+    if ((status == 0)); then
+      return 0
+    fi
+    if grep -qiE 'could not (get|open) lock|unable to acquire the dpkg frontend lock|is another process using it' <<<"$out" \
+       && ((SECONDS < deadline)); then
+      echo "apt is busy (another apt or dpkg process holds its lock); waiting..." >&2
+      sleep 2
+      continue
+    fi
+    echo "$out" >&2
+    if grep -qiE 'could not (get|open) lock|unable to acquire' <<<"$out"; then
+      echo "error: apt's lock was still held after ${lock_wait} s (ARDH_APT_LOCK_WAIT_S)" >&2
+    fi
+    return "$status"
+  done
+}
+apt_get update -qq
+apt_get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

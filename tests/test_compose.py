@@ -11,7 +11,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-SECRETS = {"ARDH_SECRET_KEY": "s3cret", "ARDH_DB_PASSWORD": "pw", "ARDH_ALLOWED_HOSTS": "ardh.example.sa"}
+SECRETS = {"ARDH_SECRET_KEY": "s3cret", "ARDH_DB_PASSWORD": "pw", "ARDH_ALLOWED_HOSTS": "ardh.example.sa",
+           "ARDH_TLS_DIR": "/etc/ardh/tls"}
 
 
 def _compose_config(env: dict) -> subprocess.CompletedProcess:
@@ -77,3 +78,26 @@ def test_production_refuses_to_start_without_its_secret():
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
                           env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings.production"})
     assert done.returncode != 0 and "ARDH_SECRET_KEY is required" in done.stderr
+
+
+def test_check_deploy_reports_nothing_on_production_settings():
+    """`manage.py check --deploy` on the production settings: no warning (issue 15, item 11; there were six: HSTS,
+    the HTTPS redirect and four of the API schema's). TLS ends at the proxy (tests/test_proxy.py)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("ARDH_") and k != "DJANGO_SETTINGS_MODULE"}
+    env = {**clean, **SECRETS, "ARDH_SECRET_KEY": "a-long-random-production-key-" + "k" * 40,
+           "DJANGO_SETTINGS_MODULE": "config.settings.production"}
+    done = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "System check identified no issues" in done.stdout
+
+
+def test_the_app_is_reached_only_through_the_proxy(compose):
+    services = compose["services"]
+    assert "ports" not in services["app"], "the application must not be published past the proxy"
+    proxy = services["proxy"]
+    assert proxy["image"].startswith("nginx")
+    assert {str(p["target"]) if isinstance(p, dict) else p.split(":")[-1] for p in proxy["ports"]} == {"80", "443"}
+    mounts = [v["source"] if isinstance(v, dict) else v.split(":")[0] for v in proxy["volumes"]]
+    assert any(str(m).endswith("deploy/nginx.conf.template") for m in mounts)
+    assert proxy["environment"]["PROXY_UPSTREAM"] == "app:8000"

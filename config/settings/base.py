@@ -42,7 +42,6 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "runtime.request_body.ChunkedBodyMiddleware",  # a chunked body is read, not taken for an empty one
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -143,6 +142,10 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.integer("ARDH_MAX_BODY_BYTES", 5 * 1024 * 1024)
 # JSON nested deeper than this is refused with 400 (common/json_input.py); GeoJSON in a body needs about 6.
 ARDH_MAX_JSON_DEPTH = env.integer("ARDH_MAX_JSON_DEPTH", 64)
+# A declared request body must be in within this many seconds plus its length at the minimum rate, or the
+# request is answered 408 before the application sees it (runtime/request_body.py; docs/operations.md).
+ARDH_REQUEST_BODY_TIMEOUT_S = env.integer("ARDH_REQUEST_BODY_TIMEOUT_S", 30)
+ARDH_REQUEST_BODY_MIN_BYTES_PER_S = env.integer("ARDH_REQUEST_BODY_MIN_BYTES_PER_S", 50_000)
 
 # --- Spatial reference systems: decided once, here. See docs/decisions/001-storage-srid.md.
 # Storage and exchange: WGS 84 longitude/latitude.

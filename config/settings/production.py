@@ -12,3 +12,14 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env.boolean("ARDH_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# TLS ends at the reverse proxy (nginx, deploy/nginx.conf.template), which redirects plain HTTP to HTTPS and
+# tells the application the scheme (SECURE_PROXY_SSL_HEADER above). The application insists too: a request that
+# reached it as plain HTTP anyway is redirected, and every HTTPS answer carries HSTS (docs/operations.md).
+# Exempt, over plain HTTP inside the compose network: /healthz (health checks, monitoring) and the public raster
+# tiles, which MapProxy in the same process fetches from ARDH_MAPPROXY_SOURCE_URL (http://127.0.0.1:8000).
+SECURE_SSL_REDIRECT = env.boolean("ARDH_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^tiles/[^/]+/\d+/\d+/\d+\.png$"]
+SECURE_HSTS_SECONDS = env.integer("ARDH_HSTS_SECONDS", 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
