@@ -21,7 +21,7 @@ import pytest
 import requests
 import urllib3
 
-from config.netutil import free_port, wait_until_up
+from runtime.netutil import free_port, wait_until_up
 from tests.test_serve import (
     _server,
     city,  # noqa: F401 (fixture)

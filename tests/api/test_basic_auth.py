@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from api.services import api_key_create
+from accounts.services import api_key_create
 from config.wsgi import application
 from tests.factories import ParcelFactory
 from tests.tiles.test_permissions import two_cities  # noqa: F401 (fixture)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from api.services import api_key_create
+from accounts.services import api_key_create
 from parcels.models import Parcel
 from tiles import mapproxy_app
 
