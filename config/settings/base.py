@@ -15,8 +15,8 @@ DEBUG = env.boolean("ARDH_DEBUG", False)
 ALLOWED_HOSTS = env.strings("ARDH_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
-    "runtime.apps.ServingConfig",  # the request statement timeout (runtime/statement_timeout.py)
     "procrastinate.contrib.django",  # the job queue (runtime/jobs.py, docs/decisions/012)
+    "runtime.apps.ServingConfig",  # the request statement timeout (runtime/statement_timeout.py)
     "accounts.admin_apps.ArdhAdminConfig",  # django.contrib.admin, scoped by tenant in one place
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -32,7 +32,7 @@ INSTALLED_APPS = [
     "geo",
     "audit",
     "parcels",
-    # "notifications",  # the outbox: SMS and email in Arabic and English, sent by jobs
+    "notifications",  # the outbox: SMS and email in Arabic and English, sent by jobs
     "licensing",
     "tiles",
     "fixtures",
