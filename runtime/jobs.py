@@ -73,7 +73,7 @@ def defer_after_commit(name: str, *, queueing_lock: str | None = None, **kwargs)
 
     With ``queueing_lock``, a job with the same lock still waiting makes this one unnecessary: None.
     """
-    configured = app.configure_task(name, queueing_lock=queueing_lock)
+    configured = app.configure_task(name, allow_unknown=False, queueing_lock=queueing_lock)
     try:
         with transaction.atomic():  # a savepoint: a refused queueing lock does not spoil the caller's transaction
             return configured.defer(**kwargs)

@@ -196,9 +196,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.string("ARDH_LOG_LEVEL", "INFO")},
-    # The queue's task registrations (every process, at start): not news.
-    "loggers": {name: {"level": "WARNING"} for name in ("procrastinate.blueprints", "procrastinate.periodic",
-                                                        "procrastinate.app")},
+    # The queue's task registrations (every process, at start) and each deferral: not news.
+    "loggers": {name: {"level": "WARNING"} for name in (
+        "procrastinate.blueprints", "procrastinate.periodic", "procrastinate.jobs", "procrastinate.app")},
 }
 
 # GDAL 3.6 (Debian 12) cannot block file/network access while parsing a spatial reference.
