@@ -154,3 +154,51 @@ def test_a_worker_killed_mid_send(transactional_db, tmp_path, muni, transactiona
         assert d.status == S.SENT and d.attempts == 1 and len(lines) == 1
     else:
         assert d.status == S.FAILED and "لا يُرسل مرتين" in d.error and lines == []  # the worker speaks Arabic first
+
+
+@pytest.fixture
+def sms_provider():
+    """A stand-in SMS provider over real HTTP on loopback: answers 503 once, then 200 with an id."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    got = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            got.append((self.headers["Authorization"], body))
+            ok = len(got) > 1
+            self.send_response(200 if ok else 503)
+            self.end_headers()
+            self.wfile.write(json.dumps({"id": "msg-42"}).encode() if ok else b"busy")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/send", got
+    finally:
+        server.shutdown()
+
+
+@pytest.mark.django_db
+def test_the_http_sms_backend_posts_to_the_provider_and_is_retried(settings, muni, sms_provider):
+    from notifications.services import SendFailed
+
+    url, got = sms_provider
+    settings.ARDH_SMS_BACKEND = "notifications.backends.HttpSmsBackend"
+    settings.ARDH_SMS_URL, settings.ARDH_SMS_TOKEN, settings.ARDH_SMS_SENDER = url, "t0ken", "Baladiya"
+    d = _sms(notification_send(municipality=muni, recipient=AHMAD, template="test_message", channels=["sms"]))
+    with pytest.raises(SendFailed, match="503"):
+        delivery_send(d.pk)
+    d.refresh_from_db()
+    assert (d.status, d.attempts) == (S.PENDING, 1)  # the provider refused: safe to send again
+    assert delivery_send(d.pk).status == S.SENT
+    d.refresh_from_db()
+    assert (d.attempts, d.provider_ref) == (2, "msg-42")
+    assert got[-1] == ("Bearer t0ken", {"to": "+966500000001", "body": d.body, "sender": "Baladiya",
+                                        "reference": f"ardh-{d.pk}"})
+    assert delivery_send(d.pk).status == S.SENT and len(got) == 2  # never twice

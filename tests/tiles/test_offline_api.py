@@ -171,6 +171,11 @@ def test_a_package_whose_builder_died_is_built_again(offline, city):
     assert run_pending() == 0
 
 
+@pytest.fixture
+def worker_env(tmp_path):
+    return {"ARDH_OFFLINE_DIR": str(tmp_path / "offline")}  # the worker's own settings: where it builds
+
+
 def test_the_worker_builds_it_in_the_background(worker, settings, tmp_path):
     settings.ARDH_OFFLINE_DIR = str(tmp_path / "offline")
     district = DistrictFactory()
@@ -183,3 +188,4 @@ def test_the_worker_builds_it_in_the_background(worker, settings, tmp_path):
         time.sleep(0.2)
     assert doc["status"] == "ready", doc
     assert doc["size_bytes"] > 0
+    assert OfflinePackage.objects.get().vector_path.startswith(str(tmp_path / "offline"))
