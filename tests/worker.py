@@ -48,15 +48,17 @@ class Worker:
         self.proc.wait(timeout=30)
 
     def stop(self) -> None:
+        """SIGTERM (the worker finishes its jobs), SIGKILL after 30 s; its log goes (assertions quoted it)."""
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
             try:
                 self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.kill()
+        self.log.unlink(missing_ok=True)
 
     def output(self) -> str:
-        return self.log.read_text(errors="replace")[-4000:]
+        return self.log.read_text(errors="replace")[-4000:] if self.log.exists() else ""
 
 
 def _worker_ids() -> set[int]:
