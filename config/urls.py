@@ -19,6 +19,7 @@ urlpatterns = [
     # --- map tiles (tiles/)
     path("tiles/", include("tiles.urls")),
     path("mapproxy/", include("tiles.mapproxy_urls")),
+    path("outbox/", include("notifications.urls")),  # staff: the messages sent (notifications/)
     # ---
     path("", include("web.urls")),
 ]

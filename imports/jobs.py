@@ -1,8 +1,8 @@
 """Import jobs: an upload is checked (dry run) in the background, then committed on confirmation.
 
-A job row is the queue. ``run_job`` claims it with SELECT ... FOR UPDATE SKIP LOCKED,
-so a web-process thread and any number of ``run_import_worker`` processes never run
-the same job twice.
+A job row is the record; a queue job (``imports.run``, imports/tasks.py) is deferred with it in the same
+transaction and runs it on the worker. ``run_job`` claims the row with SELECT ... FOR UPDATE SKIP LOCKED and an
+advisory lock (runtime/background.py), so queue workers and ``run_import_worker`` never run one job twice.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from imports.errors import ImportRefused
 from imports.models import ImportJob
 from imports.services import ImportOptions, import_parcels
-from runtime.background import claim_row, release, start_after_commit
+from runtime.background import claim_row, release
+from runtime.jobs import defer_after_commit
 
 S = ImportJob.Status
 
@@ -47,7 +48,7 @@ def job_create(*, municipality, actor, upload, options: dict) -> ImportJob:
         municipality=municipality, created_by=None if label else actor, created_by_label=label[:128],
         file_path=str(_store(upload)), original_name=upload.name[:255], options=options,
     )
-    start_after_commit(run_job, job.pk, enabled_setting="ARDH_IMPORT_RUN_IN_THREAD", name=f"import-{job.pk}")
+    queue_run(job.pk)
     return job
 
 
@@ -62,8 +63,13 @@ def job_request_commit(*, job: ImportJob) -> ImportJob:
                             % {"n": job.report["errors"]}, code="has_errors")
     job.status = S.COMMIT_QUEUED
     job.save(update_fields=["status", "updated_at"])
-    start_after_commit(run_job, job.pk, enabled_setting="ARDH_IMPORT_RUN_IN_THREAD", name=f"import-{job.pk}")
+    queue_run(job.pk)
     return job
+
+
+def queue_run(job_id: int) -> None:
+    """The worker runs the job once this transaction commits (imports/tasks.py)."""
+    defer_after_commit("imports.run", queueing_lock=f"imports.run:{job_id}", job_id=job_id)
 
 
 LOCKS = 1  # advisory-lock namespace of import workers (runtime.background)

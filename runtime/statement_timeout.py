@@ -2,7 +2,7 @@
 
 Neither HTTP server ends a stuck request (docs/decisions/009), and the database is where requests are slow.
 While a request is being served, the connections of its thread run with PostgreSQL's ``statement_timeout`` set
-to ``settings.ARDH_REQUEST_STATEMENT_TIMEOUT_MS`` (0 = no limit). Background jobs, management commands,
+to ``settings.ARDH_REQUEST_STATEMENT_TIMEOUT_MS`` (0 = no limit). Queue jobs, management commands,
 migrations and test fixtures run without it.
 
 How, and what it costs (a ``SET`` is a round trip, as long as a z17 tile's query):
@@ -12,16 +12,16 @@ How, and what it costs (a ``SET`` is a round trip, as long as a z17 tile's query
   so a request on a connection that has it costs no statement at all (a comparison in ``request_started``).
   A connection opened during a request gets the ``SET`` right after it connects (``connection_created``),
   next to the handshake's own round trips.
-- Background jobs run in threads of their own (``runtime/background.py``) with connections of their own,
-  which no request ever touched; commands and migrations never serve requests. Neither gets the limit.
+- Queue jobs run in the worker process (``runtime/jobs.py``), whose connections no request ever touches;
+  commands and migrations never serve requests. Neither gets the limit.
 - A thread that serves requests *and* does other work (the test suite's thread: fixtures, ``call_command``
   after a request) finds a guard on the connection between requests: the first statement outside a request
   resets the limit first. The guard is taken off while a request runs, so requests pay nothing per
   statement; in the server it never fires.
 
 Not a connection option (``options=-c statement_timeout``, zero round trips): every connection of the web
-process would carry it, the background threads' ones included, and the limit would follow requests into
-commands run from tests.
+process would carry it, and the limit would follow requests into commands run from tests and into the worker
+(which reads the same settings).
 
 A cancelled statement (``QueryCanceled``; Django raises it as ``OperationalError`` with the psycopg error as
 ``__cause__``) becomes :func:`cancelled_response` in one place: :class:`StatementTimeoutMiddleware` on the full

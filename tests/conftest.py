@@ -43,3 +43,23 @@ def _english_outside_requests():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def worker_env():
+    """Environment of the ``worker`` fixture's process (a test may add to it before asking for ``worker``)."""
+    return {}
+
+
+@pytest.fixture
+def worker(transactional_db, worker_env):
+    """A real queue worker (``manage.py procrastinate worker``) on the test database, for this test."""
+    from tests.worker import Worker, clear_queue
+
+    clear_queue()
+    w = Worker(**worker_env)
+    w.start()
+    try:
+        yield w
+    finally:
+        w.stop()

@@ -43,8 +43,14 @@ def _settings_reads(env: dict) -> dict:
     return json.loads(done.stdout)
 
 
-def test_compose_has_db_and_app(compose):
-    assert {"db", "app"} <= set(compose["services"])
+def test_compose_has_db_app_and_worker(compose):
+    assert {"db", "app", "worker"} <= set(compose["services"])
+    worker = compose["services"]["worker"]
+    assert worker["command"] == ["python", "manage.py", "procrastinate", "worker"]
+    app_env = compose["services"]["app"]["environment"]
+    assert {k: v for k, v in worker["environment"].items() if k != "ARDH_JOB_CONCURRENCY"} == app_env
+    assert set(_settings_reads({k: str(v) for k, v in worker["environment"].items()})["read"]) >= set(
+        worker["environment"]) - {"DJANGO_SETTINGS_MODULE"}
     assert compose["services"]["db"]["image"].startswith("postgis/postgis:15")
 
 

@@ -1,8 +1,8 @@
 """Offline packages through the API: request -> background build -> status -> download.
 
 A package row is its own job: ``package_request`` stores it (scoped to the caller's
-municipality) and starts a worker thread after commit; ``run_package`` claims it with
-SELECT ... FOR UPDATE SKIP LOCKED (so a thread and ``manage.py export_offline --pending``
+municipality) and queues ``tiles.build_package`` (tiles/tasks.py) in the same transaction; ``run_package``
+claims it with SELECT ... FOR UPDATE SKIP LOCKED (so queue workers and ``manage.py export_offline --pending``
 never build the same package twice), builds it with ``tiles.offline.export`` (which
 writes to a temporary file and renames it when complete) and records progress and size.
 """
@@ -16,7 +16,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from runtime.background import claim_row, release, start_after_commit
+from runtime.background import claim_row, release
+from runtime.jobs import defer_after_commit
 from tiles.grid import MAX_ZOOM
 from tiles.models import OfflinePackage
 from tiles.offline import ExportError, export, plan
@@ -61,9 +62,14 @@ def package_request(
         municipality=municipality, district=district, minzoom=minzoom, maxzoom=maxzoom, tiles_total=total,
         requested_by=user if user is not None and user.is_authenticated else None, requested_by_label=label[:200],
     )
-    start_after_commit(run_package, package.pk, enabled_setting="ARDH_OFFLINE_RUN_IN_THREAD",
-                       name=f"offline-{package.pk}")
+    queue_build(package.pk)
     return package
+
+
+def queue_build(package_id: int) -> None:
+    """The worker builds the package once this transaction commits (tiles/tasks.py)."""
+    defer_after_commit("tiles.build_package", queueing_lock=f"tiles.build_package:{package_id}",
+                       package_id=package_id)
 
 
 LOCKS = 2  # advisory-lock namespace of package builders (runtime.background)

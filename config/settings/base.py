@@ -15,6 +15,7 @@ DEBUG = env.boolean("ARDH_DEBUG", False)
 ALLOWED_HOSTS = env.strings("ARDH_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
+    "procrastinate.contrib.django",  # the job queue (runtime/jobs.py, docs/decisions/012)
     "runtime.apps.ServingConfig",  # the request statement timeout (runtime/statement_timeout.py)
     "accounts.admin_apps.ArdhAdminConfig",  # django.contrib.admin, scoped by tenant in one place
     "django.contrib.auth",
@@ -31,6 +32,7 @@ INSTALLED_APPS = [
     "geo",
     "audit",
     "parcels",
+    "notifications",  # the outbox: SMS and email in Arabic and English, sent by jobs
     "licensing",
     "tiles",
     "fixtures",
@@ -197,6 +199,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.string("ARDH_LOG_LEVEL", "INFO")},
+    # The queue's task registrations (every process, at start) and each deferral: not news.
+    "loggers": {name: {"level": "WARNING"} for name in (
+        "procrastinate.blueprints", "procrastinate.periodic", "procrastinate.jobs", "procrastinate.app")},
 }
 
 # GDAL 3.6 (Debian 12) cannot block file/network access while parsing a spatial reference.
@@ -215,10 +220,9 @@ ARDH_ORTHO_PATH = env.string("ARDH_ORTHO_PATH", str(BASE_DIR / ".data" / "ortho"
 # MapProxy (WMS/WMTS at /mapproxy/): its generated config and cache, and where it fetches our XYZ tiles from.
 ARDH_MAPPROXY_DIR = env.string("ARDH_MAPPROXY_DIR", str(BASE_DIR / ".data" / "mapproxy"))
 ARDH_MAPPROXY_SOURCE_URL = env.string("ARDH_MAPPROXY_SOURCE_URL", "http://127.0.0.1:8000")
-# Offline packages requested through the API (tiles/offline_jobs.py): where they are written, and
-# whether a thread of the web process builds them (false: `manage.py export_offline --pending` does).
+# Offline packages requested through the API (tiles/offline_jobs.py): where they are written (the queue's
+# worker builds them; `manage.py export_offline --pending` too).
 ARDH_OFFLINE_DIR = env.string("ARDH_OFFLINE_DIR", str(BASE_DIR / ".data" / "offline-packages"))
-ARDH_OFFLINE_RUN_IN_THREAD = env.boolean("ARDH_OFFLINE_RUN_IN_THREAD", True)
 ARDH_MAPPROXY_DEMO = env.boolean("ARDH_MAPPROXY_DEMO", DEBUG)  # MapProxy's demo pages: never in production
 
 # --- Imports (issue 3): the import pipeline app and its limits.
@@ -231,5 +235,24 @@ ARDH_IMPORT_MAX_UPLOAD_BYTES = env.integer("ARDH_IMPORT_MAX_UPLOAD_BYTES", 512 *
 ARDH_IMPORT_MAX_UNPACKED_BYTES = env.integer("ARDH_IMPORT_MAX_UNPACKED_BYTES", 2 * 1024 * 1024 * 1024)
 # Gaps between neighbouring parcels narrower than this (metres) are reported as slivers to fix.
 ARDH_IMPORT_GAP_TOLERANCE_M = 0.5
-# Run import jobs in a thread of the web process; false = only `manage.py run_import_worker` runs them.
-ARDH_IMPORT_RUN_IN_THREAD = env.boolean("ARDH_IMPORT_RUN_IN_THREAD", True)
+
+# --- The job queue (runtime/jobs.py, docs/decisions/012): procrastinate in this database; the worker is
+# `manage.py procrastinate worker`. Tasks live in each app's tasks.py (discovered) and in runtime.jobs.
+PROCRASTINATE_IMPORT_PATHS = ["runtime.jobs"]
+PROCRASTINATE_WORKER_DEFAULTS = {"concurrency": env.integer("ARDH_JOB_CONCURRENCY", 4)}
+
+# --- Notifications (notifications/): the backend of each channel, a dotted path. The outbox backend delivers
+# to the staff page /outbox/ only (demo and tests); production names real ones (docs/operations.md).
+ARDH_SMS_BACKEND = env.string("ARDH_SMS_BACKEND", "notifications.backends.OutboxBackend")
+ARDH_EMAIL_BACKEND = env.string("ARDH_EMAIL_BACKEND", "notifications.backends.OutboxBackend")
+# For notifications.backends.HttpSmsBackend: the provider's endpoint (POST JSON {to, body, sender}) and token.
+ARDH_SMS_URL = env.string("ARDH_SMS_URL", "")
+ARDH_SMS_TOKEN = env.string("ARDH_SMS_TOKEN", "")
+ARDH_SMS_SENDER = env.string("ARDH_SMS_SENDER", "Ardh")
+# For notifications.backends.SmtpEmailBackend (Django's SMTP backend).
+EMAIL_HOST = env.string("ARDH_EMAIL_HOST", "localhost")
+EMAIL_PORT = env.integer("ARDH_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env.string("ARDH_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env.string("ARDH_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env.boolean("ARDH_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env.string("ARDH_EMAIL_FROM", "ardh@localhost")

@@ -1,8 +1,10 @@
+import json
 import time
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.services import api_key_create
@@ -33,7 +35,6 @@ def client(importer):
 @pytest.fixture(autouse=True)
 def _job_dir(settings, tmp_path):
     settings.ARDH_IMPORT_DIR = tmp_path / "jobs"
-    settings.ARDH_IMPORT_RUN_IN_THREAD = False
 
 
 def _upload(tmp_path, plan, name="p.gpkg", n=4):
@@ -137,9 +138,7 @@ def test_bad_requests_are_4xx(client, importer, tmp_path, plan, settings, django
     assert client.get(f"{URL}999999/").status_code == 404
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_request_returns_at_once_and_a_thread_runs_the_job(client, tmp_path, plan, settings):
-    settings.ARDH_IMPORT_RUN_IN_THREAD = True
+def test_the_request_returns_at_once_and_the_worker_runs_the_job(worker, client, tmp_path, plan):
     r = client.post(URL, {"file": _upload(tmp_path, plan, n=8), "municipality": plan.municipality.code},
                     format="multipart")
     assert r.status_code == 202
@@ -150,6 +149,30 @@ def test_the_request_returns_at_once_and_a_thread_runs_the_job(client, tmp_path,
             break
         time.sleep(0.1)
     assert job["status"] == "ready" and job["report"]["diff"]["new"] == 8
+    r = client.post(f"{URL}{r.data['id']}/commit/")
+    assert r.status_code == 202
+    while (job := client.get(f"{URL}{r.data['id']}/").data)["status"] in ("commit_queued", "committing"):
+        assert time.monotonic() < deadline, worker.output()
+        time.sleep(0.1)
+    assert job["status"] == "committed" and Parcel.objects.count() == 8
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_job_for_a_rolled_back_upload(tmp_path, plan, importer):
+    """The queue job is written in the upload's transaction: rolled back, it is gone with the row."""
+    from django.db import transaction
+
+    from imports.jobs import job_create
+    from tests.worker import clear_queue
+
+    clear_queue()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        job_create(municipality=plan.municipality, actor=importer, upload=_upload(tmp_path, plan), options={})
+        raise RuntimeError("the request failed after queueing")
+    job = job_create(municipality=plan.municipality, actor=importer, upload=_upload(tmp_path, plan), options={})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT args FROM procrastinate_jobs WHERE task_name = 'imports.run'")
+        assert [json.loads(row[0]) for row in cursor.fetchall()] == [{"job_id": job.pk}]
 
 
 @pytest.mark.django_db

@@ -334,7 +334,6 @@ def test_a_geometrys_unknown_crs_is_that_features_error(tmp_path, plan):
 def test_an_api_job_with_string_coordinates_ends_ready_with_a_report(tmp_path, plan, settings):
     from imports.jobs import job_create, run_job
 
-    settings.ARDH_IMPORT_RUN_IN_THREAD = False
     bad = _poly([[str(x), str(y)] for x, y in _ring(1)])
     path = _geojson(tmp_path, plan, [_poly(_ring(0)), bad])
     with open(path, "rb") as fh:

@@ -1,0 +1,22 @@
+"""Queue jobs of the test settings only (the worker of the tests discovers them, as it does each app's)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from django.db import connection
+
+from runtime.jobs import job
+
+
+@job("scratch.probe", retry=False)
+def probe(*, path: str, sleep_s: float) -> None:
+    """Sleeps in SQL, then writes what the job's connection saw: its statement timeout and how long it took."""
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_sleep(%s)", [sleep_s])
+        cursor.execute("SHOW statement_timeout")
+        timeout = cursor.fetchone()[0]
+    Path(path).write_text(json.dumps({"timeout": timeout, "took": time.monotonic() - started}))
