@@ -90,3 +90,15 @@ def municipality_ids_with(user, permission=REGISTERS_READ) -> list[int] | None:
         return None
     code = getattr(permission, "code", permission)
     return [m.municipality_id for m in memberships_of(user) if code in (m.granted or ())]
+
+
+def role_codes_of(user, *, municipality_id: int) -> frozenset[str]:
+    """The codes of the roles ``user`` holds in that municipality (empty without an active membership): the
+    queues of cases and the roles a workflow's steps name (``cases.types.Transition.roles``)."""
+    if user is None or isinstance(user, str) or not user.is_authenticated:
+        return frozenset()
+    return frozenset(
+        Membership.roles.through.objects.filter(
+            membership__user=user, membership__municipality_id=municipality_id, membership__is_active=True
+        ).values_list("role__code", flat=True)
+    )

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "geo",
     "audit",
     "parcels",
+    "cases",  # the backbone of every process: numbers, parties, workflow, SLA, timeline
     "licensing",
     "tiles",
     "fixtures",
