@@ -69,8 +69,8 @@ def case(town, reviewer, applicant):
     return open_case(town=town, actor=reviewer, applicant=applicant)
 
 
-def person_client(user) -> APIClient:
+def person_client(user, language="en") -> APIClient:
     client = APIClient()
     client.force_login(user)
-    client.credentials(HTTP_ACCEPT_LANGUAGE="en")
+    client.credentials(HTTP_ACCEPT_LANGUAGE=language)
     return client
