@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.gis.db.models import Union
 from django.contrib.gis.geos import Polygon
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Person
-from accounts.selectors import role_codes_of
+from accounts.selectors import role_codes_of, staff_access
 from cases.models import Case, CaseParty, Holiday, PartyRole, PersonalDataLookup
+from parcels.models import District
 
 
 def holidays(*, municipality_id: int, start: date, end: date) -> frozenset[date]:
@@ -42,10 +44,17 @@ def case_list(*, municipality, case_type: str | None = None, status: str | None 
 
 def inbox(*, user, municipality, **filters) -> QuerySet[Case]:
     """My queue: cases sitting with a role I hold in this municipality, or assigned to me (filters as
-    ``case_list``), oldest due first."""
+    ``case_list``), earliest due first. A membership limited to some districts sees its queues' cases there
+    only (cases assigned to the person by name are theirs wherever they lie)."""
     roles = role_codes_of(user, municipality_id=municipality.pk)
-    mine = Q(assignee=user) | Q(queue_role__code__in=roles, closed_at__isnull=True)
-    return case_list(municipality=municipality, **filters).filter(mine).order_by("due_date", "id")
+    queued = Q(queue_role__code__in=roles, closed_at__isnull=True)
+    access = staff_access(user, municipality_id=municipality.pk, with_municipality=False)
+    if access is not None and access.district_codes:
+        areas = District.objects.filter(municipality=municipality, code__in=access.district_codes)
+        queued &= Q(pk__in=Case.objects.filter(municipality=municipality,
+                                               location__intersects=areas.aggregate(u=Union("geom"))["u"])
+                    .values("pk")) if areas.exists() else Q(pk__in=[])
+    return case_list(municipality=municipality, **filters).filter(Q(assignee=user) | queued).order_by("due_date", "id")
 
 
 def case_get(*, municipality, pk: int) -> Case:

@@ -14,6 +14,7 @@ from audit.models import ChangeRecord
 from cases import selectors, services
 from cases.models import Case, CaseCounter, Holiday, PersonalDataLookup, TimelineEntry
 from common.errors import ConflictError, GuardError, NotPermitted, RegisterError, TransitionError
+from parcels.models import District
 from tests.cases.conftest import open_case, staff
 from tests.factories import MunicipalityFactory
 from tests.scratch_app.case_types import EFFECTS, KIOSK_PERMIT
@@ -282,3 +283,22 @@ def test_find_by_number_national_id_parcel_and_deed(town, reviewer, applicant, p
     assert list(found) == [case]
     [log] = PersonalDataLookup.objects.all()
     assert (log.actor, log.masked_national_id, log.case_numbers) == (reviewer, "1******678", [case.number])
+
+
+def test_a_membership_limited_to_districts_sees_its_queue_there_only(town, reviewer, applicant, django_user_model):
+    from accounts.services import membership_grant
+    from tests.factories import DistrictFactory
+    from tests.shapes import rect
+
+    DistrictFactory(municipality=town, code="NORTH", geom=rect(0, 0, 500, 500))
+    DistrictFactory(municipality=town, code="SOUTH", geom=rect(0, -500, 500, -1))
+    north = open_case(town=town, actor=reviewer, applicant=applicant, point=Point(*lonlat(100, 100), srid=4326))
+    south = open_case(town=town, actor=reviewer, applicant=applicant, point=Point(*lonlat(100, -100), srid=4326))
+    inspector = staff(django_user_model, town, "north-only", ["permit_reviewer"])
+    membership_grant(user=inspector, municipality=town, roles=["permit_reviewer"], district_codes=["NORTH"])
+    assert list(selectors.inbox(user=inspector, municipality=town)) == [north]
+    services.case_assign(case=south, actor=reviewer, assignee=inspector, expected_version=1)
+    assert {c.pk for c in selectors.inbox(user=inspector, municipality=town)} == {north.pk, south.pk}
+    assert {c.pk for c in selectors.inbox(user=reviewer, municipality=town)} == {north.pk, south.pk}
+    assert list(selectors.inbox(user=reviewer, municipality=town, district=District.objects.get(code="SOUTH"))) == [
+        south]
