@@ -70,7 +70,7 @@ def case_summary(case: Case, applicant=None) -> dict:
 
 def _detail(case: Case, actor) -> dict:
     parties = case.case_parties.select_related("party__person").order_by("id")
-    timeline = case.timeline.select_related("actor").order_by("at", "id")
+    timeline = selectors.timeline(case=case)
     body = case_summary(case)
     body.pop("applicant")
     body |= {
@@ -80,8 +80,8 @@ def _detail(case: Case, actor) -> dict:
         "parcels": [{"id": p.pk, "number": p.number, "deed_number": p.deed_number}
                     for p in case.parcels.order_by("id")],
         "links": [{"kind": link.kind, "to": link.to_case.number} for link in case.links_out.select_related("to_case")],
-        "allowed_transitions": services.allowed_transitions(case=case, actor=actor if not isinstance(actor, str)
-                                                            else None) if not isinstance(actor, str) else [],
+        # The steps this person may take now (an API key takes none).
+        "allowed_transitions": [] if isinstance(actor, str) else services.allowed_transitions(case=case, actor=actor),
         "timeline": [
             {"kind": e.kind, "at": e.at, "by": e.actor.get_username() if e.actor_id else e.actor_label,
              "visible_to_applicant": e.visible_to_applicant, "from_status": e.from_status,

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Person
 from accounts.selectors import role_codes_of, staff_access
-from cases.models import Case, CaseParty, Holiday, PartyRole, PersonalDataLookup
+from cases.models import Case, CaseParty, Holiday, PartyRole, PersonalDataLookup, TimelineEntry
 from parcels.models import District
 
 
@@ -95,6 +95,13 @@ def find_by_deed(*, municipality, deed_number: str) -> QuerySet[Case]:
     return Case.objects.filter(
         municipality=municipality, parcels__deed_number=deed_number.strip()[:32]
     ).distinct()
+
+
+def timeline(*, case: Case, for_applicant: bool = False) -> QuerySet[TimelineEntry]:
+    """What happened to the case, oldest first: everything for staff; for the applicant, only the entries
+    meant for them (status changes, holds waiting on them, messages), never internal notes."""
+    qs = case.timeline.select_related("actor").order_by("at", "id")
+    return qs.filter(visible_to_applicant=True) if for_applicant else qs
 
 
 def applicants(cases) -> dict[int, Person | None]:

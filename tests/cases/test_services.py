@@ -264,6 +264,8 @@ def test_comments_internal_or_for_the_applicant(case, reviewer, other_town, djan
     services.case_comment(case=case, actor=reviewer, body="please upload the plan", visible_to_applicant=True)
     assert [(e.body, e.visible_to_applicant) for e in TimelineEntry.objects.filter(case=case, kind="comment")] == [
         ("check the setback", False), ("please upload the plan", True)]
+    assert [e.kind for e in selectors.timeline(case=case, for_applicant=True)] == ["created", "comment"]
+    assert [e.body for e in selectors.timeline(case=case, for_applicant=True)][-1] == "please upload the plan"
     case.refresh_from_db()
     assert case.version == 1  # a comment does not make others' copies stale
     assert len(_audit(case)) == 3
