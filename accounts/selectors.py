@@ -93,7 +93,7 @@ def municipality_ids_with(user, permission=REGISTERS_READ) -> list[int] | None:
 
 
 def require_permission(*, actor, permission, municipality_id: int) -> None:
-    """Refuse (``PermissionRefused``) a person who does not hold ``permission`` in that municipality.
+    """Refuse (``NotPermitted``, 403) a person who does not hold ``permission`` in that municipality.
 
     Services call it, so no door (API, admin, map, importer) can skip it. ``actor`` is the person (a user), or
     a label for work not done by a person: another system's API key, whose scopes were checked when it was
@@ -105,11 +105,23 @@ def require_permission(*, actor, permission, municipality_id: int) -> None:
     if not user_has_permission(actor, permission, municipality_id=municipality_id):
         from django.utils.translation import gettext as _
 
-        from common.errors import PermissionRefused
+        from common.errors import NotPermitted
 
         code = getattr(permission, "code", permission)
-        raise PermissionRefused(
+        raise NotPermitted(
             _("You may not do this in this municipality: your roles there lack the permission “%(p)s”.")
             % {"p": code},
-            permission=code,
+            needed=[code],
         )
+
+
+def role_codes_of(user, *, municipality_id: int) -> frozenset[str]:
+    """The codes of the roles ``user`` holds in that municipality (empty without an active membership): the
+    queues of cases and the roles a workflow's steps name (``cases.types.Transition.roles``)."""
+    if user is None or isinstance(user, str) or not user.is_authenticated:
+        return frozenset()
+    return frozenset(
+        Membership.roles.through.objects.filter(
+            membership__user=user, membership__municipality_id=municipality_id, membership__is_active=True
+        ).values_list("role__code", flat=True)
+    )

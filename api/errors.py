@@ -3,6 +3,8 @@
 - malformed input, bad geometry -> 400 (``code`` and, for geometry, ``location``)
 - a register rule refused (duplicate number, retired parcel, protected record) -> 422
 - topology refused (overlap, sliver, line that does not cut) -> 409 with the conflicts
+- a workflow step not possible from the status -> 409 with the allowed steps; a role the step needs -> 403;
+  a step's conditions unmet -> 422 with the reasons
 - stale ETag -> 412; missing If-Match -> 428; body over the limit -> 413
 - a statement cancelled by the request time limit -> 503, answered by Django's middleware for every view
   (runtime/statement_timeout.py): this handler leaves it to Django like any error it does not know
@@ -21,7 +23,7 @@ from rest_framework.exceptions import APIException, ParseError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from common.errors import ConflictError, PermissionRefused, RegisterError, TopologyError
+from common.errors import ConflictError, GuardError, NotPermitted, RegisterError, TopologyError, TransitionError
 from geo.validation import GeometryError
 
 
@@ -99,8 +101,15 @@ def handle(exc, context):
         return Response(
             {"detail": _message(exc), "code": "topology", "conflicts": exc.conflicts}, status=status.HTTP_409_CONFLICT
         )
-    if isinstance(exc, PermissionRefused):
-        return Response({"detail": _message(exc), "code": "forbidden", "permission": exc.permission}, status=403)
+    if isinstance(exc, TransitionError):
+        return Response({"detail": _message(exc), "code": "transition", "allowed": exc.allowed},
+                        status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, NotPermitted):
+        return Response({"detail": _message(exc), "code": "forbidden", "needed": exc.needed},
+                        status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, GuardError):
+        return Response({"detail": _message(exc), "code": "guard", "reasons": [str(r) for r in exc.reasons]},
+                        status=422)
     if isinstance(exc, RegisterError):
         return Response({"detail": _message(exc), "code": exc.code or "refused"}, status=422)
     if isinstance(exc, IntegrityError):

@@ -26,9 +26,25 @@ class TopologyError(RegisterError):
         self.conflicts = conflicts or []
 
 
-class PermissionRefused(RegisterError):
-    """The person may not do this here: their roles in that municipality lack the permission (403)."""
+class NotPermitted(RegisterError):
+    """The person does not hold a role (or permission) this step needs (403)."""
 
-    def __init__(self, message: str, *, permission: str):
+    def __init__(self, message: str, *, needed: list[str] | None = None):
         super().__init__(message, code="forbidden")
-        self.permission = permission
+        self.needed = needed or []
+
+
+class TransitionError(RegisterError):
+    """A workflow step that cannot be taken from the record's status now (409, listing the steps that can)."""
+
+    def __init__(self, message: str, *, allowed: list[str]):
+        super().__init__(message, code="transition")
+        self.allowed = allowed
+
+
+class GuardError(RegisterError):
+    """A workflow step whose conditions do not hold (422), each reason in the reader's language."""
+
+    def __init__(self, message: str, *, reasons: list[str]):
+        super().__init__(message, code="guard")
+        self.reasons = reasons

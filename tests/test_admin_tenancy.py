@@ -7,6 +7,7 @@ actions, autocomplete, and the admin map's context features. None of B's rows ma
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -15,8 +16,11 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from accounts.admin_site import tenant_lookup
+from accounts.models import Person
 from accounts.services import api_key_create, membership_grant
 from audit.models import ChangeRecord
+from cases.models import Holiday
+from cases.services import case_create
 from notifications.services import Recipient, notification_send
 from parcels import models as m
 from tests.factories import MunicipalityFactory, ParcelFactory, PlanFactory, RegulationFactory
@@ -46,11 +50,18 @@ def _rows_of(muni, django_user_model) -> dict[str, object]:
                                          municipality=muni, changes={})
     notification = notification_send(municipality=muni, template="test_message", channels=["email"],
                                      recipient=Recipient(name="x", email=f"x@{muni.code}.example.sa"))
+    muni.short_code = "".join(c for c in muni.code.upper() if c.isalpha())[:3] + "".join(
+        "ABCDEFGHIJ"[int(c)] for c in muni.code if c.isdigit())[:3]
+    muni.save(update_fields=["short_code"])
+    applicant = Person.objects.create(kind="person", name_ar="مقدم", national_id=f"1{muni.pk:09d}")
+    case = case_create(municipality=muni, case_type="kiosk_permit", actor="portal",
+                       data={"activity": "food", "area_m2": 10}, parties=[(applicant, "applicant")], parcels=[parcel])
+    holiday = Holiday.objects.create(municipality=muni, day=dt.date(2026, 12, 13), name_ar="عطلة")
     return {"notifications.notification": notification, "notifications.delivery": notification.deliveries.get(),
             "accounts.municipality": muni, "parcels.subdivisionplan": plan, "parcels.zoningregulation": regulation,
             "parcels.parcel": parcel, "parcels.block": block, "parcels.district": district, "parcels.street": street,
             "parcels.zone": zone, "accounts.apikey": key, "accounts.membership": membership,
-            "audit.changerecord": record}
+            "audit.changerecord": record, "cases.case": case, "cases.holiday": holiday}
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "geo",
     "audit",
     "parcels",
+    "cases",  # the backbone of every process: numbers, parties, workflow, SLA, timeline
     "notifications",  # the outbox: SMS and email in Arabic and English, sent by jobs
     "licensing",
     "tiles",

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    """The backbone every process stands on: cases (numbers, parties, location, workflow, SLA, timeline)."""
+
+    name = "cases"
+    api_urls = "cases.urls"  # its routes under /api/v1/ (api/urls.py)
+    verbose_name = _("Cases")
+
+    def ready(self):
+        from cases import layers
+
+        layers.register_all()

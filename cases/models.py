@@ -1,0 +1,215 @@
+"""Cases: a municipality's transactions, one model for every process (its kind is a registered case type).
+
+A case has a number read over the phone (``RAS-1448-000123``), parties with their role on the case, a location
+(parcels and/or a drawn point or polygon; ``location`` is always a point, on the parcels or drawing, for the
+map), a status in its type's workflow, the queue (role) and person it sits with, a due date in working days
+(stopped while on hold), links to other cases and a timeline of everything that happened to it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from common.models import TenantOwned
+from geo.constraints import geometry_constraints, geometry_index
+
+
+class Holiday(models.Model):
+    """A day off besides Friday and Saturday: national (no municipality) or one municipality's own."""
+
+    municipality = models.ForeignKey(
+        "accounts.Municipality", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("municipality"), help_text=_("Empty for a national holiday."),
+    )
+    day = models.DateField(_("day"))
+    name_ar = models.CharField(_("name (Arabic)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "day"], name="cases_holiday_once",
+                                    nulls_distinct=False),
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.name_ar}"
+
+
+class CaseCounter(models.Model):
+    """The last number given in a municipality in a Hijri year (one row, locked while a case is created)."""
+
+    municipality = models.ForeignKey("accounts.Municipality", on_delete=models.CASCADE, related_name="+",
+                                     db_index=False)
+    hijri_year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "hijri_year"], name="cases_counter_once_a_year"),
+        ]
+
+
+class Case(TenantOwned):
+    number = models.CharField(_("number"), max_length=24, unique=True, editable=False)
+    case_type = models.CharField(_("type"), max_length=50)
+    status = models.CharField(_("status"), max_length=50)
+    # The queue: the role whose holders see the case in their inbox; and the person working on it.
+    queue_role = models.ForeignKey(
+        "accounts.Role", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("queue")
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("assigned to"),
+    )
+    # The deadline of the current status (working days, cases.calendar); none in a final status.
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status_since = models.DateTimeField(_("in this status since"))
+    # On hold: the clock stops while the case waits on the applicant or on another agency.
+    held_since = models.DateField(_("on hold since"), null=True, blank=True)
+    hold_reason = models.TextField(_("reason for the hold"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # What the applicant provided (validated against the type's declared fields).
+    data = models.JSONField(_("application"), default=dict, blank=True)
+    location = models.PointField(_("location"), srid=4326, spatial_index=False)
+    area = models.MultiPolygonField(_("drawn area"), srid=4326, null=True, blank=True, spatial_index=False)
+    parcels = models.ManyToManyField("parcels.Parcel", through="CaseParcel", related_name="+",
+                                     verbose_name=_("parcels"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-id"]
+        constraints = [
+            *geometry_constraints("cases_case", "location"),
+            *geometry_constraints("cases_case", "area"),
+            models.CheckConstraint(
+                condition=Q(held_since__isnull=True) | ~Q(hold_reason=""), name="cases_case_hold_has_reason"
+            ),
+        ]
+        indexes = [
+            geometry_index("cases_case", "location"),
+            models.Index(fields=["municipality", "case_type", "status"], name="cases_case_muni_type_status"),
+            models.Index(fields=["municipality", "queue_role"], name="cases_case_muni_queue"),
+            models.Index(fields=["assignee"], condition=Q(assignee__isnull=False), name="cases_case_assignee"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def on_hold(self) -> bool:
+        return self.held_since is not None
+
+
+class PartyRole(models.TextChoices):
+    APPLICANT = "applicant", _("applicant")
+    OWNER = "owner", _("owner")
+    REPRESENTATIVE = "representative", _("representative")
+    DESIGNER_OFFICE = "designer_office", _("designer office")
+    SUPERVISING_OFFICE = "supervising_office", _("supervising office")
+    CONTRACTOR = "contractor", _("contractor")
+    OTHER = "other", _("other")
+
+
+class CaseParty(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_parties", verbose_name=_("case"))
+    party = models.ForeignKey("accounts.Party", on_delete=models.PROTECT, related_name="+", verbose_name=_("party"))
+    role = models.CharField(_("role on the case"), max_length=24, choices=PartyRole.choices)
+
+    class Meta:
+        verbose_name = _("party to a case")
+        verbose_name_plural = _("parties to cases")
+        constraints = [models.UniqueConstraint(fields=["case", "party", "role"], name="cases_party_once_per_role")]
+        indexes = [models.Index(fields=["party"], name="cases_caseparty_party")]
+
+
+class CaseParcel(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+", db_index=False)
+    parcel = models.ForeignKey("parcels.Parcel", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "parcel"], name="cases_parcel_once")]
+
+
+class LinkKind(models.TextChoices):
+    RELATED = "related", _("related to")
+    FOLLOWS = "follows", _("follows")
+    DUPLICATE = "duplicate", _("duplicate of")
+
+
+class CaseLink(models.Model):
+    from_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links_out", db_index=False)
+    to_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(_("kind"), max_length=16, choices=LinkKind.choices, default=LinkKind.RELATED)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["from_case", "to_case"], name="cases_link_once"),
+            models.CheckConstraint(condition=~Q(from_case=models.F("to_case")), name="cases_link_not_self"),
+        ]
+
+
+class EntryKind(models.TextChoices):
+    CREATED = "created", _("created")
+    TRANSITION = "transition", _("status changed")
+    ASSIGNMENT = "assignment", _("assigned")
+    HOLD = "hold", _("put on hold")
+    RESUME = "resume", _("resumed")
+    COMMENT = "comment", _("comment")
+    DOCUMENT = "document", _("document")
+    PAYMENT = "payment", _("payment")
+    LINK = "link", _("linked")
+
+
+class TimelineEntry(models.Model):
+    """One thing that happened to a case: who, when, what. Internal notes are for staff only; entries
+    ``visible_to_applicant`` are messages the applicant sees."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline", verbose_name=_("case"),
+                             db_index=False)
+    kind = models.CharField(_("kind"), max_length=16, choices=EntryKind.choices)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name=_("by"))
+    actor_label = models.CharField(_("by (system)"), max_length=128, blank=True)
+    visible_to_applicant = models.BooleanField(_("visible to the applicant"), default=False)
+    from_status = models.CharField(_("from status"), max_length=50, blank=True)
+    to_status = models.CharField(_("to status"), max_length=50, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"], name="cases_timeline_case_at")]
+
+
+class PersonalDataLookup(models.Model):
+    """Who searched cases by a person's national ID, when, and what they were shown (PDPL)."""
+
+    municipality = models.ForeignKey("accounts.Municipality", on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("municipality"), db_index=False)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name=_("by"))
+    actor_label = models.CharField(_("by (system)"), max_length=128, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    masked_national_id = models.CharField(_("national ID (masked)"), max_length=10)
+    purpose = models.CharField(_("purpose"), max_length=100)
+    case_numbers = models.JSONField(_("cases shown"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("personal data look-up")
+        verbose_name_plural = _("personal data look-ups")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["municipality", "at"], name="cases_pdlookup_muni_at")]

@@ -1,0 +1,16 @@
+"""The cases' API under /api/v1/ (included by ``api.urls`` through ``CasesConfig.api_urls``)."""
+
+from django.urls import path
+
+from cases import apis
+
+urlpatterns = [
+    path("case-types/", apis.CaseTypeListApi.as_view(), name="case-types"),
+    path("cases/", apis.CaseListApi.as_view(), name="cases-list"),
+    path("cases/<int:pk>/", apis.CaseDetailApi.as_view(), name="cases-detail"),
+    path("cases/<int:pk>/transitions/", apis.CaseTransitionApi.as_view(), name="cases-transition"),
+    path("cases/<int:pk>/assign/", apis.CaseAssignApi.as_view(), name="cases-assign"),
+    path("cases/<int:pk>/hold/", apis.CaseHoldApi.as_view(), name="cases-hold"),
+    path("cases/<int:pk>/resume/", apis.CaseResumeApi.as_view(), name="cases-resume"),
+    path("cases/<int:pk>/comments/", apis.CaseCommentApi.as_view(), name="cases-comment"),
+]
