@@ -106,6 +106,7 @@ class CaseTypeListApi(ApiBase):
 
 
 class CaseListApi(ApiBase):
+    lists_records = True  # GET lists (the OpenAPI operation id says so: api/schema.py)
     # Reading is the "read" scope; opening a case: a person by the type's roles (the service asks), a key
     # (another system, the portal) by its "write" scope.
     required_scopes = {"POST": "read"}
