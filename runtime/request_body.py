@@ -11,8 +11,9 @@ free again. The body is kept in memory up to ``DATA_UPLOAD_MAX_MEMORY_SIZE``, in
 
 Granian's ``wsgi.input.read(n)`` returns only when ``n`` bytes are in (or the body ended), and cannot be
 interrupted from another thread (a second thread reading the body stalls Granian's worker; tried). So the
-body is read in pieces sized from the rate seen so far, each meant to take about a quarter of a second: a
-trickling client meets the time limit within a piece's time of it. What this cannot bound is a client that
+body is read in pieces sized from what the last read showed (doubling while the bytes are already there,
+shrinking to what a quarter of a second brings once a read has to wait): a trickling client meets the time
+limit within about a second of it. What this cannot bound is a client that
 stops sending altogether in the middle of a read; production therefore has nginx in front
 (``deploy/nginx.conf.template``), which buffers every request body before passing the request on
 (docs/operations.md).
@@ -84,8 +85,10 @@ def read_body(stream, length: int | None, *, spool_over: int, limit: int | None 
     while not known or received < length:
         if clock() - started >= allowed_seconds(length if known else received):
             raise BodyTimeout
-        want = min(piece, length - received) if known else max(piece, 1)
+        want = min(piece, length - received) if known else piece
+        asked = clock()
         data = stream.read(want)
+        took = clock() - asked
         if not data:
             if known:
                 raise BodyTimeout  # the client went away (or the server ended the body) before sending it all
@@ -94,10 +97,15 @@ def read_body(stream, length: int | None, *, spool_over: int, limit: int | None 
         if limit is not None and received > limit:
             raise BodyTooLarge
         body.write(data)
-        # The rate so far, over at least a piece's time: a burst does not make the next read a long one. A body
-        # already in comes in pieces doubling in size; a byte a second, a byte at a time.
-        rate = received / max(clock() - started, PIECE_SECONDS)
-        piece = max(1, min(MAX_PIECE, int(rate * PIECE_SECONDS)))
+        # A read that came at once (the bytes were there: a fast client, or what a slow one sent while the request
+        # waited for a thread) doubles the next one; a read that had to wait sizes the next from its own rate, so
+        # a client sending a byte a second is read a byte at a time from its first wait on. (A rate measured over
+        # the whole body counted bytes that had waited in the server's buffer, and the next read then asked for
+        # more bytes than a trickling client sends in a minute.)
+        if took < PIECE_SECONDS:
+            piece = min(MAX_PIECE, piece * 2)
+        else:
+            piece = max(1, min(MAX_PIECE, int(len(data) / took * PIECE_SECONDS)))
     body.seek(0)
     return body, received
 

@@ -48,12 +48,22 @@ def slow_posts(base_url: str, token: str, path: str, n: int = SLOW_CLIENTS, decl
     return sockets, stop, sender
 
 
-def answer_of(s: socket.socket, timeout: float) -> bytes:
-    s.settimeout(timeout)
-    try:
-        return s.recv(4096)
-    except OSError:
-        return b""
+def answers_of(sockets: list[socket.socket], within: float) -> list[bytes]:
+    """The first bytes each socket receives, waiting for all of them together at most ``within`` seconds (b""
+    for a socket that got nothing): a slow client whose body was read late by a busy server is still counted."""
+    import select
+
+    answers = {s: b"" for s in sockets}
+    pending, deadline = set(sockets), time.monotonic() + within
+    while pending and time.monotonic() < deadline:
+        ready, _, _ = select.select(list(pending), [], [], max(0.0, deadline - time.monotonic()))
+        for s in ready:
+            try:
+                answers[s] = s.recv(4096)
+            except OSError:
+                pass
+            pending.discard(s)
+    return [answers[s] for s in sockets]
 
 
 def test_twenty_slow_bodies_do_not_stop_other_requests(django_db_blocker, city):  # noqa: F811
@@ -71,14 +81,15 @@ def test_twenty_slow_bodies_do_not_stop_other_requests(django_db_blocker, city):
             waited = time.monotonic() - started
             assert health.status_code == 200, health.text
             assert at.status_code == 200 and city["parcels"][0].number in at.text
-            answers = [answer_of(s, 60) for s in sockets]
+            answers = answers_of(sockets, 180)
         finally:
             stop.set()
             sender.join(timeout=10)
             for s in sockets:
                 s.close()
     timed_out = [a for a in answers if a.startswith(b"HTTP/1.1 408")]
-    assert len(timed_out) == SLOW_CLIENTS, answers[:3]
+    assert len(timed_out) == SLOW_CLIENTS, [a[:40] for a in answers]
     assert b"did not arrive within" in timed_out[0]
-    # 20 slow bodies x ~2.3 s on 2 threads: the other requests waited at most about that long, not forever.
-    assert waited < 60
+    # 20 slow bodies x ~2.3 s on the server's threads, plus a read that was asked for before a trickling body
+    # ran dry: the other requests waited about that long (30 s here), not forever (before: never answered).
+    assert waited < 85
