@@ -83,9 +83,14 @@ def read_body(stream, length: int | None, *, spool_over: int, limit: int | None 
     body = io.BytesIO() if known and length <= spool_over else tempfile.SpooledTemporaryFile(max_size=spool_over)
     received, piece, started = 0, 1, clock()
     while not known or received < length:
-        if clock() - started >= allowed_seconds(length if known else received):
+        remaining = allowed_seconds(length if known else received) - (clock() - started)
+        if remaining <= 0:
             raise BodyTimeout
-        want = min(piece, length - received) if known else piece
+        # Never ask for more than a client sending a byte a second delivers before the time limit: a read cannot
+        # be interrupted, so this is what keeps a trickling client's read from outlasting the limit.
+        want = min(piece, max(1, int(remaining)))
+        if known:
+            want = min(want, length - received)
         asked = clock()
         data = stream.read(want)
         took = clock() - asked

@@ -36,7 +36,9 @@ def _settings_reads(env: dict) -> dict:
         "import json, django; django.setup(); from config import env; from django.conf import settings; "
         "print(json.dumps({'read': env.READ, 'db': settings.DATABASES['default']}))"
     )
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("ARDH_") and k != "DJANGO_SETTINGS_MODULE"}
+    # Production's environment: none of ours, and not the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE (tests/browser).
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith("ARDH_") and k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 0, done.stderr
@@ -80,7 +82,9 @@ def test_app_environment_matches_production_settings(compose):
 
 def test_production_refuses_to_start_without_its_secret():
     code = "import django; django.setup()"
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("ARDH_") and k != "DJANGO_SETTINGS_MODULE"}
+    # Production's environment: none of ours, and not the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE (tests/browser).
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith("ARDH_") and k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
                           env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings.production"})
     assert done.returncode != 0 and "ARDH_SECRET_KEY is required" in done.stderr
@@ -89,7 +93,9 @@ def test_production_refuses_to_start_without_its_secret():
 def test_check_deploy_reports_nothing_on_production_settings():
     """`manage.py check --deploy` on the production settings: no warning (issue 15, item 11; there were six: HSTS,
     the HTTPS redirect and four of the API schema's). TLS ends at the proxy (tests/test_proxy.py)."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("ARDH_") and k != "DJANGO_SETTINGS_MODULE"}
+    # Production's environment: none of ours, and not the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE (tests/browser).
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith("ARDH_") and k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env = {**clean, **SECRETS, "ARDH_SECRET_KEY": "a-long-random-production-key-" + "k" * 40,
            "DJANGO_SETTINGS_MODULE": "config.settings.production"}
     done = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT,
