@@ -209,9 +209,22 @@ def _boolean(q, name: str) -> bool | None:
 
 class _CaseApi(ApiBase):
     required_scopes = {"POST": "read"}  # the services check the roles a step needs
+    InputSerializer = None  # a step's body, where it has one
+
+    def get_serializer_class(self):  # for the OpenAPI schema
+        return self.InputSerializer
 
     def get_case(self, pk) -> Case:
         return selectors.case_get(municipality=self.municipality, pk=pk)
+
+    def step(self, request, pk) -> tuple[Case, int, dict]:
+        """A step on a case: the case (of the caller's municipality), the version the caller read (If-Match),
+        and the validated body."""
+        case = self.get_case(pk)
+        version = expected_version(request, case)
+        ser = self.InputSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        return case, version, ser.validated_data
 
 
 class CaseDetailApi(_CaseApi):
@@ -225,17 +238,11 @@ class CaseTransitionApi(_CaseApi):
         transition = serializers.CharField(max_length=50)
         note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
-    def get_serializer_class(self):
-        return self.InputSerializer
-
     @extend_schema(parameters=IF_MATCH, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, pk):
-        case = self.get_case(pk)
-        version = expected_version(request, case)
-        ser = self.InputSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        case = services.case_transition(case=case, transition=ser.validated_data["transition"], actor=self.actor,
-                                        expected_version=version, note=ser.validated_data.get("note") or None)
+        case, version, data = self.step(request, pk)
+        case = services.case_transition(case=case, transition=data["transition"], actor=self.actor,
+                                        expected_version=version, note=data.get("note") or None)
         return _answer(case, self.actor)
 
 
@@ -245,16 +252,9 @@ class CaseAssignApi(_CaseApi):
         queue = serializers.SlugField(max_length=50, required=False)
         note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
-    def get_serializer_class(self):
-        return self.InputSerializer
-
     @extend_schema(parameters=IF_MATCH, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, pk):
-        case = self.get_case(pk)
-        version = expected_version(request, case)
-        ser = self.InputSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        data = ser.validated_data
+        case, version, data = self.step(request, pk)
         assignee = None
         if data.get("assignee") is not None:
             assignee = get_user_model().objects.filter(pk=data["assignee"]).first()
@@ -270,16 +270,10 @@ class CaseHoldApi(_CaseApi):
         reason = serializers.CharField(max_length=2000)
         waiting_on = serializers.ChoiceField(choices=services.HOLD_WAITING_ON, default="applicant")
 
-    def get_serializer_class(self):
-        return self.InputSerializer
-
     @extend_schema(parameters=IF_MATCH, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, pk):
-        case = self.get_case(pk)
-        version = expected_version(request, case)
-        ser = self.InputSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        case = services.case_hold(case=case, actor=self.actor, expected_version=version, **ser.validated_data)
+        case, version, data = self.step(request, pk)
+        case = services.case_hold(case=case, actor=self.actor, expected_version=version, **data)
         return _answer(case, self.actor)
 
 
@@ -295,9 +289,6 @@ class CaseCommentApi(_CaseApi):
     class InputSerializer(serializers.Serializer):
         body = serializers.CharField(max_length=5000)
         visible_to_applicant = serializers.BooleanField(default=False)
-
-    def get_serializer_class(self):
-        return self.InputSerializer
 
     @extend_schema(responses={201: OpenApiTypes.OBJECT})
     def post(self, request, pk):
