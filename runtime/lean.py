@@ -46,10 +46,11 @@ def register_shortest_path(pattern: str, serve) -> None:
 
 def lean_path(path: str):
     """The ``serve`` of the shortest path registered for ``path``, or None when ``path`` is not lean."""
-    for compiled, serve in _SHORTEST:
+    for i, (compiled, serve) in enumerate(_SHORTEST):
         if compiled.match(path):
-            if isinstance(serve, str):
+            if isinstance(serve, str):  # imported once, on the first request (it imports views: apps loaded)
                 serve = import_string(serve)
+                _SHORTEST[i] = (compiled, serve)
             return serve
     return None
 

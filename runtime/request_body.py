@@ -10,11 +10,11 @@ hours). A body not in by then is answered **408** (a translated reason, ``code: 
 free again. The body is kept in memory up to ``DATA_UPLOAD_MAX_MEMORY_SIZE``, in a temporary file beyond.
 
 Granian's ``wsgi.input.read(n)`` returns only when ``n`` bytes are in (or the body ended), and cannot be
-interrupted from another thread (a second thread reading the body stalls Granian's worker; tried). So the
-body is read in pieces sized from what the last read showed (doubling while the bytes are already there,
-shrinking to what a quarter of a second brings once a read has to wait): a trickling client meets the time
-limit within about a second of it. What this cannot bound is a client that
-stops sending altogether in the middle of a read; production therefore has nginx in front
+interrupted from another thread (a second thread reading the body stalls Granian's worker; tried). So a
+read never asks for more bytes than a client sending a byte a second delivers before the time limit, and
+pieces double while the bytes are already there (a fast client) and shrink to a quarter second's worth once a
+read has had to wait: a trickling client meets the time limit within about a second of it. What this cannot
+bound is a client that stops sending altogether in the middle of a read; production therefore has nginx in front
 (``deploy/nginx.conf.template``), which buffers every request body before passing the request on
 (docs/operations.md).
 
