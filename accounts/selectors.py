@@ -8,12 +8,14 @@ person (a superuser without a membership is refused by the API, as before).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
-from accounts.models import Membership, Municipality, Role
+from accounts.models import Membership, Municipality, Person, Representation, Role
 from accounts.permissions import REGISTERS_READ, scopes_of
 
 
@@ -125,3 +127,25 @@ def role_codes_of(user, *, municipality_id: int) -> frozenset[str]:
             membership__user=user, membership__municipality_id=municipality_id, membership__is_active=True
         ).values_list("role__code", flat=True)
     )
+
+
+def acting_parties(user, *, on: date | None = None) -> frozenset[int]:
+    """The parties ``user`` may act as on day ``on`` (today by default): their own person, every principal a
+    valid representation names them (or an organisation they act for) as agent of — an engineering office's
+    employee acts for the office, and so for the owners who engaged it. Empty for anonymous callers."""
+    if user is None or isinstance(user, str) or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    person_id = Person.objects.filter(user=user).values_list("pk", flat=True).first()
+    if person_id is None:
+        return frozenset()
+    on = on or timezone.localdate()
+    valid = Representation.objects.filter(valid_from__lte=on).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+    parties = {person_id}
+    frontier = {person_id}
+    for _depth in range(2):  # a person → their organisation → its principals
+        frontier = set(valid.filter(agent_id__in=frontier).values_list("principal_id", flat=True)) - parties
+        if not frontier:
+            break
+        parties |= frontier
+    return frozenset(parties)

@@ -19,13 +19,13 @@ from django.utils.translation import gettext as _
 from hijridate import Gregorian
 
 from accounts.models import Membership, Municipality, Party, Role
-from accounts.selectors import role_codes_of, user_has_permission
+from accounts.selectors import acting_parties, role_codes_of, user_has_permission
 from audit.models import ChangeRecord
 from audit.services import change_record
 from cases import calendar
 from cases.models import Case, CaseCounter, CaseLink, CaseParcel, CaseParty, EntryKind, PartyRole, TimelineEntry
 from cases.selectors import holidays
-from cases.types import CaseType, State, UnknownCaseType, get_case_type
+from cases.types import APPLICANT, CaseType, State, UnknownCaseType, get_case_type
 from common.errors import GuardError, NotPermitted, RegisterError, TransitionError
 from common.versions import check_version
 from geo.validation import validate_geometry
@@ -129,6 +129,22 @@ def _check_works_on(case: Case, actor) -> None:
     )
 
 
+def acts_for_applicant(case: Case, actor) -> bool:
+    """``actor`` is the case's applicant or may act for them today (``cases.types.APPLICANT``)."""
+    parties = acting_parties(actor)
+    return bool(parties) and CaseParty.objects.filter(
+        case=case, role=PartyRole.APPLICANT, party_id__in=parties).exists()
+
+
+def roles_on(case: Case, actor) -> frozenset[str]:
+    """The role codes ``actor`` holds for this case: their roles in its municipality, and ``applicant`` when
+    they act for its applicant."""
+    roles = role_codes_of(actor, municipality_id=case.municipality_id)
+    if acts_for_applicant(case, actor):
+        roles |= {APPLICANT}
+    return roles
+
+
 def _today() -> date:
     return timezone.localdate()
 
@@ -152,8 +168,12 @@ def case_create(
     of the municipality and/or a drawn point or polygon inside it), the type's first status with its queue
     and due date, the application's values checked against the type's declared fields."""
     ct = _case_type(case_type)
+    parties = [(party, role) for party, role in parties]
     if actor is not None and not isinstance(actor, str):  # a person; other systems come with a key's scope
         roles = role_codes_of(actor, municipality_id=municipality.pk)
+        applicants = {p.pk for p, r in parties if r == PartyRole.APPLICANT}
+        if APPLICANT in ct.create_roles and applicants and applicants <= acting_parties(actor):
+            roles |= {APPLICANT}
         if not roles & set(ct.create_roles):
             raise NotPermitted(
                 _("You may not open a case of this type here: it needs one of the roles %(roles)s.")
@@ -165,7 +185,6 @@ def case_create(
             _("The application is not complete: %(errors)s")
             % {"errors": "; ".join(f"{name}: {reason}" for name, reason in errors.items())}, code="application",
         )
-    parties = [(party, role) for party, role in parties]
     for _party, role in parties:
         if role not in PartyRole.values:
             raise RegisterError(_("Unknown role on a case: %(role)s.") % {"role": str(role)[:30]}, code="party_role")
@@ -228,7 +247,7 @@ def allowed_transitions(*, case: Case, actor=None) -> list[str]:
     """The steps that can be taken from the case's status now (by ``actor``'s roles, when given)."""
     steps = get_case_type(case.case_type).transitions_from(case.status)
     if actor is not None:
-        roles = role_codes_of(actor, municipality_id=case.municipality_id)
+        roles = roles_on(case, actor)
         steps = [t for t in steps if roles & set(t.roles)]
     return [t.name for t in steps]
 
@@ -248,7 +267,7 @@ def case_transition(*, case: Case, transition: str, actor, expected_version: int
                "allowed": ", ".join(allowed) or "-"},
             allowed=allowed,
         )
-    roles = role_codes_of(actor, municipality_id=case.municipality_id)
+    roles = roles_on(case, actor)
     if not roles & set(step.roles):
         raise NotPermitted(
             _("“%(step)s” needs one of the roles %(roles)s.") % {"step": step.label, "roles": ", ".join(step.roles)},

@@ -23,6 +23,12 @@ Effect = Callable[..., None]
 
 FIELD_KINDS = ("text", "integer", "decimal", "date", "choice", "boolean")
 
+# Not a staff role: whoever may act for the case's applicant (the applicant's own sign-in, or a person a valid
+# representation names as their agent, e.g. an engineering office's employee for the owner who engaged it,
+# ``accounts.selectors.acting_parties``). Name it in ``Transition.roles`` (resubmit, withdraw...) and in
+# ``CaseType.create_roles`` (people apply for themselves or for whom they represent).
+APPLICANT = "applicant"
+
 
 @dataclass(frozen=True)
 class Field:

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from cases.types import CaseType, Document, Field, State, Transition
+from cases.types import APPLICANT, CaseType, Document, Field, State, Transition
 
 CODE = "kiosk_permit"
 EFFECTS: list[tuple[str, int]] = []  # what the side effects saw (tests read and clear it)
@@ -34,7 +34,7 @@ KIOSK_PERMIT = CaseType(
     transitions=(
         Transition("start_review", _("start the review"), ("submitted",), "in_review", roles=("permit_reviewer",)),
         Transition("return", _("return to the applicant"), ("in_review",), "returned", roles=("permit_reviewer",)),
-        Transition("resubmit", _("resubmit"), ("returned",), "submitted", roles=("permit_reviewer",)),
+        Transition("resubmit", _("resubmit"), ("returned",), "submitted", roles=("permit_reviewer", APPLICANT)),
         Transition("approve", _("approve"), ("in_review",), "approved", roles=("permit_approver",),
                    guards=(small_enough,), effects=(notify_applicant,)),
         Transition("reject", _("reject"), ("in_review",), "rejected", roles=("permit_approver",)),
@@ -45,5 +45,5 @@ KIOSK_PERMIT = CaseType(
         Field("shop_name", _("shop name"), required=False, max_length=60),
     ),
     documents=(Document("site_plan", _("site plan")),),
-    create_roles=("permit_reviewer",),
+    create_roles=("permit_reviewer", APPLICANT),
 )
