@@ -136,6 +136,8 @@ class Transition:
     roles: tuple[str, ...]
     guards: tuple[Guard, ...] = ()
     effects: tuple[Effect, ...] = ()
+    # A refusing or penalising decision: the applicant may object within ``CaseType.objection_days``.
+    objectionable: bool = False
 
     def describe(self) -> dict:
         return {"name": self.name, "label": str(self.label), "target": self.target, "roles": list(self.roles)}
@@ -155,6 +157,19 @@ class CaseType:
     create_roles: tuple[str, ...] = ()
     # Whether a case needs at least one parcel (else a drawn point or polygon is enough).
     needs_parcel: bool = False
+    # The process's own service that opens a case from an application, when it does more than
+    # ``cases.services.case_create`` (a survey decision reads and compares the uploaded survey in the same
+    # transaction). Called with keyword arguments: municipality, actor, data, parties, parcels, point, area,
+    # files ({document code: uploaded file}); returns the Case. The inbox, the API and later the portal call
+    # it through ``cases.services.case_apply``.
+    apply: Callable[..., object] | None = None
+    # The process's part of a case's page in the inbox: a template (rendered inside the case page) and a
+    # function (case, actor) -> its context (e.g. the survey against the register on the map).
+    detail_template: str | None = None
+    detail_context: Callable[..., dict] | None = None
+    # Days after a refusing or penalising step (``Transition.objectionable``) in which the applicant may object
+    # (an objection is a linked case).
+    objection_days: int = 30
 
     def __post_init__(self):
         codes = [s.code for s in self.states]
