@@ -112,3 +112,67 @@ def applicants(cases) -> dict[int, Person | None]:
     for row in rows:
         out.setdefault(row.case_id, row.party.person)
     return out
+
+
+# --- the inbox's other views (web/inbox) -------------------------------------------------------------
+
+
+def team_cases(*, user, municipality, **filters) -> QuerySet[Case]:
+    """My team's: the municipality's cases of the types whose queues my roles handle (whoever holds them, open
+    or closed), newest first; for a supervisor (``cases.supervise``) all the municipality's cases."""
+    from cases.types import all_case_types
+
+    qs = case_list(municipality=municipality, **filters)
+    access = staff_access(user, municipality_id=municipality.pk, with_municipality=False)
+    if access is not None and access.can("cases.supervise"):
+        return qs.order_by("-id")
+    roles = role_codes_of(user, municipality_id=municipality.pk)
+    types = [t.code for t in all_case_types() if any(s.queue_role in roles for s in t.states)]
+    return qs.filter(case_type__in=types).order_by("-id")
+
+
+def my_applications(*, user) -> QuerySet[Case]:
+    """The cases whose applicant ``user`` is or acts for today (``accounts.selectors.acting_parties``), in every
+    municipality, newest first."""
+    from accounts.selectors import acting_parties
+
+    parties = acting_parties(user)
+    return Case.objects.filter(pk__in=CaseParty.objects.filter(
+        role=PartyRole.APPLICANT, party_id__in=parties).values("case_id")).order_by("-id")
+
+
+def application_get(*, user, pk: int) -> Case:
+    """A case ``user`` acts for the applicant of; anything else is "not found"."""
+    case = my_applications(user=user).filter(pk=pk).first()
+    if case is None:
+        raise Http404("case")
+    return case
+
+
+def find_by_parcel_number(*, municipality, number: str) -> QuerySet[Case]:
+    return Case.objects.filter(municipality=municipality, parcels__number=number.strip()[:32]).distinct()
+
+
+def search(*, municipality, q: str, actor, purpose: str = "inbox search") -> QuerySet[Case]:
+    """Cases by number, parcel number or deed number; a ten-digit number starting 1 or 2 is a national ID,
+    looked up through ``find_by_national_id`` (logged)."""
+    q = q.strip()[:32]
+    if len(q) == 10 and q.isdigit() and q[0] in "12":
+        return find_by_national_id(municipality=municipality, national_id=q, actor=actor, purpose=purpose)
+    ids = (find_by_number(municipality=municipality, number=q).values("pk")
+           .union(find_by_deed(municipality=municipality, deed_number=q).values("pk"),
+                  find_by_parcel_number(municipality=municipality, number=q).values("pk")))
+    return Case.objects.filter(municipality=municipality, pk__in=ids)
+
+
+def person_by_national_id(*, municipality, national_id: str, actor, purpose: str) -> Person | None:
+    """The person with this national ID, to name them on a case; the look-up is logged like a search."""
+    national_id = national_id.strip()[:10]
+    person = Person.objects.filter(national_id=national_id).first()
+    PersonalDataLookup.objects.create(
+        municipality=municipality, masked_national_id=person.masked_national_id if person else "*",
+        purpose=purpose[:100], case_numbers=[],
+        **({"actor": None, "actor_label": actor or "system"} if actor is None or isinstance(actor, str)
+           else {"actor": actor}),
+    )
+    return person

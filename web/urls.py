@@ -1,6 +1,7 @@
 from django.urls import path
 
 from web import views
+from web.inbox.urls import urlpatterns as inbox_urls
 
 app_name = "web"
 urlpatterns = [
@@ -9,4 +10,5 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("healthz", views.health, name="health"),
+    *inbox_urls,
 ]

@@ -20,7 +20,8 @@ class HomeView(TemplateView):
 
 # The map's ES modules, preloaded together (no bundler: the browser would discover them one import at a time).
 MAP_MODULES = [f"web/map/{name}.js" for name in (
-    "config", "api", "ui", "geo", "draw", "layers", "search", "identify", "analysis", "measure", "edit", "main")]
+    "config", "base", "api", "ui", "geo", "draw", "layers", "search", "identify", "analysis", "measure", "edit",
+    "main")]
 
 
 class MapView(LoginRequiredMixin, TemplateView):
@@ -41,7 +42,13 @@ class MapView(LoginRequiredMixin, TemplateView):
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     redirect_authenticated_user = True
-    next_page = reverse_lazy("web:map")
+
+    def get_default_redirect_url(self):
+        """Staff go to the map, applicant users (offices, owners) to their applications in the inbox."""
+        from accounts.selectors import staff_access
+
+        return str(reverse_lazy("web:map" if staff_access(self.request.user, with_municipality=False)
+                                else "web:inbox"))
 
 
 class LogoutView(auth_views.LogoutView):
