@@ -42,19 +42,48 @@ def case_list(*, municipality, case_type: str | None = None, status: str | None 
     return qs
 
 
+def _queues_limited(user, municipality) -> Q | None:
+    """A membership limited to some districts sees its queues' cases there only (None: no limit)."""
+    access = staff_access(user, municipality_id=municipality.pk, with_municipality=False)
+    if access is None or not access.district_codes:
+        return None
+    areas = District.objects.filter(municipality=municipality, code__in=access.district_codes)
+    if not areas.exists():
+        return Q(pk__in=[])
+    return Q(pk__in=Case.objects.filter(municipality=municipality,
+                                        location__intersects=areas.aggregate(u=Union("geom"))["u"]).values("pk"))
+
+
 def inbox(*, user, municipality, **filters) -> QuerySet[Case]:
     """My queue: cases sitting with a role I hold in this municipality, or assigned to me (filters as
     ``case_list``), earliest due first. A membership limited to some districts sees its queues' cases there
     only (cases assigned to the person by name are theirs wherever they lie)."""
     roles = role_codes_of(user, municipality_id=municipality.pk)
     queued = Q(queue_role__code__in=roles, closed_at__isnull=True)
-    access = staff_access(user, municipality_id=municipality.pk, with_municipality=False)
-    if access is not None and access.district_codes:
-        areas = District.objects.filter(municipality=municipality, code__in=access.district_codes)
-        queued &= Q(pk__in=Case.objects.filter(municipality=municipality,
-                                               location__intersects=areas.aggregate(u=Union("geom"))["u"])
-                    .values("pk")) if areas.exists() else Q(pk__in=[])
+    limit = _queues_limited(user, municipality)
+    if limit is not None:
+        queued &= limit
     return case_list(municipality=municipality, **filters).filter(Q(assignee=user) | queued).order_by("due_date", "id")
+
+
+def inbox_page(*, user, municipality, offset: int = 0, limit: int = 25, **filters) -> list[Case]:
+    """One page of ``inbox`` in its order (earliest due first), reading at most ``offset + limit`` rows from
+    each of my queues (index ``cases_case_queue_due``) and from the cases assigned to me, merged by the
+    database: no sort of a whole queue, however long it is."""
+    from accounts.models import Role
+
+    base = case_list(municipality=municipality, **filters).order_by("due_date", "id")
+    role_ids = Role.objects.filter(code__in=role_codes_of(user, municipality_id=municipality.pk)).values_list(
+        "pk", flat=True)
+    limited = _queues_limited(user, municipality)
+    k = offset + limit
+    parts = [base.filter(assignee=user).values("pk")[:k]]
+    for role_id in role_ids:
+        queue = base.filter(queue_role_id=role_id, closed_at__isnull=True)
+        parts.append((queue.filter(limited) if limited is not None else queue).values("pk")[:k])
+    ids = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return list(Case.objects.filter(pk__in=ids).select_related("assignee", "queue_role")
+                .order_by("due_date", "id")[offset:offset + limit])
 
 
 def case_get(*, municipality, pk: int) -> Case:
@@ -159,7 +188,9 @@ def search(*, municipality, q: str, actor, purpose: str = "inbox search") -> Que
     q = q.strip()[:32]
     if len(q) == 10 and q.isdigit() and q[0] in "12":
         return find_by_national_id(municipality=municipality, national_id=q, actor=actor, purpose=purpose)
-    ids = (find_by_number(municipality=municipality, number=q).values("pk")
+    # Numbers are upper case (RAS-1448-000123): an exact match on the upper-cased text uses the unique index.
+    by_number = Case.objects.filter(municipality=municipality, number=q.upper()).values("pk")
+    ids = (by_number
            .union(find_by_deed(municipality=municipality, deed_number=q).values("pk"),
                   find_by_parcel_number(municipality=municipality, number=q).values("pk")))
     return Case.objects.filter(municipality=municipality, pk__in=ids)

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.urls import reverse_lazy
 from django.shortcuts import render
+from django.urls import reverse_lazy
 from django.views import View
 
 from cases import selectors
@@ -17,6 +17,7 @@ from web.map_config import map_config
 
 PAGE = 25
 MAX_OFFSET = 10_000
+MAX_FOUND = 1_000
 
 
 def _int(value, default: int = 0) -> int:
@@ -44,9 +45,13 @@ class InboxView(LoginRequiredMixin, View):
             return self.applicant(request, viewer)
         return render(request, "web/inbox/no_access.html", status=403)
 
-    def page_of(self, request, qs):
+    def page_of(self, request, qs, read=None):
+        """A page (and whether there is a next one) of ``qs``, or of ``read(offset, limit)`` when given."""
         offset = min(_int(request.GET.get("offset")), MAX_OFFSET)
-        cases = list(qs.select_related("assignee", "queue_role")[offset:offset + PAGE + 1])
+        if read is not None:
+            cases = read(offset, PAGE + 1)
+        else:
+            cases = list(qs.select_related("assignee", "queue_role")[offset:offset + PAGE + 1])
         more = len(cases) > PAGE
         cases = cases[:PAGE]
         return cases, {"offset": offset, "previous": max(0, offset - PAGE) if offset else None,
@@ -63,14 +68,21 @@ class InboxView(LoginRequiredMixin, View):
         if g.get("district"):
             district = District.objects.filter(municipality=muni, code=g["district"][:32]).first()
             filters["district"] = district
+        read = None
         if tab == "team":
             qs = selectors.team_cases(user=request.user, municipality=muni, **filters)
         else:
             qs = selectors.inbox(user=request.user, municipality=muni, **filters)
         q = (g.get("q") or "").strip()
         if q:
-            qs = qs.filter(pk__in=selectors.search(municipality=muni, q=q, actor=request.user).values("pk"))
-        cases, paging = self.page_of(request, qs)
+            # A search finds few cases: their ids first, so the list's query is a look-up by key.
+            found = selectors.search(municipality=muni, q=q, actor=request.user).values_list("pk", flat=True)
+            qs = qs.filter(pk__in=list(found[:MAX_FOUND]))
+        elif tab == "mine":  # each queue read in order from its index, however long the queues are
+            def read(offset, limit):
+                return selectors.inbox_page(user=request.user, municipality=muni, offset=offset, limit=limit,
+                                            **filters)
+        cases, paging = self.page_of(request, qs, read)
         query = g.copy()
         query.pop("offset", None)
         return render(request, "web/inbox/list.html", {
