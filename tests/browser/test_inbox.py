@@ -15,7 +15,21 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def queue():
+def panel():
+    """The kiosk type with its own part of the case page, which adds register and survey overlays to the map."""
+    import dataclasses
+
+    from cases.types import get_case_type, register_case_type
+    from tests.scratch_app.case_types import KIOSK_PERMIT, kiosk_panel_context
+
+    register_case_type(dataclasses.replace(get_case_type("kiosk_permit"), detail_context=kiosk_panel_context,
+                                           detail_template="scratch_app/kiosk_panel.html"))
+    yield
+    register_case_type(KIOSK_PERMIT)
+
+
+@pytest.fixture
+def queue(panel):
     city = load_city(200)
     from django.contrib.auth import get_user_model
 
@@ -64,6 +78,10 @@ def test_a_reviewer_works_a_case_from_the_inbox(page, live_server, queue):
     assert page.locator("h1").inner_text().startswith(case.number)
     assert rendered(page, "case-case-fill") >= 1
     assert page.evaluate("ardh.caseFeatures[0].properties.number") == queue["parcel"].number
+    # The type's overlays: each role drawn its own way, and named in the legend.
+    assert rendered(page, "case-register-line") >= 1 and rendered(page, "case-survey-line") >= 1
+    assert page.locator("#legend [data-role=survey]").is_visible()
+    assert not page.locator("#legend [data-role=neighbour]").is_visible()
 
     # A step, with a note: the status changes and the timeline shows it.
     page.fill("form.step:has([data-step=start_review]) input[name=note]", "بدأت المراجعة الميدانية")

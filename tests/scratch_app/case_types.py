@@ -47,3 +47,20 @@ KIOSK_PERMIT = CaseType(
     documents=(Document("site_plan", _("site plan")),),
     create_roles=("permit_reviewer", APPLICANT),
 )
+
+
+
+def kiosk_panel_context(case, actor) -> dict:
+    """A type's part of the case page (``CaseType.detail_template``): a heading and map overlays — the parcel
+    as the register has it, and a slightly smaller "survey" of it, as a survey type would show them."""
+    import json
+
+    from cases.models import CaseParcel
+
+    features = []
+    for cp in CaseParcel.objects.filter(case=case).select_related("parcel"):
+        geom = cp.parcel.geom
+        features.append({"type": "Feature", "geometry": json.loads(geom.geojson), "properties": {"role": "register"}})
+        features.append({"type": "Feature", "geometry": json.loads(geom.buffer(-0.00002).geojson),
+                         "properties": {"role": "survey"}})
+    return {"heading": f"kiosk {case.number}", "overlays": {"type": "FeatureCollection", "features": features}}

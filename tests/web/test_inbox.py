@@ -190,3 +190,23 @@ def test_the_page_switches_to_english(client, reviewer, case):
     client.post("/i18n/setlang/", {"language": "en", "next": "/inbox/"})
     html = page(client.get("/inbox/"))
     assert 'dir="ltr"' in html and "Work inbox" in html and "My queue" in html
+
+
+def test_the_types_own_panel_and_its_map_overlays(client, reviewer, town, applicant, parcel):
+    import dataclasses
+
+    from cases.types import get_case_type, register_case_type
+    from tests.scratch_app.case_types import KIOSK_PERMIT, kiosk_panel_context
+
+    register_case_type(dataclasses.replace(get_case_type("kiosk_permit"), detail_context=kiosk_panel_context,
+                                           detail_template="scratch_app/kiosk_panel.html"))
+    try:
+        case = open_case(town=town, actor=reviewer, applicant=applicant, parcels=[parcel])
+        html = page(signed_in(client, reviewer).get(f"/inbox/cases/{case.pk}/"))
+    finally:
+        register_case_type(KIOSK_PERMIT)
+    assert f'<h2 class="kiosk-panel">kiosk {case.number}</h2>' in html
+    overlays = json.loads(re.search(r'id="case-overlays" type="application/json">(.*?)</script>', html, re.S)[1])
+    assert [f["properties"]["role"] for f in overlays["features"]] == ["register", "survey"]
+    config = json.loads(re.search(r'id="ardh-map-config" type="application/json">(.*?)</script>', html, re.S)[1])
+    assert [f["properties"]["number"] for f in config["inbox"]["case"]["features"]] == [parcel.number]
