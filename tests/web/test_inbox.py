@@ -210,3 +210,17 @@ def test_the_types_own_panel_and_its_map_overlays(client, reviewer, town, applic
     assert [f["properties"]["role"] for f in overlays["features"]] == ["register", "survey"]
     config = json.loads(re.search(r'id="ardh-map-config" type="application/json">(.*?)</script>', html, re.S)[1])
     assert [f["properties"]["number"] for f in config["inbox"]["case"]["features"]] == [parcel.number]
+
+
+def test_new_application_links_follow_the_types_create_roles(client, reviewer, approver):
+    assert "/inbox/new/kiosk_permit/" in page(signed_in(client, reviewer).get("/inbox/"))
+    assert "/inbox/new/kiosk_permit/" not in page(signed_in(client, approver).get("/inbox/"))
+
+
+def test_a_supervisor_assigns_a_colleague(client, supervisor, reviewer, case):
+    signed_in(client, supervisor)
+    assert f'<option value="{reviewer.pk}">reviewer</option>' in page(client.get(f"/inbox/cases/{case.pk}/"))
+    client.post(f"/inbox/cases/{case.pk}/act/", {"action": "assign", "assignee": reviewer.pk, "version": 1})
+    assert Case.objects.get(pk=case.pk).assignee == reviewer
+    response = client.post(f"/inbox/cases/{case.pk}/act/", {"action": "assign", "assignee": 999999, "version": 2})
+    assert response.status_code == 400 and Case.objects.get(pk=case.pk).assignee == reviewer

@@ -8,8 +8,10 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.views import View
 
+from accounts.selectors import role_codes_of
 from cases import selectors
 from cases.layers import STATUS_COLOURS
+from cases.types import APPLICANT
 from parcels.models import District
 from web.inbox import present
 from web.inbox.viewer import viewer_of
@@ -89,6 +91,7 @@ class InboxView(LoginRequiredMixin, View):
             "viewer": viewer, "tab": tab, "rows": present.rows(cases), "paging": paging,
             "query": query.urlencode(), "filters": g, "q": q,
             "types": present.type_choices(), "statuses": present.status_choices(),
+            "creatable": present.type_choices(creatable_by=role_codes_of(request.user, municipality_id=muni.pk)),
             "districts": [(d.code, present.name_of(d)) for d in
                           District.objects.filter(municipality=muni).only("code", "name_ar", "name_en")
                           .order_by("code")],
@@ -103,4 +106,4 @@ class InboxView(LoginRequiredMixin, View):
         cases, paging = self.page_of(request, selectors.my_applications(user=request.user))
         return render(request, "web/inbox/my_applications.html", {
             "viewer": viewer, "rows": present.rows(cases), "paging": paging, "query": "",
-            "types": present.type_choices()})
+            "creatable": present.type_choices(creatable_by=frozenset({APPLICANT}))})

@@ -36,8 +36,10 @@ def name_of(obj) -> str:
     return (obj.name_ar if arabic() else (obj.name_en or obj.name_ar)) or ""
 
 
-def type_choices() -> list[tuple[str, str]]:
-    return [(t.code, t.title_ar if arabic() else t.title_en) for t in all_case_types()]
+def type_choices(*, creatable_by: frozenset[str] | None = None) -> list[tuple[str, str]]:
+    """(code, title) of the case types; with ``creatable_by`` (role codes), those these roles may open."""
+    return [(t.code, t.title_ar if arabic() else t.title_en) for t in all_case_types()
+            if creatable_by is None or creatable_by & set(t.create_roles)]
 
 
 def status_choices() -> list[tuple[str, str]]:
