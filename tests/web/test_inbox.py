@@ -224,3 +224,13 @@ def test_a_supervisor_assigns_a_colleague(client, supervisor, reviewer, case):
     assert Case.objects.get(pk=case.pk).assignee == reviewer
     response = client.post(f"/inbox/cases/{case.pk}/act/", {"action": "assign", "assignee": 999999, "version": 2})
     assert response.status_code == 400 and Case.objects.get(pk=case.pk).assignee == reviewer
+
+
+def test_a_case_of_a_type_no_longer_declared_is_shown_not_crashed(client, reviewer, case):
+    Case.objects.filter(pk=case.pk).update(case_type="gone_type")
+    signed_in(client, reviewer)
+    assert client.get("/inbox/").status_code == 200
+    assert client.get(f"/inbox/cases/{case.pk}/").status_code == 200
+    response = client.post(f"/inbox/cases/{case.pk}/act/", {"action": "transition", "transition": "start_review",
+                                                             "version": 1})
+    assert response.status_code == 400 and "gone_type" in page(response)

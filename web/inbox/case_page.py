@@ -175,8 +175,10 @@ class ActView(LoginRequiredMixin, View):
                                 code="no_version")
         if action == "transition":
             name = p.get("transition", "")[:50]
-            ct = get_case_type(case.case_type)
-            step = ct.transition(name)
+            try:
+                step = get_case_type(case.case_type).transition(name)
+            except UnknownCaseType:
+                step = None  # the service says why (an unknown type of case)
             if step is not None and note_required(step) and not note and case.status in step.sources:
                 raise RegisterError(_("Say why: “%(step)s” needs a note.") % {"step": step.label}, code="no_note")
             case = services.case_transition(case=case, transition=name, actor=user, expected_version=version,
