@@ -42,8 +42,23 @@ def case_list(*, municipality, case_type: str | None = None, status: str | None 
     return qs
 
 
+def inbox(*, user, municipality, **filters) -> QuerySet[Case]:
+    """My queue: cases sitting with a role I hold in this municipality, or assigned to me (filters as
+    ``case_list``), earliest due first. A membership limited to some districts sees its queues' cases there
+    only (cases assigned to the person by name are theirs wherever they lie)."""
+    roles = role_codes_of(user, municipality_id=municipality.pk)
+    queued = Q(queue_role__code__in=roles, closed_at__isnull=True)
+    access = staff_access(user, municipality_id=municipality.pk, with_municipality=False)
+    if access is not None and access.district_codes:
+        areas = District.objects.filter(municipality=municipality, code__in=access.district_codes)
+        queued &= Q(pk__in=Case.objects.filter(municipality=municipality,
+                                               location__intersects=areas.aggregate(u=Union("geom"))["u"])
+                    .values("pk")) if areas.exists() else Q(pk__in=[])
+    return case_list(municipality=municipality, **filters).filter(Q(assignee=user) | queued).order_by("due_date", "id")
+
+
 def _queues_limited(user, municipality) -> Q | None:
-    """A membership limited to some districts sees its queues' cases there only (None: no limit)."""
+    """As ``inbox``: a membership limited to some districts sees its queues' cases there only (None: no limit)."""
     access = staff_access(user, municipality_id=municipality.pk, with_municipality=False)
     if access is None or not access.district_codes:
         return None
@@ -54,22 +69,11 @@ def _queues_limited(user, municipality) -> Q | None:
                                         location__intersects=areas.aggregate(u=Union("geom"))["u"]).values("pk"))
 
 
-def inbox(*, user, municipality, **filters) -> QuerySet[Case]:
-    """My queue: cases sitting with a role I hold in this municipality, or assigned to me (filters as
-    ``case_list``), earliest due first. A membership limited to some districts sees its queues' cases there
-    only (cases assigned to the person by name are theirs wherever they lie)."""
-    roles = role_codes_of(user, municipality_id=municipality.pk)
-    queued = Q(queue_role__code__in=roles, closed_at__isnull=True)
-    limit = _queues_limited(user, municipality)
-    if limit is not None:
-        queued &= limit
-    return case_list(municipality=municipality, **filters).filter(Q(assignee=user) | queued).order_by("due_date", "id")
-
-
 def inbox_page(*, user, municipality, offset: int = 0, limit: int = 25, **filters) -> list[Case]:
     """One page of ``inbox`` in its order (earliest due first), reading at most ``offset + limit`` rows from
     each of my queues (index ``cases_case_queue_due``) and from the cases assigned to me, merged by the
-    database: no sort of a whole queue, however long it is."""
+    database: no sort of a whole queue, however long it is. Each way a case lands in ``inbox`` is a branch here
+    (a new one, such as delegations, needs its own): tests/cases/test_inbox_page.py compares the two."""
     from accounts.models import Role
 
     base = case_list(municipality=municipality, **filters).order_by("due_date", "id")
