@@ -85,6 +85,8 @@ class ApplyView(LoginRequiredMixin, View):
             self.ct = get_case_type(kwargs["case_type"])
         except UnknownCaseType:
             raise Http404("case type") from None
+        if getattr(self.ct, "internal", False):  # opened only from another case (an objection from its case)
+            raise Http404("case type")
 
     def get(self, request, case_type: str):
         viewer = viewer_of(request)

@@ -37,9 +37,10 @@ def name_of(obj) -> str:
 
 
 def type_choices(*, creatable_by: frozenset[str] | None = None) -> list[tuple[str, str]]:
-    """(code, title) of the case types; with ``creatable_by`` (role codes), those these roles may open."""
+    """(code, title) of the case types; with ``creatable_by`` (role codes), those these roles may open by the
+    application form (not a type opened only from another case, ``CaseType.internal``)."""
     return [(t.code, t.title_ar if arabic() else t.title_en) for t in all_case_types()
-            if creatable_by is None or creatable_by & set(t.create_roles)]
+            if creatable_by is None or (creatable_by & set(t.create_roles) and not getattr(t, "internal", False))]
 
 
 def status_choices() -> list[tuple[str, str]]:
