@@ -42,6 +42,7 @@ def test_filters_by_status_type_overdue_and_district(client, town, reviewer, app
     Case.objects.filter(pk=first.pk).update(due_date="2020-01-01")
     response = client.get("/inbox/?overdue=1")
     assert numbers(response) == [first.number] and "متأخرة" in page(response)
+    assert re.search(r'class="due">6 جمادى الأولى 1441 <small dir="ltr">2020-01-01</small>', page(response))
     near = DistrictFactory(municipality=town, code="N1")  # around the cases (0..2000 m)
     DistrictFactory(municipality=town, code="FAR", geom=rect(3000, 3000, 4000, 4000))
     assert set(numbers(client.get(f"/inbox/?district={near.code}"))) == {first.number, second.number}
