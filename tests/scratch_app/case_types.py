@@ -29,6 +29,7 @@ KIOSK_PERMIT = CaseType(
         State("returned", _("returned to the applicant")),
         State("approved", _("approved"), final=True),
         State("rejected", _("rejected"), final=True),
+        State("withdrawn", _("withdrawn"), final=True),
     ),
     initial="submitted",
     transitions=(
@@ -37,7 +38,9 @@ KIOSK_PERMIT = CaseType(
         Transition("resubmit", _("resubmit"), ("returned",), "submitted", roles=("permit_reviewer", APPLICANT)),
         Transition("approve", _("approve"), ("in_review",), "approved", roles=("permit_approver",),
                    guards=(small_enough,), effects=(notify_applicant,)),
-        Transition("reject", _("reject"), ("in_review",), "rejected", roles=("permit_approver",)),
+        Transition("reject", _("reject"), ("in_review",), "rejected", roles=("permit_approver",), objectionable=True),
+        Transition("withdraw", _("withdraw the application"), ("submitted", "returned"), "withdrawn",
+                   roles=(APPLICANT,)),
     ),
     fields=(
         Field("activity", _("activity"), kind="choice", choices=(("food", _("food")), ("flowers", _("flowers")))),
@@ -46,4 +49,5 @@ KIOSK_PERMIT = CaseType(
     ),
     documents=(Document("site_plan", _("site plan")),),
     create_roles=("permit_reviewer", APPLICANT),
+    objection_days=30,  # calendar days (cases.objections)
 )
