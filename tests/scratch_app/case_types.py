@@ -29,7 +29,6 @@ KIOSK_PERMIT = CaseType(
         State("returned", _("returned to the applicant")),
         State("approved", _("approved"), final=True),
         State("rejected", _("rejected"), final=True),
-        State("withdrawn", _("withdrawn"), final=True),
     ),
     initial="submitted",
     transitions=(
@@ -39,8 +38,6 @@ KIOSK_PERMIT = CaseType(
         Transition("approve", _("approve"), ("in_review",), "approved", roles=("permit_approver",),
                    guards=(small_enough,), effects=(notify_applicant,)),
         Transition("reject", _("reject"), ("in_review",), "rejected", roles=("permit_approver",), objectionable=True),
-        Transition("withdraw", _("withdraw the application"), ("submitted", "returned"), "withdrawn",
-                   roles=(APPLICANT,)),
     ),
     fields=(
         Field("activity", _("activity"), kind="choice", choices=(("food", _("food")), ("flowers", _("flowers")))),
