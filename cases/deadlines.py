@@ -24,7 +24,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Membership, Person
 from audit.models import ChangeRecord
@@ -66,14 +66,15 @@ def recipient_for(user) -> Recipient | None:
     return Recipient.of_user(user, phone=phone)
 
 
-def _context(case: Case, today: date) -> dict:
+def _context(case: Case, today: date, language: str) -> dict:
+    """What the message says, in the recipient's language (the status's label is a gettext string)."""
     try:
         ct = get_case_type(case.case_type)
-        title_ar, title_en, status = ct.title_ar, ct.title_en, str(ct.state(case.status).label)
+        with translation.override(language):
+            title, status = (ct.title_ar if language == "ar" else ct.title_en), str(ct.state(case.status).label)
     except (UnknownCaseType, StopIteration):
-        title_ar = title_en = case.case_type
-        status = case.status
-    return {"number": case.number, "type_ar": title_ar, "type_en": title_en, "status": status,
+        title, status = case.case_type, case.status
+    return {"number": case.number, "type": title, "status": status,
             "due_date": case.due_date.isoformat(), "days_overdue": max((today - case.due_date).days, 0),
             "assignee": case.assignee.get_username() if case.assignee_id else ""}
 
@@ -87,7 +88,7 @@ def _notify(case: Case, users, template: str, today: date) -> int:
             continue
         try:
             notification_send(municipality=case.municipality, recipient=recipient, template=template,
-                              context=_context(case, today),
+                              context=_context(case, today, recipient.language),
                               dedupe_key=f"{template}:{case.pk}:{case.due_date.isoformat()}:{user.pk}")
         except NotificationRefused as exc:
             logger.warning("case %s: %s", case.number, exc)

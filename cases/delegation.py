@@ -87,6 +87,7 @@ def cases_delegate(*, from_user, to_user, municipality, start: date, end: date, 
         "starts_on": [None, start.isoformat()], "ends_on": [None, end.isoformat()]})
     if start <= today:
         delegation_apply(delegation=delegation, actor=actor)
+        delegation.refresh_from_db()
     return delegation
 
 
@@ -97,7 +98,7 @@ def delegation_apply(*, delegation: Delegation, actor) -> int:
     if delegation.applied_at is not None:
         return 0
     cases = list(_open_assigned(user=delegation.from_user, municipality_id=delegation.municipality_id)
-                 .select_for_update().select_related("queue_role").order_by("pk"))
+                 .select_for_update(of=("self",)).select_related("queue_role").order_by("pk"))
     held = role_codes_of(delegation.to_user, municipality_id=delegation.municipality_id)
     moved, kept = [], []
     for case in cases:
