@@ -94,6 +94,8 @@ class ApplyInput(serializers.Serializer):
 class MyCaseListApi(PersonApiBase):
     """The cases I act for (mine, and of whom I represent), in every municipality; and applying for one."""
 
+    lists_records = True  # GET lists (the OpenAPI operation id says so: api/schema.py)
+
     def get_serializer_class(self):
         return ApplyInput
 
