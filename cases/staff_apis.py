@@ -11,6 +11,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from accounts.models import ApiKey
+from api.access import caller_scopes, needs_scope_message
 from api.base import ApiBase
 from api.errors import BadInput
 from cases import delegation, objections, privacy, reports
@@ -34,6 +36,8 @@ class CaseObjectionApi(ApiBase):
 
     @extend_schema(responses={201: OpenApiTypes.OBJECT})
     def post(self, request, pk):
+        if isinstance(request.auth, ApiKey) and "write" not in caller_scopes(request):
+            return Response({"detail": needs_scope_message("write"), "code": "forbidden"}, status=403)
         case = case_get(municipality=self.municipality, pk=pk)
         ser = ObjectionInput(data=request.data)
         ser.is_valid(raise_exception=True)

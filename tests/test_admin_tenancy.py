@@ -63,7 +63,8 @@ def _rows_of(muni, django_user_model) -> dict[str, object]:
     membership_grant(user=colleague, municipality=muni, roles=["reader"])
     delegation = Delegation.objects.create(municipality=muni, from_user=someone, to_user=colleague,
                                            starts_on=dt.date(2026, 12, 1), ends_on=dt.date(2026, 12, 5), reason="x")
-    return {"cases.personaldatalookup": lookup, "cases.delegation": delegation,"notifications.notification": notification, "notifications.delivery": notification.deliveries.get(),
+    return {"cases.personaldatalookup": lookup, "cases.delegation": delegation,
+            "notifications.notification": notification, "notifications.delivery": notification.deliveries.get(),
             "accounts.municipality": muni, "parcels.subdivisionplan": plan, "parcels.zoningregulation": regulation,
             "parcels.parcel": parcel, "parcels.block": block, "parcels.district": district, "parcels.street": street,
             "parcels.zone": zone, "accounts.apikey": key, "accounts.membership": membership,

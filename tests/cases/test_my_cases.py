@@ -126,3 +126,25 @@ def test_applying_needs_a_person(town, django_user_model):
             "point": {"type": "Point", "coordinates": list(lonlat(5, 5))}}
     assert person_client(user).post("/api/v1/my/cases/", body, format="json").status_code == 403
     assert not Case.objects.exists()
+
+
+def test_the_applicant_sees_what_they_may_object_to_objects_and_withdraws(
+        town, reviewer, approver, applicant, owner_user):
+    case = open_case(town=town, actor=reviewer, applicant=applicant)
+    case = services.case_transition(case=case, transition="start_review", actor=reviewer, expected_version=1)
+    case = services.case_transition(case=case, transition="reject", actor=approver, expected_version=case.version)
+    api = person_client(owner_user)
+    view = api.get(f"/api/v1/my/cases/{case.pk}/").json()
+    assert view["closed"] is True and [o["transition"] for o in view["may_object_to"]] == ["reject"]
+    made = api.post(f"/api/v1/my/cases/{case.pk}/objections/", {"grounds": "The area was measured wrongly."},
+                    format="json")
+    assert made.status_code == 201 and made.json()["allowed_transitions"] == ["withdraw"]
+    objection = made.json()
+    after = api.get(f"/api/v1/my/cases/{case.pk}/").json()
+    assert after["may_object_to"] == [] and after["objections"][0]["number"] == objection["number"]
+    assert "objection" in [e["kind"] for e in after["timeline"]]
+    mine = [c["number"] for c in api.get("/api/v1/my/cases/").json()["results"]]
+    assert mine == [objection["number"], case.number]
+    withdrawn = api.post(f"/api/v1/my/cases/{objection['id']}/transitions/", {"transition": "withdraw"},
+                         format="json", HTTP_IF_MATCH=made["ETag"])
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"

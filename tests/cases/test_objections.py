@@ -146,3 +146,13 @@ def test_the_api_files_objections_and_refuses_late_and_duplicate_ones(
     assert "انتهت" in late.json()["detail"]
     missing = _post(staff_api, f"/api/v1/cases/{case.pk}/objections/", {})
     assert missing.status_code == 400 and "grounds" in missing.json()
+
+
+def test_another_system_files_an_objection_with_the_write_scope_only(town, reviewer, approver, applicant):
+    from tests.api.conftest import key_client
+
+    case = rejected(town, reviewer, approver, applicant)
+    url = f"/api/v1/cases/{case.pk}/objections/"
+    assert key_client(town, ["read"]).post(url, {"grounds": "x"}, format="json").status_code == 403
+    made = key_client(town, ["read", "write"]).post(url, {"grounds": "from the portal"}, format="json")
+    assert made.status_code == 201 and made.json()["timeline"][0]["by"].startswith("api-key")
