@@ -239,6 +239,7 @@ class CaseType:
             "needs_parcel": self.needs_parcel,
             "objection_days": self.objection_days,
             "objectionable": [t.name for t in self.transitions if t.objectionable],
+            "internal": self.internal,  # not offered as an application form (objections: from their case)
         }
 
 
