@@ -141,6 +141,7 @@ class Transition:
     effects: tuple[Effect, ...] = ()
     # A refusing or penalising decision: the applicant may object within ``CaseType.objection_days``.
     objectionable: bool = False
+    # Writes that belong to the step itself, run inside its transaction (``Action``).
     actions: tuple[Action, ...] = ()
 
     def describe(self) -> dict:
@@ -172,9 +173,8 @@ class CaseType:
     detail_template: str | None = None
     detail_context: Callable[..., dict] | None = None
     # Days after a refusing or penalising step (``Transition.objectionable``) in which the applicant may object
-    # (an objection is a linked case).
-    # calendar days counted from the day of the step; a last day that is no working day moves to the next
-    # working day (decision 017).
+    # (an objection is a linked case: cases.objections). Calendar days from the day of the step; a last day that
+    # is no working day moves to the next working day (decision 017).
     objection_days: int = 30
     # Where an upheld objection puts a case back: a state code (None: the status the objected step left).
     reopen_state: str | None = None
