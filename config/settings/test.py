@@ -19,3 +19,5 @@ ARDH_TILE_CACHE_DIR = tempfile.mkdtemp(prefix="ardh-test-tiles-")
 # not depend on whether a demo ran in this checkout before.
 ARDH_ORTHO_PATH = str(Path(tempfile.mkdtemp(prefix="ardh-test-ortho-")) / "orthophoto.tif")
 INSTALLED_APPS += ["tests.scratch_app"]  # a layer no serving code knows by name (tests/test_new_layer.py)
+# Uploaded and issued documents of a test session go to a fresh directory, removed by the OS's tmp cleaning.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="ardh-test-media-"))
