@@ -260,3 +260,22 @@ def test_another_municipalitys_case_and_documents_are_not_found(case, reviewer, 
 def test_the_stored_file_survives_only_with_its_row(case, reviewer):
     doc = document_upload(case=case, code="site_plan", upload=upload(PDF, "plan.pdf"), actor=reviewer)
     assert default_storage.exists(doc.file.name)
+
+
+def test_an_application_with_its_documents_in_one_multipart_post(town, reviewer, applicant):
+    api = person_client(reviewer)
+    payload = json.dumps({"case_type": "kiosk_permit", "data": {"activity": "food", "area_m2": 12},
+                          "parties": [{"party": applicant.pk, "role": "applicant"}],
+                          "point": {"type": "Point", "coordinates": list(lonlat(10, 10))}})
+    r = api.post("/api/v1/cases/", {"payload": payload, "site_plan": upload(PDF, "plan.pdf"),
+                                    "drawing": upload(DWG, "plan.dwg")}, format="multipart")
+    assert r.status_code == 201, r.content
+    case = Case.objects.get(pk=r.json()["id"])
+    assert sorted(case.documents.values_list("code", "content_type")) == [
+        ("drawing", "image/vnd.dwg"), ("site_plan", "application/pdf")]
+    before = stored_files()
+    r = api.post("/api/v1/cases/", {"payload": payload, "drawing": upload(DWG, "plan.dwg")}, format="multipart")
+    assert r.status_code == 422 and "site_plan" in r.json()["detail"]
+    r = api.post("/api/v1/cases/", {"payload": "{not json", "site_plan": upload(PDF, "p.pdf")}, format="multipart")
+    assert r.status_code == 400 and r.json()["param"] == "payload"
+    assert Case.objects.count() == 1 and stored_files() == before
