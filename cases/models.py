@@ -285,3 +285,7 @@ class Delegation(TenantOwned):
 
     def __str__(self):
         return f"{self.from_user} → {self.to_user} ({self.starts_on} - {self.ends_on})"
+
+
+# The documents of a case live in their own sub-package (cases/documents/); their models belong to this app.
+from cases.documents.models import CaseDocument, IssuedDocument  # noqa: E402, F401
