@@ -1,7 +1,9 @@
 """The applicant's API, ``/api/v1/my/cases/...``: a signed-in person (an owner, an office's employee) follows and
 moves the cases they act for, in every municipality, without a staff membership (``api.base.PersonApiBase``).
-They see what is meant for the applicant only, take only the applicant's steps, apply and object. Thin:
-``cases.applicant`` reads, ``cases.services`` and ``cases.objections`` write."""
+They see what is meant for the applicant only (timeline entries, documents, issued documents), take only the
+applicant's steps, apply (with documents: ``case_apply``), add documents and object. Thin: ``cases.applicant``
+and ``cases.documents.selectors`` read; ``cases.services``, ``cases.documents.services`` and
+``cases.objections`` write."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.models import Municipality, Party, Person
@@ -21,6 +24,10 @@ from api.base import PersonApiBase, etag, expected_version
 from api.errors import BadInput
 from api.serializers import GeometryInputField, TenantRecordField
 from cases import applicant, objections, selectors, services
+from cases.documents import selectors as documents
+from cases.documents import services as document_services
+from cases.documents.apis import UploadTooLarge, file_response, upload_limit
+from cases.documents.models import CaseDocument, IssuedDocument
 from cases.models import Case, Objection
 from cases.privacy import parties_of
 from cases.staff_apis import ObjectionInput
@@ -53,6 +60,18 @@ def my_summary(case: Case) -> dict:
     }
 
 
+def _document(doc: CaseDocument) -> dict:
+    return {"id": doc.pk, "code": doc.code, "version": doc.version, "name": doc.original_name,
+            "content_type": doc.content_type, "size": doc.size, "sha256": doc.sha256, "uploaded_at": doc.uploaded_at,
+            "file": f"/api/v1/my/cases/{doc.case_id}/documents/{doc.pk}/file"}
+
+
+def _issued(doc: IssuedDocument) -> dict:
+    return {"id": doc.pk, "kind": doc.kind, "serial": doc.serial, "title_ar": doc.title_ar, "title_en": doc.title_en,
+            "issued_at": doc.issued_at, "valid_until": doc.valid_until, "revoked_at": doc.revoked_at,
+            "file": f"/api/v1/my/cases/{doc.case_id}/issued/{doc.pk}/file"}
+
+
 def my_detail(case: Case, user) -> dict:
     """The applicant's view: no internal notes, no staff names, national IDs masked."""
     body = my_summary(case)
@@ -69,6 +88,9 @@ def my_detail(case: Case, user) -> dict:
         "objections": [{"number": o.case.number, "id": o.case_id, "status": o.case.status,
                         "decision": o.transition} for o in objected],
         "may_object_to": objections.objection_options(case),
+        "documents": [{"code": g.code, "latest": _document(g.latest), "versions": [_document(d) for d in g.versions]}
+                      for g in documents.case_documents(case=case, for_applicant=True)],
+        "issued": [_issued(d) for d in documents.issued_documents(case=case, for_applicant=True)],
         "timeline": [{"kind": e.kind, "at": e.at, "from_status": e.from_status, "to_status": e.to_status,
                       "body": e.body, "data": e.data} for e in entries],
     }
@@ -91,8 +113,25 @@ class ApplyInput(serializers.Serializer):
     area = GeometryInputField(allowed=("Polygon", "MultiPolygon"), required=False, allow_null=True)
 
 
-class MyCaseListApi(PersonApiBase):
-    """The cases I act for (mine, and of whom I represent), in every municipality; and applying for one."""
+class _LargeUploads:
+    """A view taking documents (multipart) has the documents' own body limit, checked before reading it."""
+
+    def initial(self, request, *args, **kwargs):
+        if request.method == "POST" and request.content_type.startswith("multipart/"):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > upload_limit():
+                raise UploadTooLarge()
+            self.notes = []
+            return super(PersonApiBase, self).initial(request, *args, **kwargs)
+        return super().initial(request, *args, **kwargs)
+
+
+class MyCaseListApi(_LargeUploads, PersonApiBase):
+    """The cases I act for (mine, and of whom I represent), in every municipality; and applying for one (JSON, or
+    multipart: the application as JSON in ``payload`` and each document under its code)."""
 
     lists_records = True  # GET lists (the OpenAPI operation id says so: api/schema.py)
 
@@ -112,11 +151,20 @@ class MyCaseListApi(PersonApiBase):
 
     @extend_schema(responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
-        code = request.data.get("municipality") if hasattr(request.data, "get") else None
+        body, files = request.data, None
+        if request.content_type.startswith("multipart/"):
+            try:
+                body = json.loads(request.data.get("payload") or "")
+            except ValueError:
+                raise BadInput(_("Give the application as JSON in the field “payload”."), param="payload") from None
+            if not isinstance(body, dict):
+                raise BadInput(_("Give the application as JSON in the field “payload”."), param="payload")
+            files = {code[:50]: request.FILES[code] for code in request.FILES}
+        code = body.get("municipality") if hasattr(body, "get") else None
         municipality = Municipality.objects.filter(code=str(code or "")[:64]).defer("boundary").first()
         if municipality is None:
             raise BadInput(_("No municipality with this code."), param="municipality")
-        ser = ApplyInput(data=request.data, context=self.input_context(municipality=municipality))
+        ser = ApplyInput(data=body, context=self.input_context(municipality=municipality))
         ser.is_valid(raise_exception=True)
         data = ser.validated_data
         me = Person.objects.filter(user=request.user).first()
@@ -130,10 +178,13 @@ class MyCaseListApi(PersonApiBase):
         parties = [(applicant_party, "applicant")]
         if applicant_party.pk != me.pk:
             parties.append((me, "representative"))
-        case = services.case_create(
-            municipality=municipality, case_type=data["case_type"], actor=request.user, data=data["data"],
-            parties=parties, parcels=data["parcels"], point=data.get("point"), area=data.get("area"),
-        )
+        application = {"municipality": municipality, "case_type": data["case_type"], "actor": request.user,
+                       "data": data["data"], "parties": parties, "parcels": data["parcels"],
+                       "point": data.get("point"), "area": data.get("area")}
+        # With files: the type's documents are checked (required ones present) and stored with the case, as
+        # POST /api/v1/cases/ does.
+        case = (services.case_create(**application) if files is None
+                else services.case_apply(**application, files=files))
         return _answer(case, request.user, status.HTTP_201_CREATED)
 
 
@@ -180,3 +231,46 @@ class MyCaseObjectionApi(PersonApiBase):
         ser.is_valid(raise_exception=True)
         objection = objections.objection_file(case=case, actor=request.user, **ser.validated_data)
         return _answer(objection.case, request.user, status.HTTP_201_CREATED)
+
+
+class MyCaseDocumentListApi(_LargeUploads, PersonApiBase):
+    """Add a document to my case (multipart: ``code``, ``file``): the next version of that code, seen by staff and
+    by me."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        code = serializers.CharField(max_length=50)
+        file = serializers.FileField(allow_empty_file=True, max_length=1000)
+
+    def get_serializer_class(self):
+        return self.InputSerializer
+
+    @extend_schema(request={"multipart/form-data": InputSerializer}, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request, pk):
+        case = applicant.my_case_get(user=request.user, pk=pk)
+        ser = self.InputSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        doc = document_services.document_upload(case=case, code=ser.validated_data["code"],
+                                                upload=ser.validated_data["file"], actor=request.user)
+        return Response(_document(doc), status=status.HTTP_201_CREATED)
+
+
+class MyCaseDocumentFileApi(PersonApiBase):
+    """A document of my case that I may see, as it was uploaded."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, pk, doc_pk):
+        case = applicant.my_case_get(user=request.user, pk=pk)
+        doc = documents.document_get(case=case, pk=doc_pk, for_applicant=True)
+        return file_response(doc.file, filename=doc.original_name, content_type=doc.content_type, sha256=doc.sha256)
+
+
+class MyCaseIssuedFileApi(PersonApiBase):
+    """A document the municipality issued to me on my case (its PDF)."""
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request, pk, doc_pk):
+        case = applicant.my_case_get(user=request.user, pk=pk)
+        doc = documents.issued_get(case=case, pk=doc_pk, for_applicant=True)
+        return file_response(doc.pdf, filename=f"{doc.serial}.pdf", content_type="application/pdf", sha256=doc.sha256)

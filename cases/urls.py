@@ -28,4 +28,9 @@ urlpatterns = [
     path("my/cases/<int:pk>/", applicant_apis.MyCaseDetailApi.as_view(), name="my-cases-detail"),
     path("my/cases/<int:pk>/transitions/", applicant_apis.MyCaseTransitionApi.as_view(), name="my-cases-transition"),
     path("my/cases/<int:pk>/objections/", applicant_apis.MyCaseObjectionApi.as_view(), name="my-cases-objection"),
+    path("my/cases/<int:pk>/documents/", applicant_apis.MyCaseDocumentListApi.as_view(), name="my-cases-documents"),
+    path("my/cases/<int:pk>/documents/<int:doc_pk>/file", applicant_apis.MyCaseDocumentFileApi.as_view(),
+         name="my-cases-document-file"),
+    path("my/cases/<int:pk>/issued/<int:doc_pk>/file", applicant_apis.MyCaseIssuedFileApi.as_view(),
+         name="my-cases-issued-file"),
 ]

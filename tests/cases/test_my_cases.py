@@ -148,3 +148,47 @@ def test_the_applicant_sees_what_they_may_object_to_objects_and_withdraws(
     withdrawn = api.post(f"/api/v1/my/cases/{objection['id']}/transitions/", {"transition": "withdraw"},
                          format="json", HTTP_IF_MATCH=made["ETag"])
     assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 60
+
+
+def test_the_applicant_applies_with_documents_adds_more_and_sees_only_theirs(town, applicant, owner_user, reviewer,
+                                                                            django_user_model):
+    import json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases.documents.services import document_upload
+
+    api = person_client(owner_user)
+    payload = {"municipality": town.code, "case_type": "kiosk_permit", "data": {"activity": "food", "area_m2": 12},
+               "point": {"type": "Point", "coordinates": list(lonlat(5, 5))}}
+    made = api.post("/api/v1/my/cases/", {"payload": json.dumps(payload),
+                                          "site_plan": SimpleUploadedFile("plan.pdf", PDF)}, format="multipart")
+    assert made.status_code == 201, made.content
+    body = made.json()
+    assert [d["code"] for d in body["documents"]] == ["site_plan"]
+    file_url = body["documents"][0]["latest"]["file"]
+    got = api.get(file_url)
+    assert got.status_code == 200 and b"".join(got.streaming_content) == PDF
+    case = Case.objects.get(pk=body["id"])
+    # staff add an internal document: the applicant does not see it
+    document_upload(case=case, code="other", upload=SimpleUploadedFile("memo.pdf", PDF), actor=reviewer,
+                    visible_to_applicant=False)
+    assert [d["code"] for d in api.get(f"/api/v1/my/cases/{case.pk}/").json()["documents"]] == ["site_plan"]
+    hidden = case.documents.get(code="other")
+    assert api.get(f"/api/v1/my/cases/{case.pk}/documents/{hidden.pk}/file").status_code == 404
+    # a new version; a renamed executable is refused
+    more = api.post(f"/api/v1/my/cases/{case.pk}/documents/", {"code": "site_plan",
+                                                              "file": SimpleUploadedFile("v2.pdf", PDF)},
+                    format="multipart")
+    assert more.status_code == 201 and more.json()["version"] == 2
+    exe = api.post(f"/api/v1/my/cases/{case.pk}/documents/", {"code": "site_plan",
+                                                             "file": SimpleUploadedFile("v3.pdf", EXE)},
+                   format="multipart")
+    assert exe.status_code == 422
+    # a stranger reaches none of it
+    stranger = django_user_model.objects.create_user("stranger", password="x")
+    assert person_client(stranger).get(file_url).status_code == 404
