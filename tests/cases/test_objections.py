@@ -136,6 +136,8 @@ def test_the_api_files_objections_and_refuses_late_and_duplicate_ones(
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["case_type"] == "objection" and body["links"] == [{"kind": "objection", "to": case.number}]
+    linked = staff_api.get(f"/api/v1/cases/{case.pk}/").json()["linked_from"]
+    assert linked == [{"kind": "objection", "from": body["number"], "id": body["id"], "status": "submitted"}]
     again = _post(person_client(owner_user), f"/api/v1/my/cases/{case.pk}/objections/", {"grounds": "me too"})
     assert again.status_code == 409 and again.json()["existing"] == body["number"]
     other = rejected(town, reviewer, approver, applicant)
