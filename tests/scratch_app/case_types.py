@@ -37,15 +37,21 @@ KIOSK_PERMIT = CaseType(
         Transition("resubmit", _("resubmit"), ("returned",), "submitted", roles=("permit_reviewer", APPLICANT)),
         Transition("approve", _("approve"), ("in_review",), "approved", roles=("permit_approver",),
                    guards=(small_enough,), effects=(notify_applicant,)),
-        Transition("reject", _("reject"), ("in_review",), "rejected", roles=("permit_approver",)),
+        Transition("reject", _("reject"), ("in_review",), "rejected", roles=("permit_approver",), objectionable=True),
     ),
     fields=(
         Field("activity", _("activity"), kind="choice", choices=(("food", _("food")), ("flowers", _("flowers")))),
         Field("area_m2", _("area (m²)"), kind="decimal", min_value=1, max_value=100),
         Field("shop_name", _("shop name"), required=False, max_length=60),
     ),
-    documents=(Document("site_plan", _("site plan")),),
+    documents=(
+        Document("site_plan", _("site plan")),
+        Document("drawing", _("drawing"), required=False, content_types=("image/vnd.dxf", "image/vnd.dwg")),
+        Document("survey", _("survey"), required=False, content_types=("application/geo+json", "text/csv"),
+                 max_bytes=4000),
+    ),
     create_roles=("permit_reviewer", APPLICANT),
+    objection_days=30,  # calendar days (cases.objections)
 )
 
 
