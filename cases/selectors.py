@@ -86,7 +86,11 @@ def inbox_page(*, user, municipality, offset: int = 0, limit: int = 25, **filter
         "pk", flat=True)
     limited = _queues_limited(user, municipality)
     k = offset + limit
-    parts = [base.filter(assignee=user).values("pk")[:k]]
+    today = timezone.localdate()
+    delegators = Delegation.objects.filter(municipality=municipality, to_user=user, starts_on__lte=today,
+                                           ends_on__gte=today).values("from_user_id")
+    parts = [base.filter(assignee=user).values("pk")[:k],
+             base.filter(assignee__in=delegators, closed_at__isnull=True).values("pk")[:k]]
     for role_id in role_ids:
         queue = base.filter(queue_role_id=role_id, closed_at__isnull=True)
         parts.append((queue.filter(limited) if limited is not None else queue).values("pk")[:k])

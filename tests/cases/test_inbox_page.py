@@ -7,7 +7,7 @@ from django.contrib.gis.geos import Point
 
 from accounts.services import membership_grant
 from cases import selectors, services
-from cases.models import Case
+from cases.models import Case, Delegation
 from tests.cases.conftest import open_case, staff
 from tests.factories import DistrictFactory
 from tests.shapes import lonlat, rect
@@ -33,15 +33,21 @@ def test_the_pages_are_the_inbox(town, reviewer, approver, applicant, django_use
                              expected_version=2)  # closed: in nobody's queue
     services.case_assign(case=Case.objects.get(pk=cases[5].pk), actor=reviewer, assignee=approver,
                          expected_version=1)
+    # The approver is away: their colleague holds their assigned cases meanwhile (cases.delegation).
+    colleague = staff(django_user_model, town, "colleague", ["reader"])
+    Delegation.objects.create(municipality=town, from_user=approver, to_user=colleague, reason="leave",
+                              starts_on=dt.date.today() - dt.timedelta(days=1),
+                              ends_on=dt.date.today() + dt.timedelta(days=5))
     for i, c in enumerate(cases):
         Case.objects.filter(pk=c.pk).update(due_date=dt.date(2030, 1, 1) + dt.timedelta(days=(i * 7) % 5))
-    for user in (reviewer, approver, both):
+    for user in (reviewer, approver, both, colleague):
         expected = [c.pk for c in selectors.inbox(user=user, municipality=town)]
         for size in (1, 2, 4, 50):
             assert pages(user, town, size) == expected
         assert pages(user, town, 3, status="in_review") == [
             c.pk for c in selectors.inbox(user=user, municipality=town, status="in_review")]
     assert pages(approver, town, 10) == [cases[5].pk]  # assigned by name, not in the approver's queue
+    assert pages(colleague, town, 10) == [cases[5].pk]  # held for the approver while they are away
 
 
 def test_a_district_limited_membership(town, reviewer, applicant):
