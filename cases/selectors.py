@@ -173,24 +173,6 @@ def team_cases(*, user, municipality, **filters) -> QuerySet[Case]:
     return qs.filter(case_type__in=types).order_by("-id")
 
 
-def my_applications(*, user) -> QuerySet[Case]:
-    """The cases whose applicant ``user`` is or acts for today (``accounts.selectors.acting_parties``), in every
-    municipality, newest first."""
-    from accounts.selectors import acting_parties
-
-    parties = acting_parties(user)
-    return Case.objects.filter(pk__in=CaseParty.objects.filter(
-        role=PartyRole.APPLICANT, party_id__in=parties).values("case_id")).order_by("-id")
-
-
-def application_get(*, user, pk: int) -> Case:
-    """A case ``user`` acts for the applicant of; anything else is "not found"."""
-    case = my_applications(user=user).filter(pk=pk).first()
-    if case is None:
-        raise Http404("case")
-    return case
-
-
 def find_by_parcel_number(*, municipality, number: str) -> QuerySet[Case]:
     return Case.objects.filter(municipality=municipality, parcels__number=number.strip()[:32]).distinct()
 
@@ -215,7 +197,7 @@ def person_by_national_id(*, municipality, national_id: str, actor, purpose: str
     person = Person.objects.filter(national_id=national_id).first()
     PersonalDataLookup.objects.create(
         municipality=municipality, masked_national_id=person.masked_national_id if person else "*",
-        purpose=purpose[:100], case_numbers=[],
+        purpose=purpose[:100], case_numbers=[], person=person,
         **({"actor": None, "actor_label": actor or "system"} if actor is None or isinstance(actor, str)
            else {"actor": actor}),
     )

@@ -2,6 +2,8 @@
 
 import re
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from accounts.models import Person
 from cases import services
 from cases.models import Case, PersonalDataLookup
@@ -49,7 +51,12 @@ def test_they_take_the_applicants_steps_and_no_others(client, engineer, reviewer
     assert Case.objects.get(pk=case.pk).status == "submitted"
 
 
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
 def form(**values):
+    """The kiosk permit's application: its fields and its site plan (a small PDF)."""
+    values.setdefault("doc_site_plan", SimpleUploadedFile("plan.pdf", PDF, content_type="application/pdf"))
     return {"f_activity": "food", "f_area_m2": "20", "f_shop_name": "", **values}
 
 
@@ -120,3 +127,49 @@ def test_a_refused_creation_shows_the_reason(client, town, django_user_model, ap
     response = signed_in(client, reader).post("/inbox/new/kiosk_permit/", form(
         national_id=applicant.national_id, parcel=parcel.deed_number))
     assert response.status_code == 403 and 'role="alert"' in page(response) and not Case.objects.exists()
+
+
+def test_a_missing_document_is_named_next_to_its_field(client, reviewer, applicant, parcel):
+    signed_in(client, reviewer)
+    response = client.post("/inbox/new/kiosk_permit/", form(national_id=applicant.national_id,
+                                                            parcel=parcel.deed_number, doc_site_plan=""))
+    assert response.status_code == 400 and 'data-field="doc_site_plan">هذا المستند مطلوب' in page(response)
+    assert not Case.objects.exists()
+
+
+def test_documents_on_the_case_page_versions_and_downloads(client, reviewer, engineer, applicant, parcel):
+    signed_in(client, reviewer)
+    client.post("/inbox/new/kiosk_permit/", form(national_id=applicant.national_id, parcel=parcel.deed_number))
+    case = Case.objects.get()
+    html = page(client.get(f"/inbox/cases/{case.pk}/"))
+    first = re.search(r'<a href="(/api/v1/cases/\d+/documents/\d+/file)" data-version="1">', html)[1]
+    assert client.get(first).getvalue() == PDF
+    # The office uploads a new version from its side of the case page.
+    signed_in(client, engineer)
+    response = client.post(f"/inbox/cases/{case.pk}/act/", {
+        "action": "upload", "code": "site_plan", "version": case.version,
+        "file": SimpleUploadedFile("plan-2.pdf", PDF + b"%v2\n", content_type="application/pdf")}, follow=True)
+    html = page(response)
+    mine = re.search(r'<a href="(/api/v1/my/cases/\d+/documents/\d+/file)" data-version="2">', html)[1]
+    assert client.get(mine).getvalue() == PDF + b"%v2\n" and "plan-2.pdf" in html
+    response = client.post(f"/inbox/cases/{case.pk}/act/", {
+        "action": "upload", "code": "site_plan", "version": case.version,
+        "file": SimpleUploadedFile("plan.exe", b"MZ\x90\x00", content_type="application/pdf")})
+    assert response.status_code == 400 and 'role="alert"' in page(response)
+    assert case.documents.count() == 2
+
+
+def test_parties_in_full_only_with_a_purpose_and_logged(client, reviewer, engineer, case):
+    signed_in(client, reviewer)
+    html = page(client.get(f"/inbox/cases/{case.pk}/"))
+    assert "1******678" in html and "1012345678" not in html
+    response = client.post(f"/inbox/cases/{case.pk}/act/", {"action": "reveal", "purpose": ""})
+    assert response.status_code == 400 and "1012345678" not in page(response)
+    assert not PersonalDataLookup.objects.exists()
+    response = client.post(f"/inbox/cases/{case.pk}/act/", {"action": "reveal", "purpose": "للاتصال بالمالك"})
+    assert response.status_code == 200 and "1012345678" in page(response)
+    view = PersonalDataLookup.objects.get()
+    assert view.kind == "view" and view.actor == reviewer and view.case == case
+    response = signed_in(client, engineer).post(f"/inbox/cases/{case.pk}/act/", {"action": "reveal",
+                                                                                  "purpose": "x"})
+    assert response.status_code == 403 and PersonalDataLookup.objects.count() == 1

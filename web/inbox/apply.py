@@ -99,7 +99,9 @@ class ApplyView(LoginRequiredMixin, View):
         context = {
             "viewer": viewer, "ct": ct, "title": ct.title_ar if present.arabic() else ct.title_en,
             "fields": form_fields(ct, values, errors), "errors": errors, "error": error,
-            "documents": ct.documents if hasattr(services, "case_apply") else (),
+            "documents": [{"code": d.code, "label": str(d.label), "required": d.required,
+                           "accept": ",".join(d.content_types), "error": errors.get(f"doc_{d.code}", "")}
+                          for d in ct.documents],
             "parties": (Party.objects.filter(pk__in=viewer.parties).order_by("kind", "pk")
                         if viewer.is_applicant else []),
             "municipalities": ([] if viewer.is_staff else
@@ -120,6 +122,9 @@ class ApplyView(LoginRequiredMixin, View):
         values = {f.name: p.get(f"f_{f.name}", "") for f in ct.fields}
         _cleaned, errors = ct.clean_data(data)
         errors = {k: v for k, v in errors.items()}
+        for d in ct.documents:
+            if d.required and f"doc_{d.code}" not in request.FILES:
+                errors[f"doc_{d.code}"] = _("This document is required.")
         muni = _municipality(viewer, p)
         if muni is None:
             errors["municipality"] = _("Choose the municipality.")
@@ -129,9 +134,10 @@ class ApplyView(LoginRequiredMixin, View):
             return self.page(request, viewer, values=values, errors=errors, status=400,
                              error=_("Correct the fields marked below."))
         try:
-            case = services.case_create(municipality=muni, case_type=ct.code, actor=request.user, data=data,
-                                        parties=[(applicant, "applicant")], parcels=[parcel] if parcel else [],
-                                        point=point)
+            files = {d.code: request.FILES[f"doc_{d.code}"] for d in ct.documents if f"doc_{d.code}" in request.FILES}
+            case = services.case_apply(municipality=muni, case_type=ct.code, actor=request.user, data=data,
+                                       parties=[(applicant, "applicant")], parcels=[parcel] if parcel else [],
+                                       point=point, files=files)
         except RegisterError as exc:
             return self.page(request, viewer, values=values, errors=errors, status=refusal_status(exc),
                              error=refusal_text(exc))

@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.models import Membership
-from cases import selectors, services
+from cases import applicant, privacy, selectors, services
+from cases.documents import selectors as documents
+from cases.documents import services as document_services
 from cases.layers import STATUS_COLOURS
-from cases.models import Case, CaseParty
+from cases.models import Case, PartyRole
 from cases.types import UnknownCaseType, get_case_type
 from common.errors import ConflictError, GuardError, NotPermitted, RegisterError, TransitionError
 from common.versions import check_version
@@ -50,7 +52,7 @@ def note_required(step) -> bool:
 def case_for(viewer: Viewer, pk: int) -> Case:
     if viewer.is_staff:
         return selectors.case_get(municipality=viewer.municipality, pk=pk)
-    return selectors.application_get(user=viewer.user, pk=pk)
+    return applicant.my_case_get(user=viewer.user, pk=pk)
 
 
 def _location(case: Case) -> dict:
@@ -90,7 +92,7 @@ def _timeline(case: Case, *, for_applicant: bool, ct) -> list[dict]:
     return out
 
 
-def page_context(request, viewer: Viewer, case: Case) -> dict:
+def page_context(request, viewer: Viewer, case: Case, *, revealed: list[dict] | None = None) -> dict:
     try:
         ct = get_case_type(case.case_type)
     except UnknownCaseType:
@@ -98,19 +100,23 @@ def page_context(request, viewer: Viewer, case: Case) -> dict:
     applicant_view = not viewer.is_staff
     steps = []
     if ct is not None:
-        for name in services.allowed_transitions(case=case, actor=request.user):
+        names = (applicant.applicant_steps(case=case, user=request.user) if applicant_view
+                 else services.allowed_transitions(case=case, actor=request.user))
+        for name in names:
             step = ct.transition(name)
             steps.append({"name": name, "label": str(step.label), "note_required": note_required(step)})
     detail = ""
     if ct is not None and ct.detail_template and not applicant_view:
         extra = ct.detail_context(case, request.user) if ct.detail_context else {}
         detail = mark_safe(render_to_string(ct.detail_template, {"case": case, **extra}, request=request))  # noqa: S308
-    parties = (CaseParty.objects.filter(case=case).select_related("party__person").order_by("id"))
-    party_rows = []
-    for cp in parties:
-        person = getattr(cp.party, "person", None) if cp.party.kind == "person" else None
-        party_rows.append({"role": cp.get_role_display(), "name": present.name_of(cp.party),
-                           "national_id": person.masked_national_id if person else ""})
+    roles = dict(PartyRole.choices)
+    party_rows = [{**row, "role": roles.get(row["role"], row["role"]),
+                   "name": (row["name_ar"] if present.arabic() else row["name_en"] or row["name_ar"])}
+                  for row in (revealed if revealed is not None else privacy.parties_of(case))]
+    declared = {d.code: d for d in ct.documents} if ct else {}
+    doc_groups = [{"code": g.code, "label": str(declared[g.code].label) if g.code in declared else g.code,
+                   "versions": g.versions}
+                  for g in documents.case_documents(case=case, for_applicant=applicant_view)]
     context = {
         "viewer": viewer, "case": case, "ct": ct, "type": present.type_title(case.case_type),
         "status": present.status_label(case.case_type, case.status),
@@ -118,7 +124,10 @@ def page_context(request, viewer: Viewer, case: Case) -> dict:
         "steps": steps, "detail": detail, "parties": party_rows,
         "data": _data_rows(ct, case.data) if ct else [],
         "timeline": _timeline(case, for_applicant=applicant_view, ct=ct),
-        "documents": ct.documents if ct else (),
+        "documents": doc_groups, "revealed": revealed is not None,
+        "upload_codes": [(d.code, str(d.label)) for d in (ct.documents if ct else ())] + [("other", _("other"))],
+        "issued": documents.issued_documents(case=case, for_applicant=applicant_view),
+        "file_prefix": f"/api/v1/{'my/' if applicant_view else ''}cases/{case.pk}/",
         "can_work": viewer.is_staff and case.closed_at is None,
         "mine": case.assignee_id == request.user.pk,
         "colleagues": (Membership.objects.filter(municipality_id=case.municipality_id, is_active=True)
@@ -158,6 +167,11 @@ class ActView(LoginRequiredMixin, View):
         version = _version(p.get("version"))
         action = p.get("action", "")
         try:
+            if action == "reveal":  # the parties in full, for this page only; the view is logged (PDPL)
+                if not viewer.is_staff:
+                    raise NotPermitted(_("Only the municipality's staff do this."))
+                rows = privacy.reveal_parties(case=case, actor=request.user, purpose=p.get("purpose", "")[:100])
+                return _render(request, "web/inbox/case.html", page_context(request, viewer, case, revealed=rows), 200)
             done = self.act(request, viewer, case, action, version, p)
         except RegisterError as exc:
             case.refresh_from_db()
@@ -185,6 +199,14 @@ class ActView(LoginRequiredMixin, View):
                                             note=note or None)
             return _("Done: the case is now “%(status)s”.") % {
                 "status": present.status_label(case.case_type, case.status)}
+        if action == "upload":  # the applicant's side and staff alike
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise RegisterError(_("Choose a file to upload."), code="no_file")
+            document = document_services.document_upload(case=case, code=p.get("code", "")[:50], upload=upload,
+                                                         actor=user)
+            return _("Uploaded: %(name)s (version %(version)s).") % {"name": document.original_name,
+                                                                    "version": document.version}
         if not viewer.is_staff:
             raise NotPermitted(_("Only the municipality's staff do this."))
         if action == "claim":

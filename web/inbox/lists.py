@@ -9,7 +9,7 @@ from django.urls import reverse_lazy
 from django.views import View
 
 from accounts.selectors import role_codes_of
-from cases import selectors
+from cases import applicant, selectors
 from cases.layers import STATUS_COLOURS
 from cases.types import APPLICANT
 from parcels.models import District
@@ -103,7 +103,7 @@ class InboxView(LoginRequiredMixin, View):
         })
 
     def applicant(self, request, viewer):
-        cases, paging = self.page_of(request, selectors.my_applications(user=request.user))
+        cases, paging = self.page_of(request, applicant.my_cases(user=request.user))
         return render(request, "web/inbox/my_applications.html", {
             "viewer": viewer, "rows": present.rows(cases), "paging": paging, "query": "",
             "creatable": present.type_choices(creatable_by=frozenset({APPLICANT}))})
