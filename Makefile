@@ -54,6 +54,7 @@ migrate: deps db
 demo-data: migrate
 	@$(PY) manage.py generate_demo --parcels $(DEMO_PARCELS)
 	@$(PY) manage.py ensure_demo_admin
+	@$(PY) manage.py generate_demo_cases  # the demo's people (README's tour) and cases of every registered type
 	@$(PY) manage.py make_orthophoto  # the demo orthophoto (tiles/): a COG painted from the demo city
 
 static: deps
@@ -61,7 +62,7 @@ static: deps
 
 # The queue's worker (runtime/jobs.py) runs beside the server and stops with it (the trap).
 demo: demo-data static
-	@echo "Serving Ardh on http://$(HOST):$(PORT)/  (admin: /admin/, user 'admin', password 'ardh-demo'; Ctrl-C stops)"
+	@echo "Serving Ardh on http://$(HOST):$(PORT)/  (admin: /admin/, user 'admin', password 'ardh-demo'; the other demo people: README's tour; Ctrl-C stops)"
 	@export ARDH_DEBUG=false DJANGO_SETTINGS_MODULE=config.settings.dev; \
 	    $(PY) manage.py procrastinate worker & worker=$$!; \
 	    trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
