@@ -99,7 +99,7 @@ clean: stop
 BENCH_DB ?= ardh_bench
 BENCH := ARDH_DB_NAME=$(BENCH_DB)
 BENCH_IMPORT_PARCELS ?= 1000000
-.PHONY: bench bench-db bench-city bench-generate bench-import bench-tiles bench-api bench-map bench-jobs
+.PHONY: bench bench-db bench-city bench-generate bench-import bench-tiles bench-api bench-map bench-jobs bench-cases
 
 bench-db: deps
 	@$(BENCH) bash scripts/pg.sh start
@@ -138,4 +138,10 @@ bench-map: demo-data static
 bench-jobs: bench-db
 	@$(BENCH) $(PY) bench/jobs_bench.py
 
-bench: bench-generate bench-import bench-tiles bench-api bench-map bench-jobs
+# The cases backbone on the bench city with BENCH_CASES cases (bulk-generated once): the inbox list page p99
+# (goal <= 50 ms server time), a transition (<= 20 ms), a job's start after commit (bench/jobs_bench.py, <= 1 s).
+BENCH_CASES ?= 100000
+bench-cases: bench-city
+	@$(BENCH) BENCH_CASES=$(BENCH_CASES) $(PY) bench/cases.py
+
+bench: bench-generate bench-import bench-tiles bench-api bench-map bench-jobs bench-cases
