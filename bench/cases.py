@@ -185,7 +185,9 @@ def delete_bench_cases(muni, reviewer) -> int:
                            ("cases_caselink", "to_case_id"), ("cases_case", "id")):
             cur.execute(f"DELETE FROM {table} WHERE {col} IN (SELECT id FROM bench_gone)")  # noqa: S608
         cur.execute("SELECT count(*) FROM bench_gone")
-        return cur.fetchone()[0]
+        (gone,) = cur.fetchone()
+        cur.execute("DROP TABLE bench_gone")
+        return gone
 
 
 def generate(muni, types, reviewer, colleagues, applicants, *, n: int, seed: int = SEED) -> None:

@@ -10,8 +10,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Person
-from accounts.selectors import role_codes_of, staff_access
+from accounts.models import Membership, Person
+from accounts.selectors import staff_access
 from cases.models import Case, CaseParty, Holiday, PartyRole, PersonalDataLookup, TimelineEntry
 from parcels.models import District
 
@@ -46,15 +46,21 @@ def inbox(*, user, municipality, **filters) -> QuerySet[Case]:
     """My queue: cases sitting with a role I hold in this municipality, or assigned to me (filters as
     ``case_list``), earliest due first. A membership limited to some districts sees its queues' cases there
     only (cases assigned to the person by name are theirs wherever they lie)."""
-    roles = role_codes_of(user, municipality_id=municipality.pk)
-    queued = Q(queue_role__code__in=roles, closed_at__isnull=True)
+    # The queues by id (no join to roles), and only open cases: a closed case sits with nobody (a final step
+    # clears its queue and assignee), and so the planner may walk the open cases in due order
+    # (index ``cases_case_open_due``) and stop at the page's end, however long the queue.
+    role_ids = list(Membership.roles.through.objects.filter(
+        membership__user=user, membership__municipality_id=municipality.pk, membership__is_active=True,
+    ).values_list("role_id", flat=True)) if getattr(user, "is_authenticated", False) else []
+    queued = Q(queue_role_id__in=role_ids)
     access = staff_access(user, municipality_id=municipality.pk, with_municipality=False)
     if access is not None and access.district_codes:
         areas = District.objects.filter(municipality=municipality, code__in=access.district_codes)
         queued &= Q(pk__in=Case.objects.filter(municipality=municipality,
                                                location__intersects=areas.aggregate(u=Union("geom"))["u"])
                     .values("pk")) if areas.exists() else Q(pk__in=[])
-    return case_list(municipality=municipality, **filters).filter(Q(assignee=user) | queued).order_by("due_date", "id")
+    return (case_list(municipality=municipality, **filters).filter(closed_at__isnull=True)
+            .filter(Q(assignee=user) | queued).order_by("due_date", "id"))
 
 
 def case_get(*, municipality, pk: int) -> Case:
