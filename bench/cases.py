@@ -200,6 +200,7 @@ def generate(muni, types, reviewer, colleagues, applicants, *, n: int, seed: int
     from cases.models import Case, CaseParcel, CaseParty, TimelineEntry
     from cases.selectors import holidays
     from fixtures.demo_cases import path_to
+    from fixtures.demo_values import CannotSample, application
 
     rng = random.Random(seed)
     now = timezone.now()
@@ -211,6 +212,12 @@ def generate(muni, types, reviewer, colleagues, applicants, *, n: int, seed: int
         for code in user.memberships.get(municipality=muni).roles.values_list("code", flat=True):
             holders.setdefault(code, []).append(user.pk)
     plans = {}  # (type, goal, detour) -> step names
+    samples = {}  # type -> application values the type accepts (fixtures.demo_values), reused round-robin
+    for ct in types:
+        try:
+            samples[ct.code] = [application(ct, rng) for _ in range(50)]
+        except CannotSample:
+            samples[ct.code] = [{}]
     with transaction.atomic():
         with connection.cursor() as cur:
             cur.execute("SELECT setseed(%s)", [seed / 10_000])
@@ -249,7 +256,8 @@ def generate(muni, types, reviewer, colleagues, applicants, *, n: int, seed: int
                 "due_date": due, "status_since": status_since,
                 "held_since": (today - timedelta(days=rng.randint(0, 10))) if held else None,
                 "hold_reason": "بانتظار المالك" if held else "", "closed_at": status_since if goal.final else None,
-                "data": {}, "location": point, "area": None, "created_by_id": reviewer.pk,
+                "data": samples[ct.code][i % len(samples[ct.code])], "location": point, "area": None,
+                "created_by_id": reviewer.pk,
             })
             meta.append((parcel_id, rng.choice(applicants), steps, opened, status_since, ct))
         _copy(Case, cases)
