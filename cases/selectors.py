@@ -35,7 +35,10 @@ def case_list(*, municipality, case_type: str | None = None, status: str | None 
     if bbox is not None:
         qs = qs.filter(location__intersects=bbox)
     if district is not None:
-        qs = qs.filter(location__intersects=district.geom)
+        # As a set of ids from the spatial index: a spatial test in the filter of an ordered walk (my queue) is
+        # costed so high by PostGIS that the planner starts parallel workers, 15 ms before the first row.
+        qs = qs.filter(pk__in=Case.objects.filter(municipality=municipality, location__intersects=district.geom)
+                       .values("pk"))
     if overdue is not None:
         late = Q(due_date__lt=timezone.localdate(), held_since__isnull=True)
         qs = qs.filter(late) if overdue else qs.exclude(late)
