@@ -21,6 +21,7 @@ from api.base import ApiBase, etag, expected_version
 from api.errors import BadInput
 from api.serializers import GeometryInputField, TenantRecordField
 from cases import selectors, services
+from cases.documents.apis import UploadTooLarge, upload_limit
 from cases.models import Case, PartyRole
 from cases.types import UnknownCaseType, all_case_types, get_case_type
 from parcels.models import District, Parcel
@@ -125,6 +126,19 @@ class CaseListApi(ApiBase):
     def get_serializer_class(self):  # for the OpenAPI schema
         return self.InputSerializer
 
+    def initial(self, request, *args, **kwargs):
+        # An application with its documents (multipart) may be as large as the documents allow.
+        if request.method == "POST" and request.content_type.startswith("multipart/"):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > upload_limit():
+                raise UploadTooLarge()
+            self.notes = []
+            return super(ApiBase, self).initial(request, *args, **kwargs)
+        return super().initial(request, *args, **kwargs)
+
     @extend_schema(parameters=LIST_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         q, muni = request.query_params, self.municipality
@@ -173,7 +187,18 @@ class CaseListApi(ApiBase):
     def post(self, request):
         if isinstance(request.auth, ApiKey) and "write" not in caller_scopes(request):
             return Response({"detail": needs_scope_message("write"), "code": "forbidden"}, status=403)
-        ser = self.InputSerializer(data=request.data, context=self.input_context(municipality=self.municipality))
+        files = None
+        body = request.data
+        if request.content_type.startswith("multipart/"):
+            # The application as JSON in the "payload" field; each file under its document code.
+            try:
+                body = json.loads(request.data.get("payload") or "")
+            except ValueError:
+                raise BadInput(_("Give the application as JSON in the field “payload”."), param="payload") from None
+            if not isinstance(body, dict):
+                raise BadInput(_("Give the application as JSON in the field “payload”."), param="payload")
+            files = {code[:50]: request.FILES[code] for code in request.FILES}
+        ser = self.InputSerializer(data=body, context=self.input_context(municipality=self.municipality))
         ser.is_valid(raise_exception=True)
         data = ser.validated_data
         parties = []
@@ -185,10 +210,14 @@ class CaseListApi(ApiBase):
                 raise BadInput(_("Role on the case must be one of %(roles)s.") % {"roles": ", ".join(PartyRole.values)},
                                param=f"parties[{i}].role")
             parties.append((party, item["role"]))
-        case = services.case_create(
-            municipality=self.municipality, case_type=data["case_type"], actor=self.actor, data=data["data"],
-            parties=parties, parcels=data["parcels"], point=data.get("point"), area=data.get("area"),
-        )
+        application = {
+            "municipality": self.municipality, "case_type": data["case_type"], "actor": self.actor,
+            "data": data["data"], "parties": parties, "parcels": data["parcels"], "point": data.get("point"),
+            "area": data.get("area"),
+        }
+        # With files: the type's documents are checked (required ones present) and stored with the case.
+        case = services.case_create(**application) if files is None else services.case_apply(**application,
+                                                                                               files=files)
         return _answer(case, self.actor, status.HTTP_201_CREATED)
 
 

@@ -217,3 +217,7 @@ class PersonalDataLookup(models.Model):
         verbose_name_plural = _("personal data look-ups")
         ordering = ["-at"]
         indexes = [models.Index(fields=["municipality", "at"], name="cases_pdlookup_muni_at")]
+
+
+# The documents of a case live in their own sub-package (cases/documents/); their models belong to this app.
+from cases.documents.models import CaseDocument, IssuedDocument  # noqa: E402, F401

@@ -425,3 +425,41 @@ def case_link(*, case: Case, other: Case, actor, kind: str = "related") -> CaseL
     _entry(case, EntryKind.LINK, actor, data={"to": other.number, "kind": kind})
     change_record(instance=case, action=ChangeRecord.Action.UPDATE, actor=actor, note=f"link {kind} {other.number}")
     return link
+
+
+# --- applying: a case with its documents ---------------------------------------------------------------
+
+
+def case_apply(
+    *,
+    municipality: Municipality,
+    case_type: str,
+    actor,
+    data: dict | None = None,
+    parties: Iterable[tuple[Party, str]] = (),
+    parcels: Iterable[Parcel] = (),
+    point: GEOSGeometry | None = None,
+    area: GEOSGeometry | None = None,
+    files: dict | None = None,
+) -> Case:
+    """Open a case from an application with its documents ({document code: uploaded file}), in one
+    transaction: the type's own ``apply`` when it declares one, else ``case_create`` and ``document_upload``
+    for each file, the type's required documents present. Refused as a whole: no case, no file left behind."""
+    from cases.documents.services import document_upload, files_removed_on_failure, missing_documents
+
+    ct = _case_type(case_type)
+    files = dict(files or {})
+    kwargs = {"municipality": municipality, "actor": actor, "data": data, "parties": parties, "parcels": parcels,
+              "point": point, "area": area}
+    with files_removed_on_failure(), transaction.atomic():
+        if ct.apply is not None:
+            return ct.apply(**kwargs, files=files)
+        missing = missing_documents(ct.code, files)
+        if missing:
+            raise RegisterError(
+                _("The application lacks required documents: %(docs)s.")
+                % {"docs": ", ".join(f"{d.code} ({d.label})" for d in missing)}, code="missing_documents")
+        case = case_create(case_type=ct.code, **kwargs)
+        for code, upload in files.items():
+            document_upload(case=case, code=code, upload=upload, actor=actor)
+        return case

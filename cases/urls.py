@@ -3,6 +3,7 @@
 from django.urls import path
 
 from cases import apis
+from cases.documents import apis as documents
 
 urlpatterns = [
     path("case-types/", apis.CaseTypeListApi.as_view(), name="case-types"),
@@ -13,4 +14,9 @@ urlpatterns = [
     path("cases/<int:pk>/hold/", apis.CaseHoldApi.as_view(), name="cases-hold"),
     path("cases/<int:pk>/resume/", apis.CaseResumeApi.as_view(), name="cases-resume"),
     path("cases/<int:pk>/comments/", apis.CaseCommentApi.as_view(), name="cases-comment"),
+    path("cases/<int:pk>/documents/", documents.CaseDocumentListApi.as_view(), name="cases-documents"),
+    path("cases/<int:pk>/documents/<int:doc_pk>/file", documents.CaseDocumentFileApi.as_view(),
+         name="cases-document-file"),
+    path("cases/<int:pk>/issued/", documents.IssuedListApi.as_view(), name="cases-issued"),
+    path("cases/<int:pk>/issued/<int:doc_pk>/file", documents.IssuedFileApi.as_view(), name="cases-issued-file"),
 ]

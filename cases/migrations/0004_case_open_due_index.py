@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_roles'),
-        ('cases', '0001_cases_backbone'),
+        ('cases', '0002_case_documents'),
         ('parcels', '0005_municipality_to_accounts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

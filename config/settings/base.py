@@ -141,6 +141,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# Uploaded and issued files (case documents): local disk here; object storage in production is a STORAGES
+# "default" backend chosen by the environment (docs/decisions/014-case-documents.md).
+MEDIA_ROOT = Path(env.string("ARDH_MEDIA_ROOT", str(BASE_DIR / ".data" / "media")))
+# No MEDIA_URL: files are never served from a public path, only through the API that checks who asks.
+# The largest document a case accepts, whatever its type declares (cases/documents/services.py).
+ARDH_DOCUMENT_MAX_BYTES = env.integer("ARDH_DOCUMENT_MAX_BYTES", 50 * 1024 * 1024)
+# The public address of this site: printed documents' QR codes point at <this>/verify/<token>/.
+ARDH_PUBLIC_URL = env.string("ARDH_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # Request bodies over this size are refused with 413 by the API (see docs/api.md).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.integer("ARDH_MAX_BODY_BYTES", 5 * 1024 * 1024)
 # JSON nested deeper than this is refused with 400 (common/json_input.py); GeoJSON in a body needs about 6.

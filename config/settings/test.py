@@ -12,6 +12,7 @@ STORAGES = {
 MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]
 
 # A fresh tile cache per test session: test databases reuse ids, so tiles cached by an earlier run would lie.
+import os  # noqa: E402
 import tempfile  # noqa: E402
 
 ARDH_TILE_CACHE_DIR = tempfile.mkdtemp(prefix="ardh-test-tiles-")
@@ -19,3 +20,7 @@ ARDH_TILE_CACHE_DIR = tempfile.mkdtemp(prefix="ardh-test-tiles-")
 # not depend on whether a demo ran in this checkout before.
 ARDH_ORTHO_PATH = str(Path(tempfile.mkdtemp(prefix="ardh-test-ortho-")) / "orthophoto.tif")
 INSTALLED_APPS += ["tests.scratch_app"]  # a layer no serving code knows by name (tests/test_new_layer.py)
+# Uploaded and issued documents of a test session go to a fresh directory; the servers a test starts inherit
+# it through the environment (they read and write the same files).
+os.environ.setdefault("ARDH_TEST_MEDIA_ROOT", tempfile.mkdtemp(prefix="ardh-test-media-"))
+MEDIA_ROOT = Path(os.environ["ARDH_TEST_MEDIA_ROOT"])

@@ -44,6 +44,11 @@ KIOSK_PERMIT = CaseType(
         Field("area_m2", _("area (m²)"), kind="decimal", min_value=1, max_value=100),
         Field("shop_name", _("shop name"), required=False, max_length=60),
     ),
-    documents=(Document("site_plan", _("site plan")),),
+    documents=(
+        Document("site_plan", _("site plan")),
+        Document("drawing", _("drawing"), required=False, content_types=("image/vnd.dxf", "image/vnd.dwg")),
+        Document("survey", _("survey"), required=False, content_types=("application/geo+json", "text/csv"),
+                 max_bytes=4000),
+    ),
     create_roles=("permit_reviewer", APPLICANT),
 )
