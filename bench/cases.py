@@ -327,6 +327,11 @@ def inbox_queries(muni, types) -> list[str]:
 def measure_inbox(reviewer, urls: list[str], n: int) -> tuple[list[float], dict[str, list[float]]]:
     from django.test import Client
 
+    from api.access import PerKeyThrottle
+
+    # One person asking hundreds of times a minute: the throttle still counts each request (its statement is part
+    # of the time measured), but its limit for people (600 a minute) is lifted for the benchmark's run.
+    PerKeyThrottle.USER_RATE = 10**9
     client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(reviewer)
     for url in urls:  # warm-up: connections, caches, the first compilation of each query plan
