@@ -75,7 +75,9 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # cases/documents is a sub-package of the cases app: its templates (issued documents, the public
+        # verification page) are named here.
+        "DIRS": [BASE_DIR / "templates", BASE_DIR / "cases" / "documents" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
