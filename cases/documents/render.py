@@ -12,8 +12,6 @@ import segno
 from django.conf import settings
 from django.urls import reverse
 from hijridate import Gregorian
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 GREGORIAN_MONTHS_AR = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر",
                        "نوفمبر", "ديسمبر")
@@ -21,9 +19,11 @@ GREGORIAN_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "
                        "October", "November", "December")
 
 
-def local_only() -> URLFetcher:
+def local_only():
     """WeasyPrint's fetcher of ``data:`` URIs only: http, https, file... are refused (the resource is left
     out, and the tests check that none is asked for)."""
+    from weasyprint.urls import URLFetcher
+
     return URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
 
 
@@ -55,4 +55,6 @@ def qr_data_uri(payload: str) -> str:
 
 
 def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML  # imported when first used: it costs every process's start otherwise
+
     return HTML(string=html, base_url=None, url_fetcher=local_only()).write_pdf()
