@@ -5,5 +5,5 @@ from django.urls import re_path
 from cases.documents import views
 
 urlpatterns = [
-    re_path(r"^(?P<token>[A-Za-z0-9_-]{1,64})/$", views.verify, name="documents-verify"),
+    re_path(r"^(?P<token>[^/]{1,200})/$", views.verify, name="documents-verify"),
 ]

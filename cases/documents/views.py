@@ -13,20 +13,15 @@ from django.views.decorators.http import require_safe
 
 from cases.documents import render as dates
 from cases.documents.selectors import issued_by_token
-
-
-def status_of(doc, today) -> str:
-    if doc.revoked_at is not None:
-        return "revoked"
-    if doc.valid_until is not None and doc.valid_until < today:
-        return "expired"
-    return "valid"
+from cases.documents.status import status_of
 
 
 def _private(response):
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the address: it goes to no other site (same-origin keeps the language switch's POST
+    # working: with no-referrer, Chromium sends "Origin: null" and the CSRF check refuses it).
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -152,7 +152,7 @@ def _stranger():
 
 
 def test_an_unknown_token_is_a_404_page_in_both_languages(issued):
-    for token in ("x" * 32, issued.token[:-1] + ("A" if issued.token[-1] != "A" else "B"), "1"):
+    for token in ("x" * 32, issued.token[:-1] + ("A" if issued.token[-1] != "A" else "B"), "1", "a.b%20c", "y" * 150):
         r = verify_page(token)
         html = r.content.decode()
         assert r.status_code == 404 and "لا يوجد مستند صادر بهذا الرمز" in html and "No issued document" in html
@@ -170,7 +170,7 @@ def test_the_api_lists_and_downloads_issued_documents(issued, case, reviewer, ot
 
     api = person_client(reviewer)
     body = api.get(f"/api/v1/cases/{case.pk}/issued/").json()["issued"]
-    assert [d["serial"] for d in body] == [issued.serial]
+    assert [(d["serial"], d["status"]) for d in body] == [(issued.serial, "valid")]
     assert body[0]["verification_url"].endswith(f"/verify/{issued.token}/")
     r = api.get(body[0]["file"])
     pdf = b"".join(r.streaming_content)
