@@ -261,6 +261,21 @@ class TenantScope(permissions.BasePermission):
         return True
 
 
+class SignedInPerson(permissions.BasePermission):
+    """A signed-in person acting for themselves (an applicant, an office's employee): no membership in a
+    municipality is needed, and an API key is refused (a key is another system, not a person). What they may
+    see and do is decided by the selectors and services (``accounts.selectors.acting_parties``)."""
+
+    message = _("This is for a signed-in person, not for an API key.")
+
+    def has_permission(self, request, view):
+        if isinstance(request.auth, ApiKey):
+            return False
+        if not (request.user and request.user.is_authenticated):
+            raise exceptions.NotAuthenticated()
+        return True
+
+
 def _throttle_count_sql(key: str, source: str) -> tuple[str, str]:
     """The throttle's count, written once for both statements that take it (``PerKeyThrottle._SQL`` and the
     counting key lookup): a CTE ``hit`` adding one to the counter ``key`` (an SQL expression over ``source``)

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import params
-from api.access import caller_actor, caller_municipality
+from api.access import SignedInPerson, caller_actor, caller_municipality
 from api.errors import BadInput, PayloadTooLarge, PreconditionFailed, PreconditionRequired
 from api.schema import ArdhAutoSchema
 from api.serializers import FeatureOutputSerializer
@@ -52,6 +52,18 @@ class ApiBase(APIView):
 
     def input_srid(self) -> int:
         return params.srid(self.request.query_params, name="input_srid", default=storage_srid())
+
+
+class PersonApiBase(ApiBase):
+    """A view for a signed-in person as themselves (``/api/v1/my/...``): the applicant's side. Staff and keys keep
+    ``ApiBase`` (a membership or a key bound to a municipality); here the person needs neither, and ``actor`` is
+    always the person."""
+
+    permission_classes = [SignedInPerson]
+
+    @property
+    def actor(self):
+        return self.request.user
 
 
 def etag(obj) -> str:

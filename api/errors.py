@@ -4,7 +4,8 @@
 - a register rule refused (duplicate number, retired parcel, protected record) -> 422
 - topology refused (overlap, sliver, line that does not cut) -> 409 with the conflicts
 - a workflow step not possible from the status -> 409 with the allowed steps; a role the step needs -> 403;
-  a step's conditions unmet -> 422 with the reasons
+  a step's conditions unmet -> 422 with the reasons; the same thing already open -> 409 (``existing``); a
+  period ran out -> 422 (``ended``: its last day)
 - stale ETag -> 412; missing If-Match -> 428; body over the limit -> 413
 - a statement cancelled by the request time limit -> 503, answered by Django's middleware for every view
   (runtime/statement_timeout.py): this handler leaves it to Django like any error it does not know
@@ -23,7 +24,16 @@ from rest_framework.exceptions import APIException, ParseError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from common.errors import ConflictError, GuardError, NotPermitted, RegisterError, TopologyError, TransitionError
+from common.errors import (
+    ConflictError,
+    DuplicateError,
+    GuardError,
+    NotPermitted,
+    RegisterError,
+    TooLate,
+    TopologyError,
+    TransitionError,
+)
 from geo.validation import GeometryError
 
 
@@ -107,6 +117,11 @@ def handle(exc, context):
     if isinstance(exc, NotPermitted):
         return Response({"detail": _message(exc), "code": "forbidden", "needed": exc.needed},
                         status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, DuplicateError):
+        return Response({"detail": _message(exc), "code": "duplicate", "existing": exc.existing},
+                        status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, TooLate):
+        return Response({"detail": _message(exc), "code": "too_late", "ended": exc.ended}, status=422)
     if isinstance(exc, GuardError):
         return Response({"detail": _message(exc), "code": "guard", "reasons": [str(r) for r in exc.reasons]},
                         status=422)

@@ -1,9 +1,10 @@
 """Admin: cases to look at (every write goes through ``cases.services``: the inbox comes later), holidays to
-keep. Scoped by tenant by the site (accounts/admin_site.py); national holidays are the superuser's."""
+keep, and two read-only lists for oversight: the log of personal data looked at (PDPL) and delegations. Scoped
+by tenant by the site (accounts/admin_site.py); national holidays are the superuser's."""
 
 from django.contrib import admin
 
-from cases.models import Case, CaseDocument, Holiday, IssuedDocument, TimelineEntry
+from cases.models import Case, CaseDocument, Delegation, Holiday, IssuedDocument, PersonalDataLookup, TimelineEntry
 
 
 class TimelineInline(admin.TabularInline):
@@ -72,3 +73,36 @@ class HolidayAdmin(admin.ModelAdmin):
     list_display = ("day", "name_ar", "name_en", "municipality")
     list_filter = ("municipality",)
     date_hierarchy = "day"
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record written by the services only: listed and shown, never added, changed or deleted here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PersonalDataLookup)
+class PersonalDataLookupAdmin(ReadOnlyAdmin):
+    """Who looked at whose personal data, when, why and on which case (cases.privacy.personal_data_views)."""
+
+    list_display = ("at", "kind", "actor", "actor_label", "masked_national_id", "case", "purpose", "municipality")
+    list_filter = ("kind", "municipality")
+    search_fields = ("masked_national_id", "actor__username", "purpose", "case__number")
+    date_hierarchy = "at"
+    list_select_related = ("actor", "case")
+    raw_id_fields = ("case", "person", "actor")
+
+
+@admin.register(Delegation)
+class DelegationAdmin(ReadOnlyAdmin):
+    list_display = ("from_user", "to_user", "starts_on", "ends_on", "reason", "cases_moved", "applied_at",
+                    "municipality")
+    list_filter = ("municipality",)
+    date_hierarchy = "starts_on"

@@ -81,6 +81,10 @@ def _detail(case: Case, actor) -> dict:
         "parcels": [{"id": p.pk, "number": p.number, "deed_number": p.deed_number}
                     for p in case.parcels.order_by("id")],
         "links": [{"kind": link.kind, "to": link.to_case.number} for link in case.links_out.select_related("to_case")],
+        # Cases that point at this one (an objection to it, a permit that follows it).
+        "linked_from": [{"kind": link.kind, "from": link.from_case.number, "id": link.from_case_id,
+                         "status": link.from_case.status}
+                        for link in case.links_in.select_related("from_case").order_by("id")],
         # The steps this person may take now (an API key takes none).
         "allowed_transitions": [] if isinstance(actor, str) else services.allowed_transitions(case=case, actor=actor),
         "timeline": [

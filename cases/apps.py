@@ -10,6 +10,10 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
-        from cases import layers
+        from cases import deadlines, layers
+        from cases.objections import OBJECTION_TYPE
+        from cases.types import register_case_type
 
         layers.register_all()
+        register_case_type(OBJECTION_TYPE)  # the backbone's own type: an objection is a linked case
+        deadlines.register_templates()

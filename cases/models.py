@@ -73,6 +73,9 @@ class Case(TenantOwned):
     # On hold: the clock stops while the case waits on the applicant or on another agency.
     held_since = models.DateField(_("on hold since"), null=True, blank=True)
     hold_reason = models.TextField(_("reason for the hold"), blank=True)
+    # The due dates the SLA sweep already reminded and escalated for (cases.deadlines): each once.
+    reminded_for = models.DateField(_("reminded for the due date"), null=True, blank=True, editable=False)
+    escalated_for = models.DateField(_("escalated for the due date"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # What the applicant provided (validated against the type's declared fields).
     data = models.JSONField(_("application"), default=dict, blank=True)
@@ -145,6 +148,7 @@ class LinkKind(models.TextChoices):
     RELATED = "related", _("related to")
     FOLLOWS = "follows", _("follows")
     DUPLICATE = "duplicate", _("duplicate of")
+    OBJECTION = "objection", _("objection to")
 
 
 class CaseLink(models.Model):
@@ -169,6 +173,10 @@ class EntryKind(models.TextChoices):
     DOCUMENT = "document", _("document")
     PAYMENT = "payment", _("payment")
     LINK = "link", _("linked")
+    OBJECTION = "objection", _("objection")
+    REOPENED = "reopened", _("reopened")
+    ESCALATION = "escalation", _("escalated")
+    DELEGATION = "delegation", _("delegated")
 
 
 class TimelineEntry(models.Model):
@@ -195,8 +203,14 @@ class TimelineEntry(models.Model):
         indexes = [models.Index(fields=["case", "at"], name="cases_timeline_case_at")]
 
 
+class LookupKind(models.TextChoices):
+    SEARCH = "search", _("search by national ID")
+    VIEW = "view", _("parties of a case shown in full")
+
+
 class PersonalDataLookup(models.Model):
-    """Who searched cases by a person's national ID, when, and what they were shown (PDPL)."""
+    """Who searched cases by a person's national ID, or saw a case's parties in full, when, why, and what they
+    were shown (PDPL). A view names the case and the person whose data was shown (one row per person)."""
 
     municipality = models.ForeignKey("accounts.Municipality", on_delete=models.CASCADE, related_name="+",
                                      verbose_name=_("municipality"), db_index=False)
@@ -207,12 +221,70 @@ class PersonalDataLookup(models.Model):
     masked_national_id = models.CharField(_("national ID (masked)"), max_length=10)
     purpose = models.CharField(_("purpose"), max_length=100)
     case_numbers = models.JSONField(_("cases shown"), default=list, blank=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=LookupKind.choices, default=LookupKind.SEARCH)
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("case"))
+    person = models.ForeignKey("accounts.Person", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+", verbose_name=_("person"))
 
     class Meta:
         verbose_name = _("personal data look-up")
         verbose_name_plural = _("personal data look-ups")
         ordering = ["-at"]
-        indexes = [models.Index(fields=["municipality", "at"], name="cases_pdlookup_muni_at")]
+        indexes = [
+            models.Index(fields=["municipality", "at"], name="cases_pdlookup_muni_at"),
+            models.Index(fields=["person", "at"], condition=Q(person__isnull=False), name="cases_pdlookup_person_at"),
+        ]
+
+
+class Objection(TenantOwned):
+    """An objection to a refusing or penalising step of a case (``Transition.objectionable``): itself a case of
+    the backbone type ``objection`` (``case``), linked to the case it objects to (``CaseLink`` kind objection).
+    ``decision`` is the timeline entry of the step objected to; ``period_ends`` the last day it could be."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="objection", verbose_name=_("objection"))
+    objected_case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="objections",
+                                      verbose_name=_("case objected to"))
+    decision = models.ForeignKey(TimelineEntry, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("decision objected to"))
+    transition = models.CharField(_("step objected to"), max_length=50)
+    period_ends = models.DateField(_("objection period ends"))
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+
+
+class Delegation(TenantOwned):
+    """A person's cases given to a colleague while they are away (leave, training): from ``starts_on`` to
+    ``ends_on`` inclusive. Only the assignment moves (``cases.delegation``): the delegate takes a step only
+    with roles of their own. ``applied_at``: when the open cases were handed over (at once, or by the daily
+    sweep on the first day)."""
+
+    from_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                  verbose_name=_("away"))
+    to_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("delegate"))
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("created by"))
+    applied_at = models.DateTimeField(_("cases handed over at"), null=True, blank=True)
+    cases_moved = models.PositiveIntegerField(_("cases handed over"), default=0)
+
+    class Meta:
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="cases_delegation_period"),
+            models.CheckConstraint(condition=~Q(from_user=models.F("to_user")), name="cases_delegation_not_self"),
+        ]
+        indexes = [models.Index(fields=["to_user", "ends_on"], name="cases_delegation_to_ends")]
+
+    def __str__(self):
+        return f"{self.from_user} → {self.to_user} ({self.starts_on} - {self.ends_on})"
 
 
 # The documents of a case live in their own sub-package (cases/documents/); their models belong to this app.

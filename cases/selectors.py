@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Person
 from accounts.selectors import role_codes_of, staff_access
-from cases.models import Case, CaseParty, Holiday, PartyRole, PersonalDataLookup, TimelineEntry
+from cases.models import Case, CaseParty, Delegation, Holiday, PartyRole, PersonalDataLookup, TimelineEntry
 from parcels.models import District
 
 
@@ -43,10 +43,14 @@ def case_list(*, municipality, case_type: str | None = None, status: str | None 
 
 
 def inbox(*, user, municipality, **filters) -> QuerySet[Case]:
-    """My queue: cases sitting with a role I hold in this municipality, or assigned to me (filters as
-    ``case_list``), earliest due first. A membership limited to some districts sees its queues' cases there
-    only (cases assigned to the person by name are theirs wherever they lie)."""
+    """My queue: cases sitting with a role I hold in this municipality, or assigned to me or to someone whose
+    active delegation names me (cases.delegation) (filters as ``case_list``), earliest due first. A membership
+    limited to some districts sees its queues' cases there only (cases assigned to the person by name are
+    theirs wherever they lie)."""
     roles = role_codes_of(user, municipality_id=municipality.pk)
+    today = timezone.localdate()
+    delegators = Delegation.objects.filter(municipality=municipality, to_user=user, starts_on__lte=today,
+                                           ends_on__gte=today).values("from_user_id")
     queued = Q(queue_role__code__in=roles, closed_at__isnull=True)
     access = staff_access(user, municipality_id=municipality.pk, with_municipality=False)
     if access is not None and access.district_codes:
@@ -54,7 +58,8 @@ def inbox(*, user, municipality, **filters) -> QuerySet[Case]:
         queued &= Q(pk__in=Case.objects.filter(municipality=municipality,
                                                location__intersects=areas.aggregate(u=Union("geom"))["u"])
                     .values("pk")) if areas.exists() else Q(pk__in=[])
-    return case_list(municipality=municipality, **filters).filter(Q(assignee=user) | queued).order_by("due_date", "id")
+    return case_list(municipality=municipality, **filters).filter(
+        Q(assignee=user) | Q(assignee__in=delegators, closed_at__isnull=True) | queued).order_by("due_date", "id")
 
 
 def case_get(*, municipality, pk: int) -> Case:

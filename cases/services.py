@@ -163,13 +163,20 @@ def case_create(
     parcels: Iterable[Parcel] = (),
     point: GEOSGeometry | None = None,
     area: GEOSGeometry | None = None,
+    roles_checked: bool = False,
 ) -> Case:
     """Open a case: its number, parties (party, role on the case; at least one applicant), location (parcels
     of the municipality and/or a drawn point or polygon inside it), the type's first status with its queue
-    and due date, the application's values checked against the type's declared fields."""
+    and due date, the application's values checked against the type's declared fields.
+
+    ``roles_checked``: a backbone service (``cases.objections``) checked who may open it; a type declared
+    ``internal`` is opened only so."""
     ct = _case_type(case_type)
+    if ct.internal and not roles_checked:
+        raise RegisterError(_("A case of this type is opened only from the case it belongs to (e.g. an objection "
+                              "from the case objected to)."), code="internal_type")
     parties = [(party, role) for party, role in parties]
-    if actor is not None and not isinstance(actor, str):  # a person; other systems come with a key's scope
+    if actor is not None and not isinstance(actor, str) and not roles_checked:  # other systems: a key's scope
         roles = role_codes_of(actor, municipality_id=municipality.pk)
         applicants = {p.pk for p, r in parties if r == PartyRole.APPLICANT}
         if APPLICANT in ct.create_roles and applicants and applicants <= acting_parties(actor):
@@ -304,6 +311,8 @@ def case_transition(*, case: Case, transition: str, actor, expected_version: int
     change_record(instance=case, action=ChangeRecord.Action.UPDATE, actor=actor,
                   changes={k: [before[k], after[k]] for k in before if before[k] != after[k]},
                   note=f"transition {step.name}" + (f": {note}" if note else ""))
+    for action in step.actions:
+        action(case=case, actor=actor)
     for effect in step.effects:
         transaction.on_commit(partial(effect, case_id=case.pk))
     return case

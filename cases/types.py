@@ -20,6 +20,9 @@ from django.utils.translation import gettext as _
 Guard = Callable[..., object]
 # A side effect: called with the case's id after the transaction commits (notifications, jobs...).
 Effect = Callable[..., None]
+# An action: called as action(case=..., actor=...) inside the step's transaction, after the status changed;
+# what it writes commits or rolls back with the step (an upheld objection reopens the case objected to).
+Action = Callable[..., None]
 
 FIELD_KINDS = ("text", "integer", "decimal", "date", "choice", "boolean")
 
@@ -138,6 +141,8 @@ class Transition:
     effects: tuple[Effect, ...] = ()
     # A refusing or penalising decision: the applicant may object within ``CaseType.objection_days``.
     objectionable: bool = False
+    # Writes that belong to the step itself, run inside its transaction (``Action``).
+    actions: tuple[Action, ...] = ()
 
     def describe(self) -> dict:
         return {"name": self.name, "label": str(self.label), "target": self.target, "roles": list(self.roles)}
@@ -168,8 +173,14 @@ class CaseType:
     detail_template: str | None = None
     detail_context: Callable[..., dict] | None = None
     # Days after a refusing or penalising step (``Transition.objectionable``) in which the applicant may object
-    # (an objection is a linked case).
+    # (an objection is a linked case: cases.objections). Calendar days from the day of the step; a last day that
+    # is no working day moves to the next working day (decision 017).
     objection_days: int = 30
+    # Where an upheld objection puts a case back: a state code (None: the status the objected step left).
+    reopen_state: str | None = None
+    # Opened only by a backbone service (objections: ``cases.objections.objection_file``), never by the
+    # generic form, ``POST /api/v1/cases/`` or a key.
+    internal: bool = False
 
     def __post_init__(self):
         codes = [s.code for s in self.states]
@@ -184,6 +195,10 @@ class CaseType:
             unknown = {*t.sources, t.target} - set(codes)
             if unknown:
                 raise ValueError(f"Case type {self.code!r}: transition {t.name!r} names unknown states {unknown}")
+        if self.reopen_state is not None and self.reopen_state not in codes:
+            raise ValueError(f"Case type {self.code!r}: the reopen state {self.reopen_state!r} is not declared")
+        if self.objection_days < 1:
+            raise ValueError(f"Case type {self.code!r}: objection_days must be at least 1")
         fields = [f.name for f in self.fields]
         if len(set(fields)) != len(fields):
             raise ValueError(f"Case type {self.code!r}: field names repeat")
@@ -222,6 +237,9 @@ class CaseType:
             "initial": self.initial,
             "transitions": [{**t.describe(), "sources": list(t.sources)} for t in self.transitions],
             "needs_parcel": self.needs_parcel,
+            "objection_days": self.objection_days,
+            "objectionable": [t.name for t in self.transitions if t.objectionable],
+            "internal": self.internal,  # not offered as an application form (objections: from their case)
         }
 
 

@@ -48,3 +48,19 @@ class GuardError(RegisterError):
     def __init__(self, message: str, *, reasons: list[str]):
         super().__init__(message, code="guard")
         self.reasons = reasons
+
+
+class DuplicateError(RegisterError):
+    """The same thing is already open (a second objection to one decision): 409, naming the one that is."""
+
+    def __init__(self, message: str, *, existing: str = ""):
+        super().__init__(message, code="duplicate")
+        self.existing = existing
+
+
+class TooLate(RegisterError):
+    """A period ran out (an objection after its days): 422, with the last day it could be done."""
+
+    def __init__(self, message: str, *, ended: str):
+        super().__init__(message, code="too_late")
+        self.ended = ended

@@ -19,7 +19,7 @@ from accounts.admin_site import tenant_lookup
 from accounts.models import Person
 from accounts.services import api_key_create, membership_grant
 from audit.models import ChangeRecord
-from cases.models import Holiday
+from cases.models import Delegation, Holiday, PersonalDataLookup
 from cases.services import case_create
 from notifications.services import Recipient, notification_send
 from parcels import models as m
@@ -57,7 +57,14 @@ def _rows_of(muni, django_user_model) -> dict[str, object]:
     case = case_create(municipality=muni, case_type="kiosk_permit", actor="portal",
                        data={"activity": "food", "area_m2": 10}, parties=[(applicant, "applicant")], parcels=[parcel])
     holiday = Holiday.objects.create(municipality=muni, day=dt.date(2026, 12, 13), name_ar="عطلة")
-    return {"notifications.notification": notification, "notifications.delivery": notification.deliveries.get(),
+    lookup = PersonalDataLookup.objects.create(municipality=muni, actor_label="test", masked_national_id="1******000",
+                                               purpose="test", kind="view", case=case)
+    colleague = django_user_model.objects.create_user(f"colleague-{muni.code}")
+    membership_grant(user=colleague, municipality=muni, roles=["reader"])
+    delegation = Delegation.objects.create(municipality=muni, from_user=someone, to_user=colleague,
+                                           starts_on=dt.date(2026, 12, 1), ends_on=dt.date(2026, 12, 5), reason="x")
+    return {"cases.personaldatalookup": lookup, "cases.delegation": delegation,
+            "notifications.notification": notification, "notifications.delivery": notification.deliveries.get(),
             "accounts.municipality": muni, "parcels.subdivisionplan": plan, "parcels.zoningregulation": regulation,
             "parcels.parcel": parcel, "parcels.block": block, "parcels.district": district, "parcels.street": street,
             "parcels.zone": zone, "accounts.apikey": key, "accounts.membership": membership,

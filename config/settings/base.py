@@ -254,6 +254,10 @@ ARDH_IMPORT_GAP_TOLERANCE_M = 0.5
 # `manage.py procrastinate worker`. Tasks live in each app's tasks.py (discovered) and in runtime.jobs.
 PROCRASTINATE_IMPORT_PATHS = ["runtime.jobs"]
 PROCRASTINATE_WORKER_DEFAULTS = {"concurrency": env.integer("ARDH_JOB_CONCURRENCY", 4)}
+# The cases' SLA sweep (cases/tasks.py: reminders, escalations, delegations starting): when (cron, UTC; 03:00 UTC
+# is 06:00 in Riyadh, before the working day), and how many working days ahead a due date earns a reminder.
+ARDH_CASES_SWEEP_CRON = env.string("ARDH_CASES_SWEEP_CRON", "0 3 * * *")
+ARDH_CASES_REMIND_WORKING_DAYS = env.integer("ARDH_CASES_REMIND_WORKING_DAYS", 1)
 
 # --- Notifications (notifications/): the backend of each channel, a dotted path. The outbox backend delivers
 # to the staff page /outbox/ only (demo and tests); production names real ones (docs/operations.md).

@@ -37,7 +37,7 @@ KIOSK_PERMIT = CaseType(
         Transition("resubmit", _("resubmit"), ("returned",), "submitted", roles=("permit_reviewer", APPLICANT)),
         Transition("approve", _("approve"), ("in_review",), "approved", roles=("permit_approver",),
                    guards=(small_enough,), effects=(notify_applicant,)),
-        Transition("reject", _("reject"), ("in_review",), "rejected", roles=("permit_approver",)),
+        Transition("reject", _("reject"), ("in_review",), "rejected", roles=("permit_approver",), objectionable=True),
     ),
     fields=(
         Field("activity", _("activity"), kind="choice", choices=(("food", _("food")), ("flowers", _("flowers")))),
@@ -51,4 +51,5 @@ KIOSK_PERMIT = CaseType(
                  max_bytes=4000),
     ),
     create_roles=("permit_reviewer", APPLICANT),
+    objection_days=30,  # calendar days (cases.objections)
 )
