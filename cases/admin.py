@@ -4,7 +4,7 @@ by tenant by the site (accounts/admin_site.py); national holidays are the superu
 
 from django.contrib import admin
 
-from cases.models import Case, Delegation, Holiday, PersonalDataLookup, TimelineEntry
+from cases.models import Case, CaseDocument, Delegation, Holiday, IssuedDocument, PersonalDataLookup, TimelineEntry
 
 
 class TimelineInline(admin.TabularInline):
@@ -18,6 +18,35 @@ class TimelineInline(admin.TabularInline):
         return False
 
 
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class DocumentInline(_ReadOnlyInline):
+    """The files attached (uploads go through ``cases.documents.services.document_upload``)."""
+
+    model = CaseDocument
+    fields = ("code", "version", "original_name", "content_type", "size", "sha256", "uploaded_at",
+              "visible_to_applicant")
+    readonly_fields = fields
+
+
+class IssuedInline(_ReadOnlyInline):
+    """The documents issued (``document_issue``; revoked with ``document_revoke``)."""
+
+    model = IssuedDocument
+    fields = ("serial", "kind", "title_ar", "issued_at", "valid_until", "approver_name", "sha256", "revoked_at",
+              "revoke_reason")
+    readonly_fields = fields
+
+
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
     list_display = ("number", "case_type", "status", "queue_role", "assignee", "due_date", "held_since",
@@ -27,7 +56,7 @@ class CaseAdmin(admin.ModelAdmin):
     readonly_fields = ("number", "case_type", "status", "queue_role", "assignee", "due_date", "status_since",
                        "held_since", "hold_reason", "closed_at", "data", "created_by", "version", "municipality")
     exclude = ("location", "area", "parcels")
-    inlines = [TimelineInline]
+    inlines = [DocumentInline, IssuedInline, TimelineInline]
 
     def has_add_permission(self, request):
         return False

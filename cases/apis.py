@@ -14,7 +14,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from accounts.models import ApiKey, Party
+from accounts.models import ApiKey, Party, Person
 from api import params
 from api.access import caller_scopes, needs_scope_message
 from api.base import ApiBase, etag, expected_version
@@ -48,7 +48,8 @@ def _label(case_type_code: str, status_code: str) -> str:
 
 
 def _person_summary(party) -> dict:
-    person = getattr(party, "person", None) if party.kind == "person" else None
+    # A Person is its party (applicants() gives Person rows): asking it for .person would query again, per row.
+    person = party if isinstance(party, Person) else getattr(party, "person", None) if party.kind == "person" else None
     return {"id": party.pk, "kind": party.kind, "name_ar": party.name_ar, "name_en": party.name_en,
             "national_id": person.masked_national_id if person else None}
 
@@ -63,7 +64,8 @@ def case_summary(case: Case, applicant=None) -> dict:
         "due_date": case.due_date, "on_hold": case.on_hold, "held_since": case.held_since,
         "hold_reason": case.hold_reason,
         "overdue": bool(case.due_date and not case.on_hold and case.due_date < today),
-        "location": json.loads(case.location.geojson),
+        # A point always (cases.models.Case.location): written out directly, not through GDAL's GeoJSON per row.
+        "location": {"type": "Point", "coordinates": [case.location.x, case.location.y]},
         "applicant": _person_summary(applicant) if applicant is not None else None,
         "created_at": case.created_at, "version": case.version,
     }
@@ -176,7 +178,8 @@ class CaseListApi(ApiBase):
             found = selectors.find_by_national_id(municipality=muni, national_id=q["national_id"], actor=self.actor,
                                                   purpose="case search (API)")
             qs = qs.filter(pk__in=found.values("pk"))
-        rows = list(qs.select_related("queue_role", "assignee")[offset : offset + limit + 1])
+        # A list shows neither the application's values nor the drawn area: not read, not parsed, per row.
+        rows = list(qs.select_related("queue_role", "assignee").defer("data", "area")[offset : offset + limit + 1])
         has_next = len(rows) > limit
         rows = rows[:limit]
         people = selectors.applicants(rows)

@@ -104,6 +104,10 @@ class Case(TenantOwned):
             models.Index(fields=["municipality", "case_type", "status"], name="cases_case_muni_type_status"),
             models.Index(fields=["municipality", "queue_role"], name="cases_case_muni_queue"),
             models.Index(fields=["assignee"], condition=Q(assignee__isnull=False), name="cases_case_assignee"),
+            # The open cases, earliest due first: "my queue" (cases.selectors.inbox) walks it in order and stops at
+            # the end of the page, however many cases sit in the queues of a busy reviewer (make bench-cases).
+            models.Index(fields=["municipality", "due_date", "id"], condition=Q(closed_at__isnull=True),
+                         name="cases_case_open_due"),
             # A queue's open cases, earliest due first: the inbox reads a page of each queue from here.
             models.Index(fields=["municipality", "queue_role", "due_date", "id"], condition=Q(closed_at__isnull=True),
                          name="cases_case_queue_due"),

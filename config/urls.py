@@ -20,6 +20,7 @@ urlpatterns = [
     path("tiles/", include("tiles.urls")),
     path("mapproxy/", include("tiles.mapproxy_urls")),
     path("outbox/", include("notifications.urls")),  # staff: the messages sent (notifications/)
+    path("verify/", include("cases.documents.urls")),  # public: is an issued document valid (cases/documents/)
     # ---
     path("", include("web.urls")),
 ]

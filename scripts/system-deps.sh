@@ -13,6 +13,8 @@ packages=(
   wrk  # the HTTP load generator of make bench-tiles
   python3-qgis  # QGIS 3.22 as a client of the OGC API, tiles, WMS and WMTS (tests/ogc/test_qgis_client.py)
   nginx  # the reverse proxy of production (deploy/nginx.conf), run by tests/test_proxy.py
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0  # WeasyPrint: issued documents as PDF (fonts-noto-core: Arabic)
+  poppler-utils zbar-tools  # tests read issued PDFs back (pdftotext, pdftoppm) and decode their QR codes (zbarimg)
 )
 
 missing=()

@@ -34,6 +34,7 @@ def tour_urls() -> list[str]:
 def demo(transactional_db):
     call_command("generate_demo", parcels=300, stdout=StringIO())
     call_command("ensure_demo_admin", stdout=StringIO())
+    call_command("generate_demo_cases", per_type=6, stdout=StringIO())
 
 
 def test_the_tour_lists_what_it_promises():
@@ -59,3 +60,4 @@ def test_every_command_of_the_tour_runs(demo, tmp_path):
     assert '"postgis"' in result.stdout  # healthz
     assert '"parcels"' in result.stdout  # at-point
     assert "Feature Count:" in result.stdout  # ogrinfo counted the layer
+    assert '"number":"RAS-' in result.stdout.replace(" ", "")  # the reviewer signed in and saw her queue

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import FileResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -20,6 +21,7 @@ from api.base import ApiBase
 from cases import selectors as case_selectors
 from cases.documents import selectors, services
 from cases.documents.models import CaseDocument, IssuedDocument
+from cases.documents.status import status_of
 
 MULTIPART_OVERHEAD = 1024 * 1024  # the form's other fields and boundaries
 
@@ -53,7 +55,8 @@ def issued_summary(doc: IssuedDocument) -> dict:
         "id": doc.pk, "kind": doc.kind, "serial": doc.serial, "title_ar": doc.title_ar, "title_en": doc.title_en,
         "issued_at": doc.issued_at, "valid_until": doc.valid_until, "approver_name": doc.approver_name,
         "approver_title": doc.approver_title, "size": doc.size, "sha256": doc.sha256,
-        "revoked_at": doc.revoked_at, "revoke_reason": doc.revoke_reason,
+        "status": status_of(doc, timezone.localdate()), "revoked_at": doc.revoked_at,
+        "revoke_reason": doc.revoke_reason,
         "verification_url": f"{settings.ARDH_PUBLIC_URL}/verify/{doc.token}/",
         "file": f"/api/v1/cases/{doc.case_id}/issued/{doc.pk}/file",
     }

@@ -7,25 +7,36 @@ before its row; if anything after it fails, the file is removed again (nothing h
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
+import time
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import Municipality
+from accounts.selectors import role_codes_of
 from audit.models import ChangeRecord
 from audit.services import change_record
-from cases.documents import sniff
-from cases.documents.models import OTHER, CaseDocument
+from cases.documents import render, sniff
+from cases.documents.models import OTHER, CaseDocument, IssuedDocument
 from cases.models import Case, EntryKind, TimelineEntry
 from cases.types import Document, get_case_type
 from common.errors import NotPermitted, RegisterError
+
+logger = logging.getLogger(__name__)
 
 CHUNK = 256 * 1024
 # What a document the case type does not declare ("other") may be.
@@ -208,3 +219,103 @@ def discard_files(names) -> None:
 
 def missing_documents(case_type: str, files: dict) -> list[Document]:
     return [d for d in get_case_type(case_type).documents if d.required and d.code not in files]
+
+
+# --- issued documents ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Approver:
+    """Who signs an issued document, as printed on it."""
+
+    name: str
+    title: str = ""
+
+
+def approver_of(approver) -> Approver:
+    """An ``Approver``, or a user: their person's Arabic name (else their full name or username)."""
+    if isinstance(approver, Approver):
+        return approver
+    person = getattr(approver, "person", None)
+    name = getattr(person, "name_ar", "") or approver.get_full_name() or approver.get_username()
+    return Approver(name=name)
+
+
+def _staff_only(case: Case, actor, message: str) -> None:
+    if actor is None or isinstance(actor, str):
+        return
+    if not role_codes_of(actor, municipality_id=case.municipality_id):
+        raise NotPermitted(message % {"number": case.number})
+
+
+@transaction.atomic
+def document_issue(*, case: Case, kind: str, template: str, context: dict, approver, title_ar: str, title_en: str,
+                   valid_until: date | None = None, actor=None, visible_to_applicant: bool = True) -> IssuedDocument:
+    """Issue a document on a case: the template (extending ``documents/base_document.html``) rendered to PDF
+    with the municipality, the case number, the dates in both calendars, the approver and a stamp, and a QR code
+    of its public verification address. ``actor`` (default: the approver when a user) is recorded."""
+    if actor is None and not isinstance(approver, Approver):
+        actor = approver
+    _staff_only(case, actor, _("Only staff of its municipality issue documents on case %(number)s."))
+    signer = approver_of(approver)
+    if not signer.name.strip():
+        raise RegisterError(_("An issued document needs the name of who approved it."), code="no_approver")
+    Case.objects.select_for_update().filter(pk=case.pk).values_list("pk").get()  # one serial at a time
+    count = IssuedDocument.objects.filter(case=case).count()
+    now = timezone.now()
+    doc = IssuedDocument(
+        municipality_id=case.municipality_id, case=case, kind=kind[:50], serial=f"{case.number}-D{count + 1}",
+        title_ar=title_ar, title_en=title_en, issued_at=now, valid_until=valid_until,
+        approver_name=signer.name, approver_title=signer.title, visible_to_applicant=visible_to_applicant,
+        issued_by=None if actor is None or isinstance(actor, str) else actor,
+    )
+    municipality = Municipality.objects.only("name_ar", "name_en").get(pk=case.municipality_id)
+    url = render.verification_url(doc.token)
+    page = {
+        **context,
+        "document": doc, "case": case, "municipality": municipality, "approver": signer,
+        "issued": render.both_calendars(timezone.localdate(now)), "valid": render.both_calendars(valid_until),
+        "verify_url": url, "qr": render.qr_data_uri(url),
+    }
+    with translation.override("ar"):
+        html = render_to_string(template, page)
+    started = time.perf_counter()
+    pdf = render.html_to_pdf(html)
+    logger.info("issued %s rendered in %.2f s (%d bytes)", doc.serial, time.perf_counter() - started, len(pdf))
+    doc.size, doc.sha256 = len(pdf), hashlib.sha256(pdf).hexdigest()
+    doc.pdf.save(f"{doc.serial}.pdf", ContentFile(pdf), save=False)
+    _note_written(doc.pdf.name)
+    try:
+        doc.save()
+        timeline_entry(case, actor, visible_to_applicant=visible_to_applicant,
+                       data={"issued": doc.kind, "serial": doc.serial, "sha256": doc.sha256})
+        change_record(instance=doc, action=ChangeRecord.Action.CREATE, actor=actor, changes={
+            "case": [None, case.number], "kind": [None, doc.kind], "serial": [None, doc.serial],
+            "sha256": [None, doc.sha256], "valid_until": [None, valid_until.isoformat() if valid_until else None]})
+    except BaseException:
+        discard_files([doc.pdf.name])
+        raise
+    return doc
+
+
+@transaction.atomic
+def document_revoke(*, document: IssuedDocument, actor, reason: str) -> IssuedDocument:
+    """Revoke an issued document: its verification page says so from now on (the PDF is kept)."""
+    document = IssuedDocument.objects.select_for_update().select_related("case").get(pk=document.pk)
+    case = document.case
+    _staff_only(case, actor, _("Only staff of its municipality revoke documents issued on case %(number)s."))
+    if not reason or not reason.strip():
+        raise RegisterError(_("Say why document %(serial)s is revoked.") % {"serial": document.serial},
+                            code="no_reason")
+    if document.revoked_at is not None:
+        raise RegisterError(_("Document %(serial)s is already revoked.") % {"serial": document.serial},
+                            code="revoked")
+    document.revoked_at, document.revoke_reason = timezone.now(), reason.strip()[:2000]
+    document.version += 1
+    document.save(update_fields=["revoked_at", "revoke_reason", "version", "updated_at"])
+    timeline_entry(case, actor, visible_to_applicant=document.visible_to_applicant, body=document.revoke_reason,
+                   data={"revoked": document.kind, "serial": document.serial})
+    change_record(instance=document, action=ChangeRecord.Action.UPDATE, actor=actor,
+                  changes={"revoked_at": [None, document.revoked_at.isoformat()]},
+                  note=f"revoked: {document.revoke_reason}")
+    return document

@@ -75,7 +75,9 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # cases/documents is a sub-package of the cases app: its templates (issued documents, the public
+        # verification page) are named here.
+        "DIRS": [BASE_DIR / "templates", BASE_DIR / "cases" / "documents" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -209,9 +211,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.string("ARDH_LOG_LEVEL", "INFO")},
-    # The queue's task registrations (every process, at start) and each deferral: not news.
+    # The queue's task registrations (every process, at start) and each deferral: not news; nor WeasyPrint's
+    # steps of each PDF it renders (cases/documents/render.py), nor fontTools subsetting its fonts.
     "loggers": {name: {"level": "WARNING"} for name in (
-        "procrastinate.blueprints", "procrastinate.periodic", "procrastinate.jobs", "procrastinate.app")},
+        "procrastinate.blueprints", "procrastinate.periodic", "procrastinate.jobs", "procrastinate.app",
+        "weasyprint", "fontTools")},
 }
 
 # GDAL 3.6 (Debian 12) cannot block file/network access while parsing a spatial reference.

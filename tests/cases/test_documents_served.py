@@ -18,8 +18,15 @@ from tests.test_serve import _server
 PDF = b"%PDF-1.7\n" + b"0" * 300_000 + b"\n%%EOF\n"  # bigger than one read of the body
 
 
+@pytest.fixture(scope="module")
+def served(django_db_setup, django_db_blocker):
+    """One server for the module (as tests/test_request_body.py): a documents' limit of 400 kB."""
+    with django_db_blocker.unblock(), _server(ARDH_DB_CONN_MAX_AGE="0", ARDH_DOCUMENT_MAX_BYTES="400000") as url:
+        yield url
+
+
 @pytest.fixture
-def served_case(transactional_db, django_db_blocker):
+def served_case(served, transactional_db):
     roles_sync()  # a transactional test's database was flushed by the one before
     town = MunicipalityFactory(short_code="RAS")
     applicant = Person.objects.create(kind="person", name_ar="محمد", name_en="Mohammed", national_id="1012345678")
@@ -27,9 +34,8 @@ def served_case(transactional_db, django_db_blocker):
                                 data={"activity": "food", "area_m2": 20}, parties=[(applicant, "applicant")],
                                 point=Point(*lonlat(10, 10), srid=4326))
     _, token = api_key_create(municipality=town, name="portal", scopes=["read", "write"])
-    with _server(ARDH_DB_CONN_MAX_AGE="0", ARDH_DOCUMENT_MAX_BYTES="400000", ARDH_WORKERS="1") as url:
-        yield {"url": f"{url}/api/v1/cases/{case.pk}/documents/", "base": url,
-               "headers": {"Authorization": f"Api-Key {token}", "Accept-Language": "en", "Connection": "close"}}
+    return {"url": f"{served}/api/v1/cases/{case.pk}/documents/", "base": served,
+            "headers": {"Authorization": f"Api-Key {token}", "Accept-Language": "en", "Connection": "close"}}
 
 
 def test_multipart_uploads_through_the_server(served_case):

@@ -8,6 +8,7 @@ class ScratchAppConfig(AppConfig):
 
     name = "tests.scratch_app"
     label = "scratch_app"
+    demo_part = "tests.scratch_app.demo:generate"  # its part of the demo (fixtures/demo.py)
 
     def ready(self):
         from cases.types import register_case_type
