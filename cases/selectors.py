@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Membership, Person
-from accounts.selectors import staff_access
+from accounts.selectors import role_codes_of, staff_access
 from cases.models import Case, CaseParty, Delegation, Holiday, PartyRole, PersonalDataLookup, TimelineEntry
 from parcels.models import District
 
