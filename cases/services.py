@@ -283,6 +283,9 @@ def case_transition(*, case: Case, transition: str, actor, expected_version: int
     if case.on_hold:
         raise RegisterError(_("Case %(number)s is on hold (%(reason)s); resume it first.")
                             % {"number": case.number, "reason": case.hold_reason}, code="on_hold")
+    note = (note or "").strip()[:5000]
+    if step.note_required and not note:
+        raise RegisterError(_("“%(step)s” needs a note saying why.") % {"step": step.label}, code="note_required")
     reasons = [r for guard in step.guards if (r := guard(case, actor))]
     if reasons:
         raise GuardError(
@@ -307,7 +310,8 @@ def case_transition(*, case: Case, transition: str, actor, expected_version: int
     _entry(case, EntryKind.TRANSITION, actor, from_status=before["status"], to_status=target.code,
            data={"transition": step.name}, visible_to_applicant=True)
     if note:
-        _entry(case, EntryKind.COMMENT, actor, body=note, data={"transition": step.name})
+        _entry(case, EntryKind.COMMENT, actor, body=note, data={"transition": step.name},
+               visible_to_applicant=step.note_to_applicant)
     change_record(instance=case, action=ChangeRecord.Action.UPDATE, actor=actor,
                   changes={k: [before[k], after[k]] for k in before if before[k] != after[k]},
                   note=f"transition {step.name}" + (f": {note}" if note else ""))
