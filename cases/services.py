@@ -413,6 +413,14 @@ def case_resume(*, case: Case, actor, expected_version: int | None = None) -> Ca
     return case
 
 
+def case_record(*, case: Case, actor, body: str, visible_to_applicant: bool = True, data: dict | None = None
+                ) -> TimelineEntry:
+    """What a process found or did on a case (a survey compared, a fee computed), in its timeline. The
+    process's own service has checked who may do it; this only writes the entry."""
+    return _entry(case, EntryKind.COMMENT, actor, body=body.strip()[:5000], data=data or {},
+                  visible_to_applicant=visible_to_applicant)
+
+
 @transaction.atomic
 def case_comment(*, case: Case, actor, body: str, visible_to_applicant: bool = False) -> TimelineEntry:
     """An internal note for staff, or a message the applicant sees. Does not change the case's version."""

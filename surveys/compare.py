@@ -36,7 +36,7 @@ class Tolerances:
     area_pct: float = 2.0
     corner_shift_m: float = 0.5
     hausdorff_m: float = 0.5
-    overlap_m2: float = 1.0
+    overlap_m2: float = 10.0
 
 
 @dataclass

@@ -27,7 +27,7 @@ class SurveyRules(models.Model):
     hausdorff_m = models.DecimalField(_("Hausdorff distance allowed (m)"), max_digits=6, decimal_places=2,
                                       default=Decimal("0.50"))
     overlap_m2 = models.DecimalField(_("overlap with neighbours allowed (m²)"), max_digits=8, decimal_places=2,
-                                     default=Decimal("1.00"))
+                                     default=Decimal("10.00"))
     refuse_beyond_m = models.DecimalField(_("refuse a survey farther than this from its parcel (m)"), max_digits=8,
                                           decimal_places=2, default=Decimal("50.00"))
     validity_days = models.PositiveIntegerField(_("an approved decision is valid for (days)"), default=365)

@@ -93,7 +93,7 @@ def _store(*, case: Case, parcel: Parcel, document, outline, result, fee, actor)
                   "shift": result.max_corner_shift_m, "h": result.hausdorff_m, "o": result.overlap_m2,
                   "verdict": _("within tolerance") if result.within_tolerance else _("beyond tolerance"),
                   "fee": fee["total"]})
-    cases_services.case_comment(case=case, actor=actor, body=summary, visible_to_applicant=True)
+    cases_services.case_record(case=case, actor=actor, body=summary, data={"survey": number})
     return survey
 
 
@@ -182,8 +182,9 @@ def survey_accept_deviation(*, case: Case, actor, reason: str) -> Survey:
     survey.save(update_fields=["deviation_reason", "deviation_accepted_by"])
     change_record(instance=survey, action=ChangeRecord.Action.UPDATE, actor=actor,
                   changes={"deviation_reason": ["", survey.deviation_reason]})
-    cases_services.case_comment(case=case, actor=actor, body=_("Deviation of survey %(n)d accepted: %(r)s")
-                                % {"n": survey.number, "r": survey.deviation_reason})
+    cases_services.case_record(case=case, actor=actor, visible_to_applicant=False,
+                               body=_("Deviation of survey %(n)d accepted: %(r)s")
+                               % {"n": survey.number, "r": survey.deviation_reason})
     return survey
 
 

@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
                 ('area_pct', models.DecimalField(decimal_places=2, default=Decimal('2.00'), max_digits=5, verbose_name='area difference allowed (%)')),
                 ('corner_shift_m', models.DecimalField(decimal_places=2, default=Decimal('0.50'), max_digits=6, verbose_name='corner shift allowed (m)')),
                 ('hausdorff_m', models.DecimalField(decimal_places=2, default=Decimal('0.50'), max_digits=6, verbose_name='Hausdorff distance allowed (m)')),
-                ('overlap_m2', models.DecimalField(decimal_places=2, default=Decimal('1.00'), max_digits=8, verbose_name='overlap with neighbours allowed (m²)')),
+                ('overlap_m2', models.DecimalField(decimal_places=2, default=Decimal('10.00'), max_digits=8, verbose_name='overlap with neighbours allowed (m²)')),
                 ('refuse_beyond_m', models.DecimalField(decimal_places=2, default=Decimal('50.00'), max_digits=8, verbose_name='refuse a survey farther than this from its parcel (m)')),
                 ('validity_days', models.PositiveIntegerField(default=365, verbose_name='an approved decision is valid for (days)')),
                 ('municipality', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.municipality', verbose_name='municipality (empty: national default)')),
