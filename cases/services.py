@@ -283,6 +283,9 @@ def case_transition(*, case: Case, transition: str, actor, expected_version: int
     if case.on_hold:
         raise RegisterError(_("Case %(number)s is on hold (%(reason)s); resume it first.")
                             % {"number": case.number, "reason": case.hold_reason}, code="on_hold")
+    note = (note or "").strip()[:5000]
+    if step.note_required and not note:
+        raise RegisterError(_("“%(step)s” needs a note saying why.") % {"step": step.label}, code="note_required")
     reasons = [r for guard in step.guards if (r := guard(case, actor))]
     if reasons:
         raise GuardError(
@@ -307,7 +310,8 @@ def case_transition(*, case: Case, transition: str, actor, expected_version: int
     _entry(case, EntryKind.TRANSITION, actor, from_status=before["status"], to_status=target.code,
            data={"transition": step.name}, visible_to_applicant=True)
     if note:
-        _entry(case, EntryKind.COMMENT, actor, body=note, data={"transition": step.name})
+        _entry(case, EntryKind.COMMENT, actor, body=note, data={"transition": step.name},
+               visible_to_applicant=step.note_to_applicant)
     change_record(instance=case, action=ChangeRecord.Action.UPDATE, actor=actor,
                   changes={k: [before[k], after[k]] for k in before if before[k] != after[k]},
                   note=f"transition {step.name}" + (f": {note}" if note else ""))
@@ -407,6 +411,14 @@ def case_resume(*, case: Case, actor, expected_version: int | None = None) -> Ca
     change_record(instance=case, action=ChangeRecord.Action.UPDATE, actor=actor, note="resume",
                   changes={"held_since": [_iso(held), None], "due_date": [_iso(before), _iso(case.due_date)]})
     return case
+
+
+def case_record(*, case: Case, actor, body: str, visible_to_applicant: bool = True, data: dict | None = None
+                ) -> TimelineEntry:
+    """What a process found or did on a case (a survey compared, a fee computed), in its timeline. The
+    process's own service has checked who may do it; this only writes the entry."""
+    return _entry(case, EntryKind.COMMENT, actor, body=body.strip()[:5000], data=data or {},
+                  visible_to_applicant=visible_to_applicant)
 
 
 @transaction.atomic

@@ -143,9 +143,13 @@ class Transition:
     objectionable: bool = False
     # Writes that belong to the step itself, run inside its transaction (``Action``).
     actions: tuple[Action, ...] = ()
+    # The step needs a note (the reason for returning or refusing), and whether the applicant reads it.
+    note_required: bool = False
+    note_to_applicant: bool = False
 
     def describe(self) -> dict:
-        return {"name": self.name, "label": str(self.label), "target": self.target, "roles": list(self.roles)}
+        return {"name": self.name, "label": str(self.label), "target": self.target, "roles": list(self.roles),
+                "note_required": self.note_required, "note_to_applicant": self.note_to_applicant}
 
 
 @dataclass(frozen=True)

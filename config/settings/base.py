@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "cases",  # the backbone of every process: numbers, parties, workflow, SLA, timeline
     "notifications",  # the outbox: SMS and email in Arabic and English, sent by jobs
     "licensing",
+    "surveys",  # the survey decision (القرار المساحي), the first process on the backbone
     "tiles",
     "fixtures",
     "web",

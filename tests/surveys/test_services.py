@@ -1,0 +1,131 @@
+"""Survey decisions' services: bad input refused with what and where and nothing written; deed look-ups; the
+reviewer's acceptance of a deviation; the printed decision; the valid decision a permit starts from; fees."""
+
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from cases import services as cases_services
+from cases.documents.models import CaseDocument
+from cases.documents.services import document_revoke
+from cases.models import Case
+from common.errors import NotPermitted, RegisterError
+from geo.layers import get_layer
+from surveys import services
+from surveys.fees import survey_fee
+from surveys.models import Survey, SurveyRules
+from surveys.readers import SurveyRefused
+from surveys.selectors import latest_survey, rules_for, valid_decision_for
+from tests.surveys.conftest import survey_csv
+
+
+def apply(town, actor, owner, *, parcels=(), data=None, files=None):
+    return cases_services.case_apply(
+        municipality=town, case_type="survey_decision", actor=actor,
+        data={"purpose": "sale", "survey_crs": "9358", **(data or {})}, parties=[(owner, "applicant")],
+        parcels=list(parcels), files=files if files is not None else {"survey": survey_csv()})
+
+
+def stored_files() -> set[Path]:
+    root = Path(settings.MEDIA_ROOT)
+    return {p for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+
+
+def test_a_survey_far_from_its_parcel_is_refused_and_nothing_is_left(town, plot, engineer, owner):
+    before = stored_files()
+    with pytest.raises(SurveyRefused) as refused:
+        apply(town, engineer, owner, parcels=[plot], files={"survey": survey_csv(dx=300)})
+    assert "from parcel A-1" in str(refused.value) and "300" in str(refused.value)
+    assert not Case.objects.exists() and not Survey.objects.exists() and not CaseDocument.objects.exists()
+    assert stored_files() == before
+
+
+def test_the_wrong_utm_zone_lands_far_away_and_is_refused(town, plot, engineer, owner):
+    with pytest.raises(SurveyRefused, match="right CRS"):
+        apply(town, engineer, owner, parcels=[plot], data={"survey_crs": "9357"})
+
+
+def test_the_parcel_found_by_its_deed_and_a_wrong_deed_refused(town, plot, engineer, owner):
+    case = apply(town, engineer, owner, data={"deed_number": plot.deed_number})
+    assert list(case.parcels.all()) == [plot]
+    with pytest.raises(RegisterError, match="deed number 999999999999"):
+        apply(town, engineer, owner, data={"deed_number": "999999999999"})
+    with pytest.raises(RegisterError, match="not 310115000778"):
+        apply(town, engineer, owner, parcels=[plot], data={"deed_number": "310115000778"})
+
+
+def test_no_survey_no_case(town, plot, engineer, owner):
+    with pytest.raises(RegisterError, match="Attach the survey"):
+        apply(town, engineer, owner, parcels=[plot], files={})
+    assert not Case.objects.exists()
+
+
+def test_someone_not_acting_for_the_owner_cannot_apply(town, plot, owner, django_user_model):
+    stranger = django_user_model.objects.create_user("stranger", password="x")
+    with pytest.raises(NotPermitted):
+        apply(town, stranger, owner, parcels=[plot])
+    assert not Case.objects.exists()
+
+
+def test_a_new_version_only_while_open_and_only_by_the_applicant(town, plot, engineer, owner, reviewer):
+    case = apply(town, engineer, owner, parcels=[plot])
+    with pytest.raises(NotPermitted):
+        services.survey_add_version(case=case, actor=reviewer, upload=survey_csv(dx=0.2))
+    second = services.survey_add_version(case=case, actor=engineer, upload=survey_csv(dx=0.2))
+    assert second.number == 2 and second.document.version == 2
+    assert second.comparison["max_corner_shift_m"] == pytest.approx(0.2, abs=0.01)
+    case = cases_services.case_transition(case=case, transition="withdraw", actor=engineer,
+                                          expected_version=case.version)
+    with pytest.raises(RegisterError, match="submitted or returned"):
+        services.survey_add_version(case=case, actor=engineer, upload=survey_csv())
+
+
+def test_beyond_tolerance_needs_a_reviewers_reason_then_the_decision_is_printed(town, plot, engineer, owner,
+                                                                                 reviewer):
+    case = apply(town, engineer, owner, parcels=[plot], files={"survey": survey_csv(dx=0.8)})
+    case = cases_services.case_transition(case=case, transition="start_review", actor=reviewer,
+                                          expected_version=case.version)
+    with pytest.raises(RegisterError, match="beyond tolerance"):
+        cases_services.case_transition(case=case, transition="approve", actor=reviewer,
+                                       expected_version=case.version)
+    with pytest.raises(NotPermitted):
+        services.survey_accept_deviation(case=case, actor=engineer, reason="fine")
+    with pytest.raises(RegisterError, match="Say why"):
+        services.survey_accept_deviation(case=case, actor=reviewer, reason="  ")
+    services.survey_accept_deviation(case=case, actor=reviewer, reason="Field check: wall built 0.8 m east")
+    case = cases_services.case_transition(case=case, transition="approve", actor=reviewer,
+                                          expected_version=case.version)
+    decision = valid_decision_for(parcel=plot)
+    assert decision is not None and decision.case_id == case.pk
+    assert (decision.valid_until - decision.issued_at.date()).days == rules_for(municipality_id=town.pk).validity_days
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-layout", decision.pdf.path, "-"], capture_output=True,
+                              text=True, check=True).stdout
+        assert case.number in text and "A-1" in text and "0.8" in text
+    document_revoke(document=decision, actor=reviewer, reason="issued in error")
+    assert valid_decision_for(parcel=plot) is None
+
+
+def test_a_municipalitys_own_rules_replace_the_national_ones(town, plot, engineer, owner):
+    assert rules_for(municipality_id=town.pk).corner_shift_m == Decimal("0.50")
+    SurveyRules.objects.create(municipality=town, corner_shift_m=Decimal("1.00"), hausdorff_m=Decimal("1.00"),
+                               overlap_m2=Decimal("20.00"))
+    case = apply(town, engineer, owner, parcels=[plot], files={"survey": survey_csv(dx=0.8)})
+    assert latest_survey(case=case).within_tolerance
+
+
+def test_the_fee_by_area_and_category_with_its_minimum():
+    big = survey_fee(area_m2=1000, category=1)
+    assert big["total"] == "1000.00" and len(big["lines"]) == 1 and "1000" in big["lines"][0]["explain_en"]
+    assert big["lines"][0]["explain_ar"] != big["lines"][0]["explain_en"]
+    small = survey_fee(area_m2=100, category=5)
+    assert small["total"] == "100.00" and len(small["lines"]) == 2  # SAR 20 by area, topped up to the minimum
+
+
+def test_the_outlines_layer_is_the_tenants():
+    layer = get_layer("survey_outlines")
+    assert layer.model is Survey and layer.permission == "tenant"
