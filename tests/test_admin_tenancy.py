@@ -23,6 +23,7 @@ from cases.models import Delegation, Holiday, PersonalDataLookup
 from cases.services import case_create
 from notifications.services import Recipient, notification_send
 from parcels import models as m
+from surveys.models import Survey, SurveyRules
 from tests.factories import MunicipalityFactory, ParcelFactory, PlanFactory, RegulationFactory
 from tests.shapes import rect
 
@@ -63,7 +64,11 @@ def _rows_of(muni, django_user_model) -> dict[str, object]:
     membership_grant(user=colleague, municipality=muni, roles=["reader"])
     delegation = Delegation.objects.create(municipality=muni, from_user=someone, to_user=colleague,
                                            starts_on=dt.date(2026, 12, 1), ends_on=dt.date(2026, 12, 5), reason="x")
-    return {"cases.personaldatalookup": lookup, "cases.delegation": delegation,
+    rules = SurveyRules.objects.create(municipality=muni)
+    survey = Survey.objects.create(municipality=muni, case=case, number=1, parcel=parcel,
+                                   geom=parcel.geom[0], source_srid=4326, within_tolerance=True)
+    return {"surveys.surveyrules": rules, "surveys.survey": survey, "cases.personaldatalookup": lookup,
+            "cases.delegation": delegation,
             "notifications.notification": notification, "notifications.delivery": notification.deliveries.get(),
             "accounts.municipality": muni, "parcels.subdivisionplan": plan, "parcels.zoningregulation": regulation,
             "parcels.parcel": parcel, "parcels.block": block, "parcels.district": district, "parcels.street": street,
