@@ -48,6 +48,15 @@ def form_fields(ct, values: dict, errors: dict) -> list[dict]:
     return out
 
 
+# File pickers filter by extension on most systems: give both the types and their usual extensions.
+EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg,.jpeg", "image/vnd.dxf": ".dxf",
+              "image/vnd.dwg": ".dwg", "application/geo+json": ".geojson,.json", "text/csv": ".csv,.txt"}
+
+
+def accept(content_types) -> str:
+    return ",".join([*content_types, *(EXTENSIONS[t] for t in content_types if t in EXTENSIONS)])
+
+
 def _raw_values(ct, post) -> dict:
     data = {}
     for f in ct.fields:
@@ -100,7 +109,7 @@ class ApplyView(LoginRequiredMixin, View):
             "viewer": viewer, "ct": ct, "title": ct.title_ar if present.arabic() else ct.title_en,
             "fields": form_fields(ct, values, errors), "errors": errors, "error": error,
             "documents": [{"code": d.code, "label": str(d.label), "required": d.required,
-                           "accept": ",".join(d.content_types), "error": errors.get(f"doc_{d.code}", "")}
+                           "accept": accept(d.content_types), "error": errors.get(f"doc_{d.code}", "")}
                           for d in ct.documents],
             "parties": (Party.objects.filter(pk__in=viewer.parties).order_by("kind", "pk")
                         if viewer.is_applicant else []),

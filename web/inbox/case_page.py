@@ -46,7 +46,7 @@ def refusal_text(exc: RegisterError) -> str:
 
 def note_required(step) -> bool:
     """A refusing or penalising step says why (the applicant may object to it)."""
-    return bool(getattr(step, "note_required", step.objectionable))
+    return bool(step.note_required or step.objectionable)
 
 
 def case_for(viewer: Viewer, pk: int) -> Case:
@@ -106,7 +106,9 @@ def page_context(request, viewer: Viewer, case: Case, *, revealed: list[dict] | 
             step = ct.transition(name)
             steps.append({"name": name, "label": str(step.label), "note_required": note_required(step)})
     detail = ""
-    if ct is not None and ct.detail_template and not applicant_view:
+    if ct is not None and ct.detail_template:
+        # The type's own panel, for staff and the applicant alike: its context is computed for this person
+        # (e.g. the survey's figures for both; the form to send a new survey only for the applicant's side).
         extra = ct.detail_context(case, request.user) if ct.detail_context else {}
         detail = mark_safe(render_to_string(ct.detail_template, {"case": case, **extra}, request=request))  # noqa: S308
     roles = dict(PartyRole.choices)
