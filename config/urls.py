@@ -20,8 +20,8 @@ urlpatterns = [
     path("tiles/", include("tiles.urls")),
     path("mapproxy/", include("tiles.mapproxy_urls")),
     path("outbox/", include("notifications.urls")),  # staff: the messages sent (notifications/)
-    path("verify/", include("cases.documents.urls")),
-    path("surveys/", include("surveys.page_urls")),  # the survey panel's forms on the inbox's case page  # public: is an issued document valid (cases/documents/)
+    path("verify/", include("cases.documents.urls")),  # public: is an issued document valid (cases/documents/)
+    path("surveys/", include("surveys.page_urls")),  # the survey panel's forms on the inbox's case page
     # ---
     path("", include("web.urls")),
 ]

@@ -1,6 +1,7 @@
 """Survey against register: how far the surveyed outline of a plot is from the parcel the register holds.
 
-Both outlines are compared in metres, in the KSA-GRF17 UTM zone of the parcel (geo.crs.utm_srid_for_lon):
+Both outlines are compared in metres, in the municipality's metric CRS (``Municipality.metric_srid``, decision 001;
+the KSA-GRF17 UTM zone of the parcel when it has none):
 - the area of each and their difference (m² and % of the register's area);
 - the largest corner shift: each corner of one outline to the nearest corner of the other, both ways;
 - the Hausdorff distance between the outlines (the farthest any point of one is from the other);
@@ -74,10 +75,12 @@ def max_corner_shift(a: Polygon, b: Polygon) -> float:
     return float(max(one, two))
 
 
-def compare(*, survey, register, neighbours=(), tolerances: Tolerances = Tolerances()) -> Comparison:
+def compare(*, survey, register, neighbours=(), tolerances: Tolerances = Tolerances(),
+            metric_srid: int | None = None) -> Comparison:
     """``survey`` and ``register``: shapely polygons in EPSG:4326 (lon, lat); ``neighbours``: (parcel id,
-    number, polygon in 4326). Figures rounded to the centimetre / square centimetre."""
-    srid = utm_srid_for_lon(register.centroid.x)
+    number, polygon in 4326); ``metric_srid``: the municipality's metric CRS (decision 001), else the KSA-GRF17
+    UTM zone of the parcel. Figures rounded to the centimetre / square centimetre."""
+    srid = metric_srid or utm_srid_for_lon(register.centroid.x)
     s, r = to_srid(survey, 4326, srid), to_srid(register, 4326, srid)
     area_r, area_s = r.area, s.area
     diff = area_s - area_r

@@ -63,16 +63,17 @@ def survey_compare(*, parcel: Parcel, content: bytes, content_type: str, srid: i
     rules = rules_for(municipality_id=parcel.municipality_id)
     tolerances = comparing.Tolerances(area_pct=float(rules.area_pct), corner_shift_m=float(rules.corner_shift_m),
                                       hausdorff_m=float(rules.hausdorff_m), overlap_m2=float(rules.overlap_m2))
+    municipality = Municipality.objects.only("metric_srid", "fee_category").get(pk=parcel.municipality_id)
     result = comparing.compare(survey=outline.wgs84, register=_register_outline(parcel),
-                               neighbours=_neighbours(parcel), tolerances=tolerances)
+                               neighbours=_neighbours(parcel), tolerances=tolerances,
+                               metric_srid=municipality.metric_srid)
     if result.distance_m > float(rules.refuse_beyond_m) or result.hausdorff_m > 10 * float(rules.refuse_beyond_m):
         raise SurveyRefused(
             _("The survey lies %(d)s m from parcel %(n)s (Hausdorff distance %(h)s m; the limit is %(limit)s m): "
               "is it the right parcel and the right CRS?")
             % {"d": result.distance_m, "n": parcel.number, "h": result.hausdorff_m, "limit": rules.refuse_beyond_m},
             code="survey_far")
-    category = Municipality.objects.values_list("fee_category", flat=True).get(pk=parcel.municipality_id)
-    fee = survey_fee(area_m2=result.survey_area_m2, category=category or 3)
+    fee = survey_fee(area_m2=result.survey_area_m2, category=municipality.fee_category or 3)
     return outline, result, fee
 
 

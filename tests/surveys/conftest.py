@@ -12,7 +12,7 @@ from tests.shapes import _OX, _OY, rect
 UTM38 = 9358  # KSA-GRF17 / UTM 38N: the surveyor's CRS (and the one tests.shapes lays shapes out in)
 _K2W = Transformer.from_crs(9358, 32638, always_xy=True)
 
-# The plot: a 30 × 20 m rectangle at local metres (0, 0)–(30, 20); its neighbour to the east at (30, 0)–(60, 20).
+# The plot: a 30 x 20 m rectangle at local metres (0, 0) to (30, 20); its neighbour to the east at (30, 0) to (60, 20).
 PLOT = [(0, 0), (30, 0), (30, 20), (0, 20)]
 
 
