@@ -18,14 +18,21 @@ from geo.crs import storage_srid
 class ApiBase(APIView):
     schema = ArdhAutoSchema()
 
+    def body_limit(self, request) -> int:
+        """The largest body this view reads (a view taking documents has theirs: cases.documents.apis)."""
+        return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+    def too_large(self, request) -> Exception:
+        return PayloadTooLarge()
+
     def initial(self, request, *args, **kwargs):
         # Refuse big bodies before reading them (Django would only say 400 when .body is touched).
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-            raise PayloadTooLarge()
+        if length > self.body_limit(request):
+            raise self.too_large(request)
         self.notes = []  # what was changed in the input on the way in (e.g. Z dropped): "warnings" in the answer
         super().initial(request, *args, **kwargs)
 

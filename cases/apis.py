@@ -21,7 +21,7 @@ from api.base import ApiBase, etag, expected_version
 from api.errors import BadInput
 from api.serializers import GeometryInputField, TenantRecordField
 from cases import selectors, services
-from cases.documents.apis import UploadTooLarge, upload_limit
+from cases.documents.apis import TakesUploads
 from cases.models import Case, PartyRole
 from cases.types import UnknownCaseType, all_case_types, get_case_type
 from parcels.models import District, Parcel
@@ -112,7 +112,7 @@ class CaseTypeListApi(ApiBase):
         return Response({"case_types": [t.describe() for t in all_case_types()]})
 
 
-class CaseListApi(ApiBase):
+class CaseListApi(TakesUploads, ApiBase):
     lists_records = True  # GET lists (the OpenAPI operation id says so: api/schema.py)
     # Reading is the "read" scope; opening a case: a person by the type's roles (the service asks), a key
     # (another system, the portal) by its "write" scope.
@@ -130,18 +130,6 @@ class CaseListApi(ApiBase):
     def get_serializer_class(self):  # for the OpenAPI schema
         return self.InputSerializer
 
-    def initial(self, request, *args, **kwargs):
-        # An application with its documents (multipart) may be as large as the documents allow.
-        if request.method == "POST" and request.content_type.startswith("multipart/"):
-            try:
-                length = int(request.META.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                length = 0
-            if length > upload_limit():
-                raise UploadTooLarge()
-            self.notes = []
-            return super(ApiBase, self).initial(request, *args, **kwargs)
-        return super().initial(request, *args, **kwargs)
 
     @extend_schema(parameters=LIST_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
     def get(self, request):

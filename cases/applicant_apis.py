@@ -26,7 +26,7 @@ from api.serializers import GeometryInputField, TenantRecordField
 from cases import applicant, objections, selectors, services
 from cases.documents import selectors as documents
 from cases.documents import services as document_services
-from cases.documents.apis import UploadTooLarge, file_response, upload_limit
+from cases.documents.apis import TakesUploads, file_response
 from cases.documents.models import CaseDocument, IssuedDocument
 from cases.models import Case, Objection
 from cases.privacy import parties_of
@@ -113,23 +113,7 @@ class ApplyInput(serializers.Serializer):
     area = GeometryInputField(allowed=("Polygon", "MultiPolygon"), required=False, allow_null=True)
 
 
-class _LargeUploads:
-    """A view taking documents (multipart) has the documents' own body limit, checked before reading it."""
-
-    def initial(self, request, *args, **kwargs):
-        if request.method == "POST" and request.content_type.startswith("multipart/"):
-            try:
-                length = int(request.META.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                length = 0
-            if length > upload_limit():
-                raise UploadTooLarge()
-            self.notes = []
-            return super(PersonApiBase, self).initial(request, *args, **kwargs)
-        return super().initial(request, *args, **kwargs)
-
-
-class MyCaseListApi(_LargeUploads, PersonApiBase):
+class MyCaseListApi(TakesUploads, PersonApiBase):
     """The cases I act for (mine, and of whom I represent), in every municipality; and applying for one (JSON, or
     multipart: the application as JSON in ``payload`` and each document under its code)."""
 
@@ -233,7 +217,7 @@ class MyCaseObjectionApi(PersonApiBase):
         return _answer(objection.case, request.user, status.HTTP_201_CREATED)
 
 
-class MyCaseDocumentListApi(_LargeUploads, PersonApiBase):
+class MyCaseDocumentListApi(TakesUploads, PersonApiBase):
     """Add a document to my case (multipart: ``code``, ``file``): the next version of that code, seen by staff and
     by me."""
 

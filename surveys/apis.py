@@ -16,7 +16,7 @@ from api.base import ApiBase, PersonApiBase
 from api.errors import BadInput
 from cases import selectors as case_selectors
 from cases.applicant import my_case_get
-from cases.documents.apis import UploadTooLarge, upload_limit
+from cases.documents.apis import TakesUploads
 from cases.models import Case
 from surveys import services
 from surveys.selectors import surveys_of
@@ -69,7 +69,7 @@ class MySurveyComparisonApi(PersonApiBase):
         return Response(comparison(my_case_get(user=request.user, pk=pk)))
 
 
-class MySurveyVersionApi(PersonApiBase):
+class MySurveyVersionApi(TakesUploads, PersonApiBase):
     """A new survey for a returned case: ``file`` (CSV, GeoJSON or DXF) and optionally ``survey_crs`` (EPSG)."""
 
     parser_classes = [MultiPartParser, FormParser]
@@ -81,14 +81,6 @@ class MySurveyVersionApi(PersonApiBase):
     def get_serializer_class(self):
         return self.InputSerializer
 
-    def initial(self, request, *args, **kwargs):
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > upload_limit():
-            raise UploadTooLarge()
-        return super().initial(request, *args, **kwargs)
 
     @extend_schema(responses={201: OpenApiTypes.OBJECT})
     def post(self, request, pk):

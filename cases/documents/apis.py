@@ -39,6 +39,23 @@ def upload_limit() -> int:
     return settings.ARDH_DOCUMENT_MAX_BYTES + MULTIPART_OVERHEAD
 
 
+class TakesUploads:
+    """A view whose POST carries documents has the documents' own body limit, checked before the body is read
+    (``multipart_only``: only a multipart POST does; a JSON one keeps the usual limit)."""
+
+    multipart_only = True
+
+    def _uploading(self, request) -> bool:
+        return request.method == "POST" and (
+            not self.multipart_only or request.content_type.startswith("multipart/"))
+
+    def body_limit(self, request) -> int:
+        return upload_limit() if self._uploading(request) else super().body_limit(request)
+
+    def too_large(self, request) -> Exception:
+        return UploadTooLarge() if self._uploading(request) else super().too_large(request)
+
+
 def document_summary(doc: CaseDocument) -> dict:
     return {
         "id": doc.pk, "code": doc.code, "version": doc.version, "name": doc.original_name,
@@ -69,8 +86,10 @@ class _DocumentsApi(ApiBase):
         return case_selectors.case_get(municipality=self.municipality, pk=pk)
 
 
-class CaseDocumentListApi(_DocumentsApi):
+class CaseDocumentListApi(TakesUploads, _DocumentsApi):
     """A case's documents, each code with its versions (newest first); POST a file as the next version."""
+
+    multipart_only = False  # any POST here is a document
 
     parser_classes = [MultiPartParser, FormParser]
 
@@ -82,18 +101,6 @@ class CaseDocumentListApi(_DocumentsApi):
     def get_serializer_class(self):  # for the OpenAPI schema
         return self.InputSerializer
 
-    def initial(self, request, *args, **kwargs):
-        # A document may be larger than other bodies: this view's own limit, checked before the body is read.
-        if request.method == "POST":
-            try:
-                length = int(request.META.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                length = 0
-            if length > upload_limit():
-                raise UploadTooLarge()
-            self.notes = []
-            return super(ApiBase, self).initial(request, *args, **kwargs)
-        return super().initial(request, *args, **kwargs)
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, pk):
