@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 
 PUBLIC = "public"  # anyone, e.g. the base map of the planner map and of offline packages
@@ -82,6 +83,22 @@ class Layer:
     @property
     def public_fields(self) -> tuple[str, ...]:
         return tuple(f for f in self.fields if f not in self.restricted_fields)
+
+    def filter_value(self, name: str, raw: str):
+        """A filter's value as its field holds it (yes/no fields read true/false, 1/0); ValueError if it is not
+        one. Text and choice values pass as they are (tiles and OGC check them further)."""
+        field = self.model._meta.get_field(name)
+        if field.get_internal_type() == "BooleanField":
+            word = raw.strip().lower()
+            if word in ("true", "1", "t", "yes"):
+                return True
+            if word in ("false", "0", "f", "no"):
+                return False
+            raise ValueError(raw)
+        try:
+            return field.to_python(raw)
+        except ValidationError:
+            raise ValueError(raw) from None
 
     def queryset(self, *, municipality=None) -> QuerySet:
         qs = self.model._default_manager.filter(self.current)

@@ -173,6 +173,12 @@ def _filters(layer, query) -> dict[str, str]:
     filters = {name: query[name][:200] for name in layer.filter_fields if name in query}
     if any("\x00" in v for v in filters.values()):
         raise p.ParamError(_("Filter values cannot contain NUL characters."))
+    for name, value in filters.items():  # a filter on a number or a yes/no field: a value of its kind
+        try:
+            filters[name] = layer.filter_value(name, value)
+        except ValueError:
+            raise p.ParamError(_("Filter %(field)s: %(value)r is not a value of this field.")
+                               % {"field": name, "value": value[:64]}) from None
     return filters
 
 

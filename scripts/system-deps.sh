@@ -43,7 +43,9 @@ export DEBIAN_FRONTEND=noninteractive
 # Another apt or dpkg process (unattended-upgrades, another checkout's `make`) may hold apt's locks: wait for it,
 # at most ARDH_APT_LOCK_WAIT_S seconds (default 600) in all, then fail saying so.
 lock_wait=${ARDH_APT_LOCK_WAIT_S:-600}
-deadline=$((SECONDS + lock_wait))
+# In milliseconds: bash's SECONDS counts whole seconds from an unknown fraction, so a 3 s wait could end at 2.1 s.
+now_ms() { date +%s%3N; }
+deadline=$(($(now_ms) + lock_wait * 1000))
 apt_get() {
   local out status
   while true; do
@@ -53,7 +55,7 @@ apt_get() {
       return 0
     fi
     if grep -qiE 'could not (get|open) lock|unable to acquire the dpkg frontend lock|is another process using it' <<<"$out" \
-       && ((SECONDS < deadline)); then
+       && (($(now_ms) < deadline)); then
       echo "apt is busy (another apt or dpkg process holds its lock); waiting..." >&2
       sleep 2
       continue

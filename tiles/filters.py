@@ -50,12 +50,17 @@ def parse_filters(layer: Layer, params: Mapping[str, list[str]]) -> tuple[Q, str
                     _("Filter %(field)s: value %(value)r has characters a filter value may not contain.")
                     % {"field": name, "value": value[:64]}
                 )
+            try:
+                layer.filter_value(name, value)
+            except ValueError:
+                raise FilterError(_("Filter %(field)s: %(value)r is not a value of this field.")
+                                  % {"field": name, "value": value[:64]}) from None
             if choices is not None and value not in choices:
                 raise FilterError(
                     _("Filter %(field)s: %(value)r is not one of %(choices)s.")
                     % {"field": name, "value": value, "choices": ", ".join(sorted(choices))}
                 )
-        q &= Q(**{f"{name}__in": values})
+        q &= Q(**{f"{name}__in": [layer.filter_value(name, v) for v in values]})
         canonical.append(f"{name}={','.join(values)}")
     key = "_" if not canonical else hashlib.blake2b("&".join(canonical).encode(), digest_size=8).hexdigest()
     return q, key

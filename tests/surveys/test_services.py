@@ -1,6 +1,7 @@
 """Survey decisions' services: bad input refused with what and where and nothing written; deed look-ups; the
 reviewer's acceptance of a deviation; the printed decision; the valid decision a permit starts from; fees."""
 
+import json
 import shutil
 import subprocess
 from decimal import Decimal
@@ -129,3 +130,23 @@ def test_the_fee_by_area_and_category_with_its_minimum():
 def test_the_outlines_layer_is_the_tenants():
     layer = get_layer("survey_outlines")
     assert layer.model is Survey and layer.permission == "tenant"
+
+
+def test_the_outlines_filter_by_their_verdict_over_ogc_and_tiles(town, plot, engineer, owner, client):
+    from accounts.services import api_key_create
+
+    apply(town, engineer, owner, parcels=[plot], files={"survey": survey_csv(dx=0.8)})
+    _key, token = api_key_create(municipality=town, name="gis", scopes=["read"])
+    auth = {"HTTP_AUTHORIZATION": f"Api-Key {token}"}
+    url = "/ogc/collections/survey_outlines/items"
+    def returned(value):
+        response = client.get(url, {"within_tolerance": value}, **auth)
+        assert response.status_code == 200
+        return json.loads(b"".join(response.streaming_content))["numberReturned"]
+
+    assert returned("false") == 1 and returned("true") == 0
+    for bad in ("", "maybe"):
+        refused = client.get(url, {"within_tolerance": bad}, **auth)
+        assert refused.status_code == 400 and "within_tolerance" in refused.content.decode()
+    tile = client.get("/tiles/survey_outlines/16/41689/28194.mvt", {"within_tolerance": "maybe"}, **auth)
+    assert tile.status_code == 400
