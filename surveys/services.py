@@ -157,14 +157,16 @@ def survey_add_version(*, case: Case, actor, upload, srid: int | None = None) ->
     if not cases_services.acts_for_applicant(case, actor):
         raise NotPermitted(_("Only the applicant or whoever acts for them sends a new survey."), needed=["applicant"])
     previous = latest_survey(case=case)
+    parcel = previous.parcel if previous else Parcel.objects.filter(pk__in=case.parcels.values("pk")).first()
+    if parcel is None:
+        raise RegisterError(_("Case %(n)s names no parcel to survey.") % {"n": case.number}, code="no_parcel")
     document = document_upload(case=case, code="survey", upload=upload, actor=actor)
     with document.file.open("rb") as fh:
         content = fh.read()
     srid = srid or (previous.source_srid if previous else None) or _srid(case.data)
-    outline, result, fee = survey_compare(parcel=previous.parcel, content=content, content_type=document.content_type,
+    outline, result, fee = survey_compare(parcel=parcel, content=content, content_type=document.content_type,
                                           srid=srid)
-    return _store(case=case, parcel=previous.parcel, document=document, outline=outline, result=result, fee=fee,
-                  actor=actor)
+    return _store(case=case, parcel=parcel, document=document, outline=outline, result=result, fee=fee, actor=actor)
 
 
 @transaction.atomic

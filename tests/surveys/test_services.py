@@ -150,3 +150,12 @@ def test_the_outlines_filter_by_their_verdict_over_ogc_and_tiles(town, plot, eng
         assert refused.status_code == 400 and "within_tolerance" in refused.content.decode()
     tile = client.get("/tiles/survey_outlines/16/41689/28194.mvt", {"within_tolerance": "maybe"}, **auth)
     assert tile.status_code == 400
+
+
+def test_a_case_opened_without_its_survey_takes_one_for_its_parcel(town, plot, engineer, owner):
+    case = cases_services.case_create(municipality=town, case_type="survey_decision", actor=engineer,
+                                      data={"purpose": "sale", "survey_crs": "9358", "deed_number": plot.deed_number},
+                                      parties=[(owner, "applicant")], parcels=[plot])
+    assert latest_survey(case=case) is None
+    survey = services.survey_add_version(case=case, actor=engineer, upload=survey_csv(dx=0.1))
+    assert survey.number == 1 and survey.parcel == plot and survey.within_tolerance
