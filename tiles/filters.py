@@ -44,6 +44,7 @@ def parse_filters(layer: Layer, params: Mapping[str, list[str]]) -> tuple[Q, str
             raise FilterError(_("Filter %(field)s has more than %(n)d values.") % {"field": name, "n": MAX_VALUES})
         field = layer.model._meta.get_field(name)
         choices = {str(c[0]) for c in field.choices} if field.choices else None
+        typed = []  # the values as the field holds them: the query and the cache key use these
         for value in values:
             if not _VALUE.match(value):
                 raise FilterError(
@@ -51,7 +52,7 @@ def parse_filters(layer: Layer, params: Mapping[str, list[str]]) -> tuple[Q, str
                     % {"field": name, "value": value[:64]}
                 )
             try:
-                layer.filter_value(name, value)
+                typed.append(layer.filter_value(name, value))
             except ValueError:
                 raise FilterError(_("Filter %(field)s: %(value)r is not a value of this field.")
                                   % {"field": name, "value": value[:64]}) from None
@@ -60,7 +61,7 @@ def parse_filters(layer: Layer, params: Mapping[str, list[str]]) -> tuple[Q, str
                     _("Filter %(field)s: %(value)r is not one of %(choices)s.")
                     % {"field": name, "value": value, "choices": ", ".join(sorted(choices))}
                 )
-        q &= Q(**{f"{name}__in": [layer.filter_value(name, v) for v in values]})
-        canonical.append(f"{name}={','.join(values)}")
+        q &= Q(**{f"{name}__in": typed})
+        canonical.append(f"{name}={','.join(sorted({str(t) for t in typed}))}")
     key = "_" if not canonical else hashlib.blake2b("&".join(canonical).encode(), digest_size=8).hexdigest()
     return q, key
