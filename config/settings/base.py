@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "cases",  # the backbone of every process: numbers, parties, workflow, SLA, timeline
     "notifications",  # the outbox: SMS and email in Arabic and English, sent by jobs
     "licensing",
+    "payments",  # fees, bills and SADAD for every service (docs/payments.md)
     "surveys",  # the survey decision (القرار المساحي), the first process on the backbone
     "tiles",
     "fixtures",
@@ -275,3 +276,16 @@ EMAIL_HOST_USER = env.string("ARDH_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = env.string("ARDH_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env.boolean("ARDH_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env.string("ARDH_EMAIL_FROM", "ardh@localhost")
+
+# --- Payments (payments/, docs/payments.md, docs/sadad-interface.md): the SADAD boundary. The connector is a
+# dotted path (the HTTP one speaks to the simulator in the demo and tests, and to a sponsoring bank's gateway
+# with the same messages); the secret signs both directions (Standard Webhooks, whsec_<base64>).
+ARDH_SADAD_CONNECTOR = env.string("ARDH_SADAD_CONNECTOR", "payments.connector.HttpSadadConnector")
+ARDH_SADAD_URL = env.string("ARDH_SADAD_URL", "http://127.0.0.1:8766").rstrip("/")
+ARDH_SADAD_SECRET = env.string("ARDH_SADAD_SECRET", "whsec_YXJkaC1kZW1vLXNhZGFkLXNlY3JldC1ub3QtZm9yLXByb2R1Y3Rpb24=")
+ARDH_SADAD_BILLER_CODE = env.string("ARDH_SADAD_BILLER_CODE", "091")
+# A notification signed further than this from our clock is refused (a replay, or a clock to fix).
+ARDH_SADAD_TOLERANCE_S = env.integer("ARDH_SADAD_TOLERANCE_S", 300)
+# A bill's due date and expiry, in days from its issue (a service may give its own).
+ARDH_BILL_DUE_DAYS = env.integer("ARDH_BILL_DUE_DAYS", 14)
+ARDH_BILL_EXPIRY_DAYS = env.integer("ARDH_BILL_EXPIRY_DAYS", 30)

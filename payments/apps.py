@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PaymentsConfig(AppConfig):
+    """Fees, bills and SADAD, once for every service (docs/payments.md): a bill belongs to a case of the
+    backbone, never to a domain model; a payment is told to the case as a backbone event."""
+
+    name = "payments"
+    verbose_name = _("Fees and payments")
+    api_urls = "payments.urls"
+
+    def ready(self):
+        from payments import notify, tasks  # noqa: F401  (the queue's tasks; the messages to payers)
+
+        notify.register_templates()

@@ -1,0 +1,3 @@
+"""Payments' routes under /api/v1/ (api/urls.py includes this module: PaymentsConfig.api_urls)."""
+
+urlpatterns: list = []
