@@ -7,6 +7,13 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from accounts.roles import roles_sync
+
+
+def sync_roles(apps, schema_editor):
+    roles_sync(apps.get_model("accounts", "Role"))  # finance_manager (approves refunds)
+
+
 
 class Migration(migrations.Migration):
 
@@ -302,4 +309,7 @@ class Migration(migrations.Migration):
             model_name='refund',
             constraint=models.UniqueConstraint(condition=models.Q(('status', 'rejected'), _negated=True), fields=('payment',), name='payments_refund_once'),
         ),
+        # Account numbers: 11 digits of this sequence and a Luhn check digit (payments.services.bills).
+        migrations.RunSQL("CREATE SEQUENCE payments_account_seq START 100000", "DROP SEQUENCE payments_account_seq"),
+        migrations.RunPython(sync_roles, migrations.RunPython.noop),
     ]
