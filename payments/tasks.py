@@ -26,6 +26,12 @@ def apply(*, payment_id: int) -> None:
     services.payment_apply(payment_id=payment_id)
 
 
+@job("payments.receipt")
+def receipt(*, payment_id: int) -> None:
+    """The receipt PDF of an applied payment and the payer's message (once per payment)."""
+    services.receipt_issue(payment_id=payment_id)
+
+
 @periodic("payments.apply_pending", cron="* * * * *")
 def apply_pending(*, timestamp: int) -> None:
     """Belt and braces: a payment recorded more than 30 s ago and still not applied is applied now."""
