@@ -152,7 +152,8 @@ def main() -> None:
     log(f"{len(bills):,} active bills; {len(queue):,} notifications ({len(queue) - len(bills):,} repeats, "
         f"5 % out of order) from {senders} concurrent senders")
     port = free_port()
-    server = start_ardh(port, {"ARDH_DB_NAME": os.environ.get("ARDH_DB_NAME", "ardh_bench"), "ARDH_LOG_LEVEL": "WARNING"})
+    server = start_ardh(port, {"ARDH_DB_NAME": os.environ.get("ARDH_DB_NAME", "ardh_bench"),
+                               "ARDH_LOG_LEVEL": "WARNING"})
     try:
         url = f"http://127.0.0.1:{port}/api/v1/payments/sadad/notifications"
         import requests
