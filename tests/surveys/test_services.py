@@ -16,12 +16,12 @@ from cases.documents.services import document_revoke
 from cases.models import Case
 from common.errors import NotPermitted, RegisterError
 from geo.layers import get_layer
+from payments.models import Bill
 from surveys import services
 from surveys.fees import survey_fee
 from surveys.models import Survey, SurveyRules
 from surveys.readers import SurveyRefused
 from surveys.selectors import latest_survey, rules_for, valid_decision_for
-from payments.models import Bill
 from tests.surveys.conftest import pay_in_process, survey_csv
 
 
