@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"SADAD simulator (biller {args.biller}) on http://{args.host}:{port}/  bank page: "
           f"http://{args.host}:{port}/bank/  notify: {state.config.get('notify_url')}", flush=True)
     try:
-        server.serve_forever(poll_interval=0.2)
+        server.serve_forever(poll_interval=0.05)
     finally:
         server.server_close()
         sim.deliverer.stop()
