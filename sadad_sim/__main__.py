@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     given = {"notify_url": args.notify_url, "backoff_ms": args.backoff_ms, "max_attempts": args.max_attempts,
              "timeout_s": args.timeout_s}
     given = {k: v for k, v in given.items() if v is not None}  # what is given overrides the kept state
-    state = State(args.data, biller=args.biller, config={**DEFAULTS, **given})
+    state = State(args.data, biller=args.biller, config=given)
     for name, value in DEFAULTS.items():
         state.config.setdefault(name, value)
     sim = Simulator(state, secret=args.secret, biller=args.biller)

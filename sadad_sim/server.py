@@ -7,8 +7,8 @@ import ipaddress
 import json
 import re
 import shutil
+import socket
 import sys
-from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -304,9 +304,6 @@ class Server(ThreadingHTTPServer):
     def __init__(self, address, sim: Simulator):
         self.sim = sim
         if ":" in address[0]:
-            self.address_family = __import__("socket").AF_INET6
+            self.address_family = socket.AF_INET6
         super().__init__(address, Handler)
 
-
-def today() -> date:
-    return riyadh_now().date()
