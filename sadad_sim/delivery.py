@@ -38,6 +38,7 @@ class Deliverer(threading.Thread):
             self.stopping = True
             self.state.changed.notify_all()
         self.join(timeout=10)
+        self.state.save()
 
     def run(self) -> None:
         while True:
@@ -70,6 +71,9 @@ class Deliverer(threading.Thread):
             for message in outbox:
                 if message["next_at"] <= now:
                     return message
+        if self.state.dirty:  # nothing due now: write down the attempts so far before waiting
+            self.state.save()
+        if outbox and self.state.config.get("notify_url"):
             self.state.changed.wait(timeout=max(0.0, min(m["next_at"] for m in outbox) - now))
         else:
             self.state.changed.wait(timeout=1.0)
@@ -114,7 +118,7 @@ class Deliverer(threading.Thread):
         })
         outbox = self.state.data["outbox"]
         if not any(m is message for m in outbox):  # a reset while the attempt was under way
-            self.state.save()
+            self.state.save(soon=True)
             return
         if ok:
             message["sends_left"] -= 1
@@ -128,4 +132,4 @@ class Deliverer(threading.Thread):
         else:
             backoff = int(config.get("backoff_ms", 1000)) / 1000
             message["next_at"] = time.time() + backoff * 2 ** (message["attempts"] - 1)
-        self.state.save()
+        self.state.save(soon=True)

@@ -11,6 +11,7 @@ import json
 import os
 import tempfile
 import threading
+import time
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +22,7 @@ from .validation import check_account, check_upsert, content, rejection
 
 DELIVERY_LOG_LIMIT = 20_000
 UPLOAD_MEMORY = 1_000
+SAVE_EVERY_S = 0.25
 
 
 def empty_state(config: dict | None = None) -> dict:
@@ -59,6 +61,7 @@ class State:
         self.biller = biller
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
+        self.dirty, self.saved_at = False, 0.0
         if self.path.exists():
             self.data = json.loads(self.path.read_text(encoding="utf-8"))
             self.data["config"].update({k: v for k, v in config.items() if v is not None})
@@ -67,15 +70,22 @@ class State:
         self.save()
 
     # --- persistence
-    def save(self) -> None:
+    def save(self, *, soon: bool = False) -> None:
+        """Write the state file; ``soon``: at most every SAVE_EVERY_S (the delivery thread's attempt log — a kill
+        in between at worst delivers a delivered message again, which the receiver deduplicates)."""
         with self.lock:
+            if soon and time.monotonic() - self.saved_at < SAVE_EVERY_S:
+                self.dirty = True
+                self.changed.notify_all()
+                return
+            self.dirty, self.saved_at = False, time.monotonic()
             text = json.dumps(self.data, ensure_ascii=False, separators=(",", ":"))
             fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".state-", suffix=".tmp")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
                     fh.write(text)
-                    fh.flush()
-                    os.fsync(fh.fileno())
+                # Atomic against a killed process (the file is whole, old or new); no fsync: a simulator need not
+                # survive the machine's crash, and fsync per change would cap it at tens of payments a second.
                 os.replace(tmp, self.path)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
