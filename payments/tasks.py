@@ -45,3 +45,37 @@ def expire_bills(*, timestamp: int) -> None:
     issue date has come are presented to SADAD."""
     services.bill_expire_due()
     services.bills_present_due()
+
+
+# --- Reconciliation (h4: payments/reconciliation.py, docs/reconciliation.md) -----------------------------------
+
+
+@periodic("payments.reconcile", cron=settings.ARDH_PAYMENTS_RECONCILE_CRON)
+def reconcile(*, timestamp: int) -> None:
+    """SADAD's file of yesterday for every biller (and any earlier day of the week still waiting for it)."""
+    from payments import reconciliation
+
+    for day in reconciliation.days_to_reconcile():
+        logger.info("reconciliation of %s: %s", day, reconciliation.reconcile_all(day=day))
+
+
+@job("payments.reconcile_day")
+def reconcile_day(*, municipality_id: int, biller_code: str, day: str, user_id: int | None = None) -> None:
+    """One biller's day, now (the reconciliation page's "reconcile now")."""
+    from datetime import date
+
+    from django.contrib.auth import get_user_model
+
+    from payments import reconciliation
+
+    actor = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    reconciliation.reconcile_one(municipality=municipality_id, biller_code=biller_code,
+                                 day=date.fromisoformat(day), actor=actor or reconciliation.ACTOR)
+
+
+@job("payments.reconcile_apply")
+def reconcile_apply(*, run_id: int) -> None:
+    """Apply the payments a reconciliation credited from the file (never notified), then settle their bills."""
+    from payments import reconciliation
+
+    reconciliation.reconcile_apply(run_id=run_id)

@@ -291,3 +291,5 @@ ARDH_BILL_DUE_DAYS = env.integer("ARDH_BILL_DUE_DAYS", 14)
 ARDH_BILL_EXPIRY_DAYS = env.integer("ARDH_BILL_EXPIRY_DAYS", 30)
 # The expiry sweep of unpaid bills (cron, UTC; 21:05 UTC is just after midnight in Riyadh).
 ARDH_PAYMENTS_EXPIRY_CRON = env.string("ARDH_PAYMENTS_EXPIRY_CRON", "5 21 * * *")
+# SADAD's daily reconciliation of yesterday for every biller (cron, UTC; 01:30 UTC is 04:30 in Riyadh).
+ARDH_PAYMENTS_RECONCILE_CRON = env.string("ARDH_PAYMENTS_RECONCILE_CRON", "30 1 * * *")

@@ -12,6 +12,7 @@ from payments.models.payments import (
     RefundStatus,
     Resolution,
 )
+from payments.models.reconciliation import LineCategory, ReconciliationLine, ReconciliationRun, RunState
 
 __all__ = [
     "Bill",
@@ -21,11 +22,15 @@ __all__ = [
     "Discrepancy",
     "DiscrepancyKind",
     "InstalmentPlan",
+    "LineCategory",
     "LineKind",
     "Payment",
     "PaymentSource",
     "PaymentState",
+    "ReconciliationLine",
+    "ReconciliationRun",
     "Refund",
     "RefundStatus",
     "Resolution",
+    "RunState",
 ]
