@@ -22,6 +22,7 @@ urlpatterns = [
     path("outbox/", include("notifications.urls")),  # staff: the messages sent (notifications/)
     path("verify/", include("cases.documents.urls")),  # public: is an issued document valid (cases/documents/)
     path("surveys/", include("surveys.page_urls")),  # the survey panel's forms on the inbox's case page
+    path("finance/reconciliation/", include("web.finance.reconciliation_urls")),  # SADAD's daily files (payments)
     # ---
     path("", include("web.urls")),
 ]
