@@ -102,6 +102,8 @@ class DayView(FinanceView):
             "viewer": self.viewer, "day": the_day, "run": run, "runs": runs, "sections": sections,
             "missing": [d for d in found if d.kind == DiscrepancyKind.MISSING_FROM_FILE],
             "discrepancies": found, "labels": CATEGORY_LABELS, "error": error,
+            "summary": [(code, CATEGORY_LABELS[code], run.summary.get(code, {"count": 0, "total": "0.00"}))
+                        for code in selectors.CATEGORIES] if run is not None else [],
             "biller": selectors.biller_of(self.municipality.pk)}, status=status)
 
 
