@@ -358,6 +358,7 @@ def reconcile_day(*, municipality, biller_code: str, day: date, content: bytes |
             return _waiting(muni_id, biller_code, day, actor)
     started = time.perf_counter()
     rows, count, halalas = parse_file(content, biller_code=biller_code, day=day)
+    parsed = time.perf_counter()
     sha = hashlib.sha256(content).hexdigest()
     run = (ReconciliationRun.objects.select_for_update()
            .filter(biller_code=biller_code, day=day, state=RunState.DONE, file_sha256=sha).first()
@@ -371,22 +372,39 @@ def reconcile_day(*, municipality, biller_code: str, day: date, content: bytes |
     run.save()
     params = {"run": run.pk, "muni": muni_id, "day": day, "biller": biller_code, "actor": ACTOR}
     start, end = day_bounds(day)
+    steps, mark = {"parse": round((parsed - started) * 1000)}, time.perf_counter()
+
+    def step(name: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        steps[name], mark = round((now - mark) * 1000), now
+
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM payments_reconciliationline WHERE run_id = %s", [run.pk])
         _copy_lines(cursor.cursor, run.pk, rows)
+        step("copy")
+        cursor.execute("ANALYZE payments_reconciliationline")  # fresh statistics for the joins' plans
+        step("analyze")
         cursor.execute(_CLASSIFY, params)
+        step("classify")
         cursor.execute(_CREDIT, params)
         credited = cursor.rowcount
         cursor.execute(_RACED, params)
+        step("credit")
         cursor.execute(_RECONCILED, params)
+        step("reconciled_on")
         settled = settle_reconciled(run_id=run.pk)
+        step("settle")
         cursor.execute(_DISCREPANCIES_OF_LINES, params)
         flagged = cursor.rowcount
         cursor.execute(_MISSING, {**params, "start": start, "end": end})
         missing = cursor.fetchone()
+        step("discrepancies")
         run.summary = _summary(cursor, run.pk, missing)
+        step("summary")
     run.summary["credited_now"], run.summary["settled_now"] = credited, settled
     run.summary["flagged_now"] = flagged + missing[2]
+    run.summary["steps_ms"] = steps
     run.checked_at = timezone.now()
     run.duration_ms = int((time.perf_counter() - started) * 1000)
     run.version += 1
