@@ -113,7 +113,7 @@ BENCH_DB ?= ardh_bench
 BENCH := ARDH_DB_NAME=$(BENCH_DB)
 BENCH_IMPORT_PARCELS ?= 1000000
 .PHONY: bench bench-db bench-city bench-generate bench-import bench-tiles bench-api bench-map bench-jobs bench-cases \
-        bench-payments
+        bench-payments bench-payments-recon
 
 bench-db: deps
 	@$(BENCH) bash scripts/pg.sh start
@@ -163,5 +163,11 @@ bench-cases: bench-city
 # once a real worker has applied them.
 bench-payments: bench-city
 	@$(BENCH) BENCH_CASES=$(BENCH_CASES) $(PY) bench/payments.py
+
+# Reconciliation of a 100,000-line SADAD file (goal <= 10 s) against the floor (parse + COPY of its lines), in
+# a municipality of its own in the bench database (bench/payments_recon.py; folded under bench-payments later).
+BENCH_RECON_LINES ?= 100000
+bench-payments-recon: bench-db
+	@$(BENCH) BENCH_RECON_LINES=$(BENCH_RECON_LINES) $(PY) bench/payments_recon.py
 
 bench: bench-generate bench-import bench-tiles bench-api bench-map bench-jobs bench-cases bench-payments
