@@ -22,6 +22,7 @@ urlpatterns = [
     path("outbox/", include("notifications.urls")),  # staff: the messages sent (notifications/)
     path("verify/", include("cases.documents.urls")),  # public: is an issued document valid (cases/documents/)
     path("surveys/", include("surveys.page_urls")),  # the survey panel's forms on the inbox's case page
+    path("finance/", include("web.finance.urls")),  # finance officers: bills, revenue, unpaid map (docs/finance.md)
     # ---
     path("", include("web.urls")),
 ]

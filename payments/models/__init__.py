@@ -12,6 +12,7 @@ from payments.models.payments import (
     RefundStatus,
     Resolution,
 )
+from payments.models.unpaid import UnpaidParcel
 
 __all__ = [
     "Bill",
@@ -28,4 +29,5 @@ __all__ = [
     "Refund",
     "RefundStatus",
     "Resolution",
+    "UnpaidParcel",
 ]
