@@ -18,3 +18,14 @@ def register_all() -> None:
     register(Layer("unpaid_bills", UnpaidParcel, "الفواتير غير المسددة", "Unpaid bills and fines",
                    fields=("number", "bills", "fines", "outstanding", "oldest_due"),
                    min_zoom=10, order=88, permission=TENANT, style=Style(fill=FILL, fill_opacity=0.7)))
+
+
+def unpaid_changed(bill) -> None:
+    """Tell the map that a bill's parcel owes more or less (its status changed: active, paid, expired, cancelled…):
+    the cached tiles of ``unpaid_bills`` around it are dropped after commit. The services that change a bill's
+    status call this (``geo.changes``: an explicit call, not a signal)."""
+    from geo.changes import geometry_changed
+    from payments.models.unpaid import UnpaidParcel
+
+    where = bill.parcel.geom if bill.parcel_id else bill.location
+    geometry_changed(model=UnpaidParcel, new=where)
