@@ -24,7 +24,7 @@ def listed(response) -> list[int]:
 def totals(response) -> tuple[int, Decimal]:
     html = page(response)
     amount = re.search(r'data-amount="([0-9.]+)"', html).group(1)
-    count = re.search(r'id="totals">\s*(\d+)', html).group(1)
+    count = re.search(r'data-count="(\d+)"', html).group(1)
     return int(count), Decimal(amount)
 
 

@@ -50,7 +50,7 @@ def test_revenue_by_service_and_month(client, town, finance, layout):
     response = signed_in(client, finance).get("/finance/revenue/")
     assert response.status_code == 200
     html = page(response)
-    monthly, split = charts(html)
+    monthly, _split = charts(html)
     assert 'role="img"' in monthly and "<title" in monthly and "<desc" in monthly and 'direction="rtl"' in monthly
     found = bars(monthly)
     keys = [m.strftime("%Y-%m") for m in months]
