@@ -62,6 +62,7 @@ for _code, _title in [
     ("investment.manage", _("manage investment sites, tenders and contracts")),
     ("investment.evaluate_bids", _("open and evaluate sealed bids")),
     ("payments.manage", _("manage fees, bills and reconciliation")),
+    ("payments.approve", _("approve refunds")),
     ("complaints.handle", _("handle complaints and suggestions")),
     ("council.manage", _("prepare the municipal council's agenda and decisions")),
     ("cases.supervise", _("reassign transactions and see the department's queues")),

@@ -26,6 +26,7 @@ ROLES = [
     ("investment_officer", "موظف الاستثمار", "Investment officer", [READ, "investment.manage"]),
     ("tender_committee_member", "عضو لجنة فحص العروض", "Tender committee member", [READ, "investment.evaluate_bids"]),
     ("finance_officer", "موظف المالية", "Finance officer", [READ, "payments.manage"]),
+    ("finance_manager", "مدير المالية", "Finance manager", [READ, "payments.manage", "payments.approve"]),
     ("complaints_handler", "موظف البلاغات", "Complaints handler", [READ, "complaints.handle"]),
     ("council_secretary", "أمين المجلس البلدي", "Council secretary", [READ, "council.manage"]),
     ("department_supervisor", "مدير الإدارة", "Department supervisor", [READ, "cases.supervise"]),

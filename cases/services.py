@@ -25,7 +25,7 @@ from audit.services import change_record
 from cases import calendar
 from cases.models import Case, CaseCounter, CaseLink, CaseParcel, CaseParty, EntryKind, PartyRole, TimelineEntry
 from cases.selectors import holidays
-from cases.types import APPLICANT, CaseType, State, UnknownCaseType, get_case_type
+from cases.types import APPLICANT, SYSTEM, CaseType, State, UnknownCaseType, get_case_type
 from common.errors import GuardError, NotPermitted, RegisterError, TransitionError
 from common.versions import check_version
 from geo.validation import validate_geometry
@@ -139,6 +139,8 @@ def acts_for_applicant(case: Case, actor) -> bool:
 def roles_on(case: Case, actor) -> frozenset[str]:
     """The role codes ``actor`` holds for this case: their roles in its municipality, and ``applicant`` when
     they act for its applicant."""
+    if isinstance(actor, str):  # the backbone on another system's event (cases.events), never a person
+        return frozenset({SYSTEM}) if actor.startswith("system") else frozenset()
     roles = role_codes_of(actor, municipality_id=case.municipality_id)
     if acts_for_applicant(case, actor):
         roles |= {APPLICANT}

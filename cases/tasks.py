@@ -11,7 +11,7 @@ import logging
 
 from django.conf import settings
 
-from cases import deadlines
+from cases import deadlines, events  # noqa: F401  (events: the cases.event job)
 from runtime.jobs import periodic
 
 logger = logging.getLogger(__name__)

@@ -32,6 +32,10 @@ FIELD_KINDS = ("text", "integer", "decimal", "date", "choice", "boolean")
 # ``CaseType.create_roles`` (people apply for themselves or for whom they represent).
 APPLICANT = "applicant"
 
+# Not a person: the backbone itself, taking a step another system's event asks for (``Transition.on_event``:
+# a bill paid moves a permit on to issued). Only the backbone's event job acts as it (``cases.events``).
+SYSTEM = "system"
+
 
 @dataclass(frozen=True)
 class Field:
@@ -146,6 +150,9 @@ class Transition:
     # The step needs a note (the reason for returning or refusing), and whether the applicant reads it.
     note_required: bool = False
     note_to_applicant: bool = False
+    # The event (``cases.events``, e.g. "payment.paid") on which the backbone takes this step by itself; name
+    # ``SYSTEM`` in ``roles``. An event finding no such step from the case's status is recorded and dropped.
+    on_event: str | None = None
 
     def describe(self) -> dict:
         return {"name": self.name, "label": str(self.label), "target": self.target, "roles": list(self.roles),

@@ -9,6 +9,7 @@ class PaymentsConfig(AppConfig):
     name = "payments"
     verbose_name = _("Fees and payments")
     api_urls = "payments.urls"
+    demo_part = "payments.demo:generate"
 
     def ready(self):
         from payments import layers, notify, tasks  # noqa: F401  (the queue's tasks; the messages to payers)

@@ -1,3 +1,9 @@
 """Payments' routes under /api/v1/ (api/urls.py includes this module: PaymentsConfig.api_urls)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from payments import apis
+
+urlpatterns = [
+    path("payments/sadad/notifications", apis.SadadNotificationApi.as_view(), name="sadad-notifications"),
+]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from cases.types import APPLICANT, CaseType, Document, Field, State, Transition
+from cases.types import APPLICANT, SYSTEM, CaseType, Document, Field, State, Transition
 from geo.crs import KNOWN_CRS
 from surveys import notify, services
 
@@ -22,7 +22,10 @@ SURVEY_DECISION = CaseType(
         State("submitted", _("submitted"), sla_days=2, queue_role=REVIEWER),
         State("in_review", _("in review"), sla_days=5, queue_role=REVIEWER),
         State("returned", _("returned to the applicant")),
-        State("approved", _("approved"), final=True),
+        # Approved: its fee billed (payments), the applicant pays through SADAD; the payment issues it.
+        State("approved", _("approved, awaiting payment")),
+        State("issued", _("decision issued"), final=True),
+        State("lapsed", _("lapsed: the bill expired unpaid"), final=True),
         State("rejected", _("rejected"), final=True),
         State("withdrawn", _("withdrawn"), final=True),
     ),
@@ -34,8 +37,12 @@ SURVEY_DECISION = CaseType(
         Transition("resubmit", _("resubmit"), ("returned",), "submitted", roles=(APPLICANT,),
                    guards=(services.new_survey_since_return,), effects=(notify.resubmitted,)),
         Transition("approve", _("approve"), ("in_review",), "approved", roles=(REVIEWER,),
-                   guards=(services.within_tolerance_or_explained,), actions=(services.issue_decision,),
-                   effects=(notify.approved,)),
+                   guards=(services.within_tolerance_or_explained,), actions=(services.bill_decision,)),
+        # Approval -> bill -> paid -> issued: the backbone takes these on the payments' events (cases.events).
+        Transition("issue", _("issue the decision (fee paid)"), ("approved",), "issued", roles=(SYSTEM,),
+                   on_event="payment.paid", actions=(services.issue_decision,), effects=(notify.approved,)),
+        Transition("lapse", _("lapse (the bill expired unpaid)"), ("approved",), "lapsed", roles=(SYSTEM,),
+                   on_event="payment.expired", effects=(notify.lapsed,)),
         Transition("reject", _("reject"), ("in_review",), "rejected", roles=(REVIEWER,), objectionable=True,
                    note_required=True, note_to_applicant=True, effects=(notify.rejected,)),
         Transition("withdraw", _("withdraw"), ("submitted", "returned"), "withdrawn", roles=(APPLICANT,)),

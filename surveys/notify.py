@@ -22,6 +22,7 @@ TEMPLATES = {
     "survey_resubmitted": _("Your corrected survey was received"),
     "survey_approved": _("Your survey decision is approved"),
     "survey_rejected": _("Your survey decision was refused"),
+    "survey_lapsed": _("Your survey decision lapsed unpaid"),
 }
 
 
@@ -82,6 +83,10 @@ def approved(*, case_id: int) -> None:
     doc = IssuedDocument.objects.filter(case_id=case_id, kind="survey_decision").order_by("-issued_at").first()
     _send(case_id, "survey_approved", verify_url=verification_url(doc.token) if doc else "",
           valid_until=doc.valid_until.isoformat() if doc and doc.valid_until else "")
+
+
+def lapsed(*, case_id: int) -> None:
+    _send(case_id, "survey_lapsed")
 
 
 def rejected(*, case_id: int) -> None:

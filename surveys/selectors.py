@@ -31,7 +31,7 @@ def valid_decision_for(*, parcel) -> IssuedDocument | None:
     """The approved survey decision a building permit starts from: issued on a case of the parcel, not revoked,
     still within its validity; the newest when there are several."""
     today = timezone.localdate()
-    cases = CaseParcel.objects.filter(parcel_id=parcel.pk, case__case_type=CODE, case__status="approved").values(
+    cases = CaseParcel.objects.filter(parcel_id=parcel.pk, case__case_type=CODE, case__status="issued").values(
         "case_id")
     return (IssuedDocument.objects.filter(case_id__in=cases, kind=CODE, revoked_at__isnull=True)
             .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today)).order_by("-issued_at").first())

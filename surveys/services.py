@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import transaction
@@ -19,10 +20,12 @@ from accounts.models import Municipality
 from audit.models import ChangeRecord
 from audit.services import change_record
 from cases import services as cases_services
-from cases.documents.services import document_issue, document_upload
-from cases.models import Case, CaseParty, PartyRole
+from cases.documents.services import Approver, document_issue, document_upload
+from cases.models import Case, CaseParty, EntryKind, PartyRole, TimelineEntry
 from common.errors import NotPermitted, RegisterError
 from parcels.models import Parcel
+from payments.lines import FeeLine, sar
+from payments.services import bill_issue
 from surveys import compare as comparing
 from surveys.fees import survey_fee
 from surveys.models import Survey
@@ -211,8 +214,28 @@ def within_tolerance_or_explained(case: Case, actor):
     return None
 
 
+def _fee_lines(fee: dict) -> list[FeeLine]:
+    return [FeeLine(kind=line.get("kind") or ("minimum" if ".minimum" in line["rule"] else "fee"), rule=line["rule"],
+                    quantity=Decimal(line["quantity"]), rate=Decimal(line["rate"]), amount=sar(line["amount"]),
+                    explain_ar=line["explain_ar"], explain_en=line["explain_en"]) for line in fee["lines"]]
+
+
+def bill_decision(*, case: Case, actor) -> None:
+    """The approval's action: the latest survey's fee becomes a SADAD bill on the case (payments), inside the
+    step's transaction; its payment issues the decision (``issue_decision``, on the event ``payment.paid``)."""
+    survey = latest_survey(case=case)
+    bill_issue(case=case, actor=actor, service_code=CODE, lines=_fee_lines(survey.fee))
+
+
+def _approver(case: Case):
+    """Who approved the decision (the reviewer of the step "approve"), to sign it when its fee is paid."""
+    entry = (TimelineEntry.objects.filter(case=case, kind=EntryKind.TRANSITION, data__transition="approve",
+                                          actor__isnull=False).select_related("actor").order_by("-id").first())
+    return entry.actor if entry else Approver(name=_("Survey department"))
+
+
 def issue_decision(*, case: Case, actor) -> None:
-    """The approval's action: the printed decision, inside the step's transaction."""
+    """The printed decision, once its fee is paid (the step "issue" on ``payment.paid``), in the step's transaction."""
     survey = latest_survey(case=case)
     rules = rules_for(municipality_id=case.municipality_id)
     parcel = Parcel.objects.select_related("plan").get(pk=survey.parcel_id)
@@ -222,7 +245,7 @@ def issue_decision(*, case: Case, actor) -> None:
         context={"survey": survey, "parcel": parcel, "comparison": survey.comparison, "fee": survey.fee,
                  "corners": [(i + 1, c[0], c[1]) for i, c in enumerate(survey.corners)], "has_owner": owners,
                  "source_srid": survey.source_srid},
-        approver=actor, title_ar="قرار مساحي", title_en="Survey decision",
+        approver=_approver(case), actor=actor, title_ar="قرار مساحي", title_en="Survey decision",
         valid_until=timezone.localdate() + timedelta(days=rules.validity_days),
     )
 

@@ -35,8 +35,8 @@ INSTALLED_APPS = [
     "cases",  # the backbone of every process: numbers, parties, workflow, SLA, timeline
     "notifications",  # the outbox: SMS and email in Arabic and English, sent by jobs
     "licensing",
-    "payments",  # fees, bills and SADAD for every service (docs/payments.md)
     "surveys",  # the survey decision (القرار المساحي), the first process on the backbone
+    "payments",  # fees, bills and SADAD (docs/payments.md); after the processes: its demo part pays their bills
     "tiles",
     "fixtures",
     "web",
@@ -289,3 +289,5 @@ ARDH_SADAD_TOLERANCE_S = env.integer("ARDH_SADAD_TOLERANCE_S", 300)
 # A bill's due date and expiry, in days from its issue (a service may give its own).
 ARDH_BILL_DUE_DAYS = env.integer("ARDH_BILL_DUE_DAYS", 14)
 ARDH_BILL_EXPIRY_DAYS = env.integer("ARDH_BILL_EXPIRY_DAYS", 30)
+# The expiry sweep of unpaid bills (cron, UTC; 21:05 UTC is just after midnight in Riyadh).
+ARDH_PAYMENTS_EXPIRY_CRON = env.string("ARDH_PAYMENTS_EXPIRY_CRON", "5 21 * * *")

@@ -7,6 +7,13 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from accounts.roles import roles_sync
+
+
+def sync_roles(apps, schema_editor):
+    roles_sync(apps.get_model("accounts", "Role"))  # finance_manager (approves refunds)
+
+
 
 class Migration(migrations.Migration):
 
@@ -96,6 +103,7 @@ class Migration(migrations.Migration):
                 ('webhook_id', models.CharField(blank=True, max_length=100, verbose_name='message id')),
                 ('received_at', models.DateTimeField(verbose_name='received at')),
                 ('applied_at', models.DateTimeField(blank=True, null=True, verbose_name='applied at')),
+                ('receipt', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.issueddocument', verbose_name='receipt')),
                 ('reconciled_on', models.DateField(blank=True, null=True, verbose_name='in the reconciliation file of')),
                 ('bill', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='payments.bill', verbose_name='bill')),
                 ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.municipality', verbose_name='municipality')),
@@ -302,4 +310,7 @@ class Migration(migrations.Migration):
             model_name='refund',
             constraint=models.UniqueConstraint(condition=models.Q(('status', 'rejected'), _negated=True), fields=('payment',), name='payments_refund_once'),
         ),
+        # Account numbers: 11 digits of this sequence and a Luhn check digit (payments.services.bills).
+        migrations.RunSQL("CREATE SEQUENCE payments_account_seq START 100000", "DROP SEQUENCE payments_account_seq"),
+        migrations.RunPython(sync_roles, migrations.RunPython.noop),
     ]

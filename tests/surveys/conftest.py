@@ -6,6 +6,7 @@ from pyproj import Transformer
 
 from accounts.models import Organisation, Person, Representation
 from accounts.services import membership_grant
+from payments.models import Biller
 from tests.factories import MunicipalityFactory, ParcelFactory, PlanFactory
 from tests.shapes import _OX, _OY, rect
 
@@ -33,7 +34,26 @@ def survey_csv(points=PLOT, *, dx=0.0, dy=0.0, srid=UTM38, name="survey.csv") ->
 
 @pytest.fixture
 def town(db):
-    return MunicipalityFactory(short_code="RAS", fee_category=3)
+    municipality = MunicipalityFactory(short_code="RAS", fee_category=3)
+    Biller.objects.create(municipality=municipality, code="091", name_ar="بلدية الرس", name_en="Al-Rass")
+    return municipality
+
+
+def pay_in_process(case):
+    """The approved decision's bill paid as SADAD would tell us (recorded, applied) and the event the payment
+    publishes handled — what the worker does, in this process (the walkthrough goes through the real ones)."""
+    from django.utils import timezone
+
+    from cases.events import event_apply
+    from payments.models import Bill
+    from payments.services import payment_apply, payment_record
+
+    bill = Bill.objects.get(case=case)
+    payment, _created = payment_record(municipality=case.municipality, biller_code=bill.biller_code,
+                                       payment_ref=f"T-{bill.account_number}", account_number=bill.account_number,
+                                       amount=bill.amount, currency="SAR", paid_at=timezone.now())
+    payment_apply(payment_id=payment.pk)
+    return event_apply(case_id=case.pk, event="payment.paid")
 
 
 @pytest.fixture

@@ -16,12 +16,13 @@ from cases.documents.services import document_revoke
 from cases.models import Case
 from common.errors import NotPermitted, RegisterError
 from geo.layers import get_layer
+from payments.models import Bill
 from surveys import services
 from surveys.fees import survey_fee
 from surveys.models import Survey, SurveyRules
 from surveys.readers import SurveyRefused
 from surveys.selectors import latest_survey, rules_for, valid_decision_for
-from tests.surveys.conftest import survey_csv
+from tests.surveys.conftest import pay_in_process, survey_csv
 
 
 def apply(town, actor, owner, *, parcels=(), data=None, files=None):
@@ -100,6 +101,10 @@ def test_beyond_tolerance_needs_a_reviewers_reason_then_the_decision_is_printed(
     services.survey_accept_deviation(case=case, actor=reviewer, reason="Field check: wall built 0.8 m east")
     case = cases_services.case_transition(case=case, transition="approve", actor=reviewer,
                                           expected_version=case.version)
+    assert case.status == "approved" and valid_decision_for(parcel=plot) is None  # billed, not issued: unpaid
+    bill = Bill.objects.get(case=case)
+    assert bill.amount == Decimal(latest_survey(case=case).fee["total"]) and bill.service_code == "survey_decision"
+    assert pay_in_process(case) == "issue"
     decision = valid_decision_for(parcel=plot)
     assert decision is not None and decision.case_id == case.pk
     assert (decision.valid_until - decision.issued_at.date()).days == rules_for(municipality_id=town.pk).validity_days
@@ -107,6 +112,7 @@ def test_beyond_tolerance_needs_a_reviewers_reason_then_the_decision_is_printed(
         text = subprocess.run(["pdftotext", "-layout", decision.pdf.path, "-"], capture_output=True,
                               text=True, check=True).stdout
         assert case.number in text and "A-1" in text and "0.8" in text
+    assert decision.approver_name == reviewer.get_full_name() == "Reviewer"  # who approved signs, not "system"
     document_revoke(document=decision, actor=reviewer, reason="issued in error")
     assert valid_decision_for(parcel=plot) is None
 
