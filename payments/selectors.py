@@ -13,14 +13,13 @@ from django.http import Http404
 
 from cases.documents.models import IssuedDocument
 from cases.models import Case
-from payments.models import Bill, BillLine, BillStatus, Discrepancy, Payment
+from payments.models import Bill, BillLine, BillStatus, Discrepancy, Payment, PaymentState
 
 # Owed and payable now or past its expiry (the map of unpaid bills and the "unpaid" bars): SADAD holds the bill, or
 # held it until it expired unpaid. A draft or a bill in flight to SADAD is not yet payable.
 UNPAID = (BillStatus.ACTIVE, BillStatus.EXPIRED)
 # Money received: a payment applied (paid) and confirmed by SADAD's daily file (settled).
 PAID = (BillStatus.PAID, BillStatus.SETTLED)
-RECEIPT_KIND = "receipt"  # a receipt is an issued document of this kind on the bill's case
 SEARCH_MAX = 32
 
 
@@ -113,23 +112,14 @@ def case_bills(*, case: Case) -> QuerySet[Bill]:
     return _with_lines(Bill.objects.filter(case=case).order_by("-issue_date", "-id"))
 
 
-def case_receipts(*, case: Case, for_applicant: bool = False) -> QuerySet[IssuedDocument]:
-    qs = IssuedDocument.objects.filter(case=case, kind=RECEIPT_KIND)
+def bill_receipts(bills, *, for_applicant: bool = False) -> dict[int, IssuedDocument]:
+    """The receipt of each paid bill among ``bills`` (bill id → issued document): the receipt of the payment
+    applied to it (``Payment.receipt``, issued by its own job once the payment is applied). One query."""
+    qs = (Payment.objects.filter(bill__in=[b.pk for b in bills], state=PaymentState.APPLIED, receipt__isnull=False)
+          .select_related("receipt"))
     if for_applicant:
-        qs = qs.filter(visible_to_applicant=True)
-    return qs.order_by("issued_at", "id")
-
-
-def receipt_for(bill: Bill, receipts: list[IssuedDocument]) -> IssuedDocument | None:
-    """The receipt of a paid bill among its case's receipts: the one naming its SADAD number (in its serial or
-    title), else — a case with one paid bill and one receipt — that receipt."""
-    if bill.status not in PAID and bill.status != BillStatus.REFUNDED:
-        return None
-    number = bill.bill_number
-    for r in receipts:
-        if number in r.serial or number in r.title_en or number in r.title_ar.replace(" ", ""):
-            return r
-    return receipts[0] if len(receipts) == 1 else None
+        qs = qs.filter(receipt__visible_to_applicant=True)
+    return {p.bill_id: p.receipt for p in qs}
 
 
 def my_bills(*, user) -> QuerySet[Bill]:

@@ -58,6 +58,6 @@ class BillView(FinanceView, View):
             "status": present.status_label(bill.status), "case_type": present.service_label(bill.case.case_type),
             "payments": selectors.bill_payments(bill=bill), "discrepancies": selectors.bill_discrepancies(bill=bill),
             "district": present.inbox_present.name_of(district) if district else "",
-            "receipt": selectors.receipt_for(bill, list(selectors.case_receipts(case=bill.case))),
+            "receipt": selectors.bill_receipts([bill]).get(bill.pk),
             "section": "bills",
         })

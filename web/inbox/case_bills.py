@@ -10,15 +10,16 @@ from web.inbox import present
 
 
 def bills_of(case, *, for_applicant: bool) -> list[dict]:
-    receipts = list(selectors.case_receipts(case=case, for_applicant=for_applicant))
+    bills = list(selectors.case_bills(case=case))
+    receipts = selectors.bill_receipts(bills, for_applicant=for_applicant)
     out = []
-    for bill in selectors.case_bills(case=case):
+    for bill in bills:
         out.append({
             "bill": bill, "status": str(dict(BillStatus.choices).get(bill.status, bill.status)),
             "payable": bill.status == BillStatus.ACTIVE,
             "lines": [{"line": line, "kind": line.get_kind_display(),
                        "explain": line.explain_ar if present.arabic() else (line.explain_en or line.explain_ar)}
                       for line in bill.lines.all()],
-            "receipt": selectors.receipt_for(bill, receipts),
+            "receipt": receipts.get(bill.pk),
         })
     return out

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from cases.documents.models import IssuedDocument
-from payments.models import BillStatus, LineKind
+from payments.models import BillStatus, LineKind, Payment, PaymentState
 from tests.payments.factories import make_bill
 from tests.web.conftest import page, signed_in
 
@@ -17,11 +17,16 @@ LINES = [(LineKind.FEE, "300.00", "رسم الكشك: 20 م² في 15 ريال",
 
 
 def receipt(case, bill) -> IssuedDocument:
+    """A receipt as the payment's job leaves it: an issued document on the case, named by the applied payment."""
     doc = IssuedDocument(municipality=case.municipality, case=case, kind="receipt", serial=f"RCPT-{bill.bill_number}",
                          title_ar="إيصال سداد", title_en="Payment receipt", issued_at=timezone.now(),
                          approver_name="النظام", size=4, sha256="0" * 64)
     doc.pdf.save("receipt.pdf", ContentFile(b"%PDF"), save=False)
     doc.save()
+    Payment.objects.create(municipality=case.municipality, biller_code=bill.biller_code,
+                           payment_ref=f"REF-{bill.pk}", account_number=bill.account_number, bill=bill,
+                           amount=bill.amount, paid_at=timezone.now(), received_at=timezone.now(),
+                           state=PaymentState.APPLIED, receipt=doc)
     return doc
 
 
