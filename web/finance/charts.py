@@ -50,7 +50,7 @@ def bar_chart(*, title: str, desc: str, categories: list[str], series: list[Seri
     data-category values, the labels when omitted); each series has one value per category."""
     uid = next(_IDS)
     keys = category_keys or categories
-    margin_axis, margin_side, top, bottom = 70, 16, 16, 74
+    margin_axis, margin_side, top, bottom = 70, 16, 30, 50
     legend_h = 22 * math.ceil(len(series) / 4) if series else 0
     plot_w = width - margin_axis - margin_side
     plot_h = height - top - bottom - legend_h
@@ -71,7 +71,7 @@ def bar_chart(*, title: str, desc: str, categories: list[str], series: list[Seri
         return plot_x0 + (n - 1 - i) * slot if rtl else plot_x0 + i * slot
 
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" role="img" '
-           f'aria-labelledby="chart{uid}-title chart{uid}-desc" direction="{"rtl" if rtl else "ltr"}" '
+           f'aria-labelledby="chart{uid}-title chart{uid}-desc" data-dir="{"rtl" if rtl else "ltr"}" '
            f'data-axis-max="{axis_max:g}" data-plot-height="{plot_h:g}">',
            f'<title id="chart{uid}-title">{escape(title)}</title><desc id="chart{uid}-desc">{escape(desc)}</desc>']
     # Value axis: grid lines and tick labels (on the right on RTL pages).
@@ -85,9 +85,10 @@ def bar_chart(*, title: str, desc: str, categories: list[str], series: list[Seri
         out.append(f'<text class="tick" x="{label_x:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}" font-size="11" '
                    f'fill="#34495e" direction="ltr">{number(tick)}</text>')
         tick += step
-    if unit:
-        out.append(f'<text class="unit" x="{label_x:.1f}" y="{top - 4 if top > 12 else 10}" text-anchor="{anchor}" '
-                   f'font-size="11" fill="#34495e">{escape(unit)}</text>')
+    text_dir = "rtl" if rtl else "ltr"  # each text's own base direction: anchors below are meant for it
+    if unit:  # beside the value axis, away from the plot: its far edge (its end) at the axis's labels
+        out.append(f'<text class="unit" x="{label_x:.1f}" y="12" text-anchor="end" font-size="11" '
+                   f'fill="#34495e" direction="{text_dir}">{escape(unit)}</text>')
     out.append(f'<line class="axis" x1="{axis_x:.1f}" x2="{axis_x:.1f}" y1="{top}" y2="{baseline:.1f}" '
                f'stroke="#34495e"/>')
     out.append(f'<line class="axis" x1="{plot_x0:.1f}" x2="{plot_x0 + plot_w:.1f}" y1="{baseline:.1f}" '
@@ -109,12 +110,16 @@ def bar_chart(*, title: str, desc: str, categories: list[str], series: list[Seri
                 k = (len(series) - 1 - j) if rtl else j
                 x, y = x_slot + k * bar_w, baseline - h
             colour = s.colour or PALETTE[j % len(PALETTE)]
-            tip = f"{s.label} — {label}: {number(v)} {unit}".strip()
+            tip = f"{s.label} — {' '.join(label.split())}: {number(v)} {unit}".strip()
             out.append(f'<rect class="bar" x="{x:.2f}" y="{y:.2f}" width="{max(bar_w - 1, 1):.2f}" height="{h:.3f}" '
                        f'fill="{colour}" data-series="{escape(s.key or s.label)}" data-category="{escape(key)}" '
                        f'data-value="{s.values[i]}"><title>{escape(tip)}</title></rect>')
-        out.append(f'<text class="category" x="{x_of_slot(i) + slot / 2:.1f}" y="{baseline + 14:.1f}" '
-                   f'text-anchor="middle" font-size="11" fill="#34495e">{escape(label)}</text>')
+        # A label may have a second line (e.g. the year under the month): "\n" in it.
+        cx = x_of_slot(i) + slot / 2
+        tspans = "".join(f'<tspan x="{cx:.1f}" dy="{0 if k == 0 else 13}">{escape(part)}</tspan>'
+                         for k, part in enumerate(label.split("\n")))
+        out.append(f'<text class="category" x="{cx:.1f}" y="{baseline + 14:.1f}" text-anchor="middle" font-size="11" '
+                   f'fill="#34495e" direction="{text_dir}">{tspans}</text>')
     # Legend under the plot, four entries a row, from the reading side.
     y0 = height - legend_h + 4
     for j, s in enumerate(series):
@@ -122,10 +127,11 @@ def bar_chart(*, title: str, desc: str, categories: list[str], series: list[Seri
         cell = (width - 2 * margin_side) / 4
         x = (width - margin_side - (col + 1) * cell) if rtl else margin_side + col * cell
         colour = s.colour or PALETTE[j % len(PALETTE)]
-        box_x, text_x, text_anchor = (x + cell - 14, x + cell - 18, "end") if rtl else (x, x + 18, "start")
+        # The swatch on the reading side, the label after it (its start: the right edge on RTL text).
+        box_x, text_x = (x + cell - 14, x + cell - 18) if rtl else (x, x + 18)
         out.append(f'<rect class="legend-swatch" x="{box_x:.1f}" y="{y0 + row * 22:.1f}" width="12" height="12" '
                    f'fill="{colour}"/>')
-        out.append(f'<text class="legend" x="{text_x:.1f}" y="{y0 + row * 22 + 10:.1f}" text-anchor="{text_anchor}" '
-                   f'font-size="12" fill="#17202a">{escape(s.label)}</text>')
+        out.append(f'<text class="legend" x="{text_x:.1f}" y="{y0 + row * 22 + 10:.1f}" text-anchor="start" '
+                   f'font-size="12" fill="#17202a" direction="{text_dir}">{escape(s.label)}</text>')
     out.append("</svg>")
     return mark_safe("".join(out))  # noqa: S308 (every text above is escaped; numbers are formatted)

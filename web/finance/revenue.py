@@ -23,6 +23,12 @@ def month_label(day) -> str:
     return formats.date_format(day, "M Y")
 
 
+def axis_label(day, *, first: bool) -> str:
+    """The month's name, and under it the year in January and at the first month."""
+    name = formats.date_format(day, "M")
+    return f"{name}\n{day.year}" if first or day.month == 1 else name
+
+
 class RevenueView(FinanceView, View):
     def get(self, request):
         muni = self.municipality
@@ -37,7 +43,8 @@ class RevenueView(FinanceView, View):
             title=_("Revenue by service and month"),
             desc=_("Amounts of paid and settled bills (SAR) by the month they were paid, %(first)s to %(last)s, "
                    "one stacked bar per month, one colour per service.") % {"first": labels[0], "last": labels[-1]},
-            categories=labels, category_keys=keys, stacked=True, rtl=rtl, unit=_("SAR"),
+            categories=[axis_label(m, first=i == 0) for i, m in enumerate(months)], category_keys=keys,
+            stacked=True, rtl=rtl, unit=_("SAR"),
             series=[Series(label=label, key=code, values=tuple(revenue["amounts"][code])) for code, label in services],
         )
         month_totals = [sum((revenue["amounts"][c][i] for c, _label in services), Decimal("0.00"))

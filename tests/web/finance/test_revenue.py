@@ -51,7 +51,7 @@ def test_revenue_by_service_and_month(client, town, finance, layout):
     assert response.status_code == 200
     html = page(response)
     monthly, _split = charts(html)
-    assert 'role="img"' in monthly and "<title" in monthly and "<desc" in monthly and 'direction="rtl"' in monthly
+    assert 'role="img"' in monthly and "<title" in monthly and "<desc" in monthly and 'data-dir="rtl"' in monthly
     found = bars(monthly)
     keys = [m.strftime("%Y-%m") for m in months]
     assert set(found) == {(s, k) for s in ("kiosk_permit", "signboard") for k in keys}  # a bar per service and month
@@ -80,7 +80,7 @@ def test_paid_against_unpaid_by_service(client, town, finance, layout):
     make_bill(case=cases["s2"], service_code="signboard", amount="60.00", status=BillStatus.CANCELLED)
     html = page(signed_in(client, finance).get("/finance/revenue/", HTTP_ACCEPT_LANGUAGE="en"))
     split = charts(html)[1]
-    assert 'direction="ltr"' in split
+    assert 'data-dir="ltr"' in split
     found = bars(split)
     assert {k: v for k, (_h, v) in found.items()} == {
         ("paid", "kiosk_permit"): Decimal("100.00"), ("unpaid", "kiosk_permit"): Decimal("350.00"),
