@@ -41,5 +41,7 @@ def apply_pending(*, timestamp: int) -> None:
 
 @periodic("payments.expire_bills", cron=settings.ARDH_PAYMENTS_EXPIRY_CRON)
 def expire_bills(*, timestamp: int) -> None:
-    """Unpaid bills past their expiry date become expired (their cases hear payment.expired)."""
+    """Unpaid bills past their expiry date become expired (their cases hear payment.expired); instalments whose
+    issue date has come are presented to SADAD."""
     services.bill_expire_due()
+    services.bills_present_due()
