@@ -42,3 +42,11 @@ def national_schedule_sync(rule_model=None) -> int:
         key = {k: values.pop(k) for k in ("service", "line", "category", "valid_from")}
         rule_model.objects.update_or_create(municipality=None, **key, defaults=values)
     return len(rows)
+
+
+def national_schedule_ensure() -> None:
+    """Load the national rows when there are none (a transactional test's database was flushed)."""
+    from payments.models import FeeRule
+
+    if not FeeRule.objects.filter(municipality__isnull=True).exists():
+        national_schedule_sync()

@@ -16,6 +16,7 @@ from accounts.services import membership_grant
 from cases.documents.models import IssuedDocument
 from cases.models import Case
 from notifications.models import Delivery
+from payments.fees.national import national_schedule_ensure
 from surveys.demo import survey_csv
 from tests.browser.test_webmap import a_parcel, load_city
 from tests.worker import wait_for
@@ -27,6 +28,7 @@ UTM38 = 32638
 @pytest.fixture
 def people():
     city = load_city(200)
+    national_schedule_ensure()  # the fee schedule: the database was flushed by the test before
     users = get_user_model().objects
     reviewer = users.create_user("reviewer", password="pw", first_name="Huda", is_staff=True)  # opens /outbox/
     membership_grant(user=reviewer, municipality=city, roles=["survey_reviewer"])
