@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,7 +42,12 @@ def fee_rule_save(*, rule: FeeRule, actor, changes: dict | None = None) -> FeeRu
     municipality's line is audited. RegisterError (and nothing saved) when it is refused."""
     _check_may_write(rule=rule, actor=actor)
     created = rule.pk is None
-    rule.full_clean()
+    try:
+        rule.full_clean()
+    except RegisterError:
+        raise
+    except ValidationError as exc:  # said in words, field by field: a form shows it as it is
+        raise RegisterError(exc.error_dict if hasattr(exc, "error_dict") else exc.error_list) from exc
     try:
         with transaction.atomic():
             if not created:

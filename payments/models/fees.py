@@ -96,7 +96,7 @@ class FeeRule(Tracked):
             ExclusionConstraint(
                 name="payments_feerule_no_overlap",
                 expressions=[
-                    (Coalesce("municipality_id", Value(0)), RangeOperators.EQUAL),
+                    (Coalesce("municipality", Value(0)), RangeOperators.EQUAL),
                     ("service", RangeOperators.EQUAL),
                     ("line", RangeOperators.EQUAL),
                     (Coalesce("category", Value(0)), RangeOperators.EQUAL),
