@@ -34,7 +34,7 @@ def rule(service="test_service", line="area", *, municipality=None, kind="fee", 
                   percent=None if percent is None else Decimal(percent),
                   minimum=None if minimum is None else Decimal(minimum),
                   maximum=None if maximum is None else Decimal(maximum), condition=condition,
-                  explain_ar=extra.pop("explain_ar", "{quantity} × {rate} = {amount}"),
+                  explain_ar=extra.pop("explain_ar", "{quantity} م² بسعر {rate} = {amount} ريال"),
                   explain_en=extra.pop("explain_en", "{quantity} x SAR {rate} = SAR {amount}"),
                   valid_from=valid_from, valid_to=valid_to, position=position, **extra)
     if save:

@@ -10,10 +10,11 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.services import membership_grant
 from audit.models import ChangeRecord
+from payments.fees.services import overlap_message
 from payments.models import FeeRule
 from tests.factories import MunicipalityFactory
 from tests.payments.fees.conftest import rule
@@ -92,7 +93,8 @@ def test_the_override_action_copies_the_national_line_for_the_officers_municipal
     assert override.rate == Decimal("2.75") and override.version == 2
     # a second copy overlaps the first: refused with the reason, nothing added
     response = officer.post(reverse(CHANGELIST), {"action": "override_for_my_municipality",
-                                                  "_selected_action": [line.pk]}, follow=True)
+                                                  "_selected_action": [line.pk]}, follow=True,
+                            HTTP_ACCEPT_LANGUAGE="en")
     assert "already in force" in response.content.decode()
     assert FeeRule.objects.filter(municipality=town, service="building_permit").count() == 1
 
@@ -102,10 +104,16 @@ def test_an_overlapping_override_in_the_form_is_a_form_error_not_a_500(officer, 
     add = reverse("admin:payments_feerule_add")
     response = officer.post(add, form_data(rule("signboard", "sign", municipality=town, measure="sign_area",
                                                 rate="140", valid_from=date(2026, 9, 1), save=False)))
-    assert response.status_code == 200
-    errors = response.context["adminform"].form.non_field_errors()
-    assert any("already in force on some of these days" in e for e in errors)
-    assert "already in force on some of these days" in response.content.decode()
+    assert response.status_code == 200  # the form again, in Arabic (the default), saying why
+    with translation.override("ar"):
+        in_arabic = overlap_message()
+    assert "ساري في بعض هذه الأيام" in in_arabic and in_arabic in response.content.decode()
+    assert "municipality" not in response.context["adminform"].form.errors
+    english = officer.post(add, form_data(rule("signboard", "sign", municipality=town, measure="sign_area",
+                                               rate="140", valid_from=date(2026, 9, 1), save=False)),
+                           HTTP_ACCEPT_LANGUAGE="en")
+    errors = english.context["adminform"].form.non_field_errors()
+    assert english.status_code == 200 and any("already in force on some of these days" in e for e in errors)
     assert FeeRule.objects.filter(municipality=town, service="signboard").count() == 1
 
 
