@@ -1,3 +1,3 @@
-"""The payments app in the admin (each part in its own module)."""
+"""The payments' admin: bills and their payments (``admin_bills``), fee schedules (``admin_fees``)."""
 
-from payments.admin_fees import FeeRuleAdmin  # noqa: F401  (the fee schedules)
+from payments import admin_bills, admin_fees  # noqa: F401

@@ -26,6 +26,12 @@ def apply(*, payment_id: int) -> None:
     services.payment_apply(payment_id=payment_id)
 
 
+@job("payments.receipt")
+def receipt(*, payment_id: int) -> None:
+    """The receipt PDF of an applied payment and the payer's message (once per payment)."""
+    services.receipt_issue(payment_id=payment_id)
+
+
 @periodic("payments.apply_pending", cron="* * * * *")
 def apply_pending(*, timestamp: int) -> None:
     """Belt and braces: a payment recorded more than 30 s ago and still not applied is applied now."""
@@ -35,5 +41,7 @@ def apply_pending(*, timestamp: int) -> None:
 
 @periodic("payments.expire_bills", cron=settings.ARDH_PAYMENTS_EXPIRY_CRON)
 def expire_bills(*, timestamp: int) -> None:
-    """Unpaid bills past their expiry date become expired (their cases hear payment.expired)."""
+    """Unpaid bills past their expiry date become expired (their cases hear payment.expired); instalments whose
+    issue date has come are presented to SADAD."""
     services.bill_expire_due()
+    services.bills_present_due()

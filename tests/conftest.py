@@ -63,3 +63,16 @@ def worker(transactional_db, worker_env):
         yield w
     finally:
         w.stop()
+
+
+@pytest.fixture
+def sadad_sim():
+    """A SADAD simulator process for this test (tests/sadad.py): its own port and data directory, the secret
+    of settings.ARDH_SADAD_SECRET, notifications going nowhere until ``sadad_sim.config(notify_url=...)``."""
+    from tests.sadad import SadadSim
+
+    sim = SadadSim().start()
+    try:
+        yield sim
+    finally:
+        sim.close()

@@ -103,6 +103,7 @@ class Migration(migrations.Migration):
                 ('webhook_id', models.CharField(blank=True, max_length=100, verbose_name='message id')),
                 ('received_at', models.DateTimeField(verbose_name='received at')),
                 ('applied_at', models.DateTimeField(blank=True, null=True, verbose_name='applied at')),
+                ('receipt', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.issueddocument', verbose_name='receipt')),
                 ('reconciled_on', models.DateField(blank=True, null=True, verbose_name='in the reconciliation file of')),
                 ('bill', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='payments.bill', verbose_name='bill')),
                 ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.municipality', verbose_name='municipality')),

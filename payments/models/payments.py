@@ -44,6 +44,9 @@ class Payment(TenantOwned):
     webhook_id = models.CharField(_("message id"), max_length=100, blank=True)
     received_at = models.DateTimeField(_("received at"))
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    # The receipt (an issued document on the bill's case), made by its own job once the payment is applied.
+    receipt = models.ForeignKey("cases.IssuedDocument", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+", verbose_name=_("receipt"))
     # In SADAD's daily file (reconciliation matched it).
     reconciled_on = models.DateField(_("in the reconciliation file of"), null=True, blank=True)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import date, timedelta
+from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -20,8 +21,8 @@ from cases.services import case_record
 from common.errors import RegisterError, TransitionError
 from payments import notify
 from payments.connector import connector
-from payments.lines import FeeLine, total_of
-from payments.models import Bill, Biller, BillLine, BillStatus, DiscrepancyKind
+from payments.lines import HALALA, FeeLine, sar, total_of
+from payments.models import Bill, Biller, BillLine, BillStatus, DiscrepancyKind, InstalmentPlan
 from payments.models.bills import OPEN_STATUSES
 from runtime.jobs import defer_after_commit
 
@@ -105,8 +106,56 @@ def bill_issue(*, case: Case, actor, service_code: str, lines: Sequence[FeeLine]
     case_record(case=case, actor=actor, data={"bill": bill.pk, "amount": f"{total:.2f}"},
                 body=_("Bill %(number)s of SAR %(amount)s issued, to pay by %(due)s.")
                 % {"number": bill.bill_number_display, "amount": f"{total:.2f}", "due": due.isoformat()})
-    defer_after_commit("payments.upload", queueing_lock=f"payments.upload:{bill.pk}", bill_id=bill.pk)
+    if today <= timezone.localdate():  # a later instalment is presented on its issue date (bills_present_due)
+        defer_after_commit("payments.upload", queueing_lock=f"payments.upload:{bill.pk}", bill_id=bill.pk)
     return bill
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+@transaction.atomic
+def plan_issue(*, case: Case, actor, service_code: str, total, instalments: int, first_issue: date,
+               every_months: int = 12, kind: str = "rent", explain_ar: str, explain_en: str,
+               payer: Party | None = None) -> InstalmentPlan:
+    """An instalment plan (investment rent): ``total`` in ``instalments`` bills, the first issued on
+    ``first_issue`` and each next ``every_months`` later; halalas left by the division go to the first bill. Each
+    bill is presented to SADAD on its issue date."""
+    total = sar(total)
+    if instalments < 1 or instalments > 120 or total <= 0:
+        raise RegisterError(_("An instalment plan needs a total above SAR 0.00 and 1 to 120 instalments."),
+                            code="plan")
+    plan = InstalmentPlan.objects.create(municipality_id=case.municipality_id, case=case, total=total,
+                                         instalments=instalments, note=explain_en[:300])
+    share = (total / instalments).quantize(HALALA, ROUND_DOWN)
+    for n in range(1, instalments + 1):
+        amount = share + (total - share * instalments if n == 1 else 0)
+        args = {"n": n, "of": instalments}
+        line = FeeLine(kind=kind, rule=f"{service_code}.instalment", quantity=Decimal(1), rate=amount, amount=amount,
+                       explain_ar=f"{explain_ar} — القسط {n} من {instalments}",
+                       explain_en=f"{explain_en} — instalment %(n)s of %(of)s" % args)
+        bill_issue(case=case, actor=actor, service_code=service_code, lines=[line], payer=payer, plan=plan,
+                   instalment_no=n, issue_date=_add_months(first_issue, every_months * (n - 1)))
+    return plan
+
+
+def bills_present_due(*, today: date | None = None) -> int:
+    """Queue the presenting of drafts whose issue date has come (later instalments); how many."""
+    today = today or timezone.localdate()
+    ids = list(Bill.objects.filter(status=BillStatus.DRAFT, uploaded_at__isnull=True, upload_error="",
+                                   issue_date__lte=today).values_list("pk", flat=True)[:5000])
+    with transaction.atomic():
+        for bill_id in ids:
+            defer_after_commit("payments.upload", queueing_lock=f"payments.upload:{bill_id}", bill_id=bill_id)
+    return len(ids)
 
 
 def _upload_message(bill: Bill) -> dict:

@@ -175,19 +175,33 @@ def _credit(payment: Payment, bill: Bill) -> None:
         discrepancy_open(municipality_id=bill.municipality_id, kind=DiscrepancyKind.LATE_PAYMENT, bill=bill,
                          payment=payment, details={"expiry_date": bill.expiry_date.isoformat(),
                                                    "paid_at": payment.paid_at.isoformat()})
+    case_record(case=bill.case, actor=ACTOR, data={"bill": bill.pk, "payment": payment.pk},
+                body=_("Bill %(number)s paid: SAR %(amount)s, bank reference %(ref)s.")
+                % {"number": bill.bill_number_display, "amount": f"{payment.amount:.2f}",
+                   "ref": payment.payment_ref})
+    event_publish(case_id=bill.case_id, event="payment.paid",
+                  data={"bill": bill.pk, "service": bill.service_code, "amount": f"{bill.amount:.2f}"})
+    defer_after_commit("payments.receipt", payment_id=payment.pk)
+
+
+@transaction.atomic
+def receipt_issue(*, payment_id: int) -> Payment:
+    """The receipt of an applied payment (a PDF on the case, verifiable by its QR code), and the payer told with
+    its address. Its own job: the case moves on without waiting for a PDF. Once per payment."""
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    if payment.receipt_id is not None or payment.state != PaymentState.APPLIED:
+        return payment
+    bill = Bill.objects.select_related("case", "municipality").get(pk=payment.bill_id)
     receipt = document_issue(
         case=bill.case, kind="receipt", template="payments/receipt.html", actor=ACTOR,
         context={"bill": bill, "payment": payment, "lines": list(bill.lines.all())},
         approver=Approver(name=bill.municipality.name_ar, title="الإدارة المالية — Finance"),
         title_ar="إيصال سداد", title_en="Payment receipt")
-    case_record(case=bill.case, actor=ACTOR, data={"bill": bill.pk, "payment": payment.pk, "receipt": receipt.pk},
-                body=_("Bill %(number)s paid: SAR %(amount)s, bank reference %(ref)s.")
-                % {"number": bill.bill_number_display, "amount": f"{payment.amount:.2f}",
-                   "ref": payment.payment_ref})
+    payment.receipt = receipt
+    payment.save(update_fields=["receipt", "updated_at"])
     notify.tell_payer(bill, "bill_paid", {"payment_ref": payment.payment_ref,
                                           "verify_url": verification_url(receipt.token)})
-    event_publish(case_id=bill.case_id, event="payment.paid",
-                  data={"bill": bill.pk, "service": bill.service_code, "amount": f"{bill.amount:.2f}"})
+    return payment
 
 
 @transaction.atomic

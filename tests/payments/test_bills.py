@@ -83,3 +83,25 @@ def test_the_expiry_sweep_expires_presented_bills_and_tells_the_case(bill):
     assert ProcrastinateJob.objects.filter(task_name="cases.event", args__event="payment.expired",
                                            args__case_id=bill.case_id).count() == 1
     assert bill_expire_due(today=bill.expiry_date + timedelta(days=2)) == 0
+
+
+def test_an_instalment_plan_is_a_series_of_bills_presented_on_their_dates(case, reviewer):
+    from datetime import date
+
+    from payments.services import bills_present_due, plan_issue
+
+    plan = plan_issue(case=case, actor=reviewer, service_code="investment_rent", total=Decimal("100000.00"),
+                      instalments=3, first_issue=date(2026, 1, 31), every_months=1, explain_ar="إيجار",
+                      explain_en="Rent")
+    bills = list(Bill.objects.filter(plan=plan).order_by("instalment_no"))
+    assert [b.instalment_no for b in bills] == [1, 2, 3]
+    assert [str(b.amount) for b in bills] == ["33333.34", "33333.33", "33333.33"]  # exact to the halala
+    assert sum(b.amount for b in bills) == plan.total
+    assert [b.issue_date for b in bills] == [date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31)]
+    assert "instalment 2 of 3" in bills[1].lines.get().explain_en
+    ProcrastinateJob.objects.filter(task_name="payments.upload").delete()
+    assert bills_present_due(today=date(2026, 2, 27)) == 1  # the first only; the next on its day
+    assert bills_present_due(today=date(2026, 3, 31)) == 3
+    with pytest.raises(RegisterError, match="instalments"):
+        plan_issue(case=case, actor=reviewer, service_code="x", total=Decimal("1"), instalments=0,
+                   first_issue=date(2026, 1, 1), explain_ar="x", explain_en="x")

@@ -16,7 +16,7 @@ from cases.documents.models import IssuedDocument
 from cases.models import TimelineEntry
 from notifications.models import Notification
 from payments.models import Bill, BillStatus, Discrepancy, Payment, PaymentState
-from payments.services import bill_cancel, bill_issue, payment_apply
+from payments.services import bill_cancel, bill_issue, payment_apply, receipt_issue
 from payments.signing import sign_headers
 from tests.payments.conftest import NOTIFY_PATH, fee, notification, post_notification
 
@@ -36,6 +36,9 @@ def test_a_payment_is_recorded_once_and_applied_once(live_server, bill):
     assert applied.state == PaymentState.APPLIED
     bill.refresh_from_db()
     assert bill.status == BillStatus.PAID and bill.paid_at is not None
+    assert not IssuedDocument.objects.filter(case=bill.case).exists()  # the receipt is its own job
+    assert receipt_issue(payment_id=payment.pk).receipt_id is not None
+    assert receipt_issue(payment_id=payment.pk).receipt_id is not None  # once
     receipt = IssuedDocument.objects.get(case=bill.case, kind="receipt")
     assert receipt.pdf.size > 1000
     assert TimelineEntry.objects.filter(case=bill.case, data__payment=payment.pk, visible_to_applicant=True).exists()
