@@ -23,6 +23,7 @@ from cases.models import Delegation, Holiday, PersonalDataLookup
 from cases.services import case_create
 from notifications.services import Recipient, notification_send
 from parcels import models as m
+from payments.models import FeeRule
 from surveys.models import Survey, SurveyRules
 from tests.factories import MunicipalityFactory, ParcelFactory, PlanFactory, RegulationFactory
 from tests.shapes import rect
@@ -65,10 +66,12 @@ def _rows_of(muni, django_user_model) -> dict[str, object]:
     delegation = Delegation.objects.create(municipality=muni, from_user=someone, to_user=colleague,
                                            starts_on=dt.date(2026, 12, 1), ends_on=dt.date(2026, 12, 5), reason="x")
     rules = SurveyRules.objects.create(municipality=muni)
+    fee_rule = FeeRule.objects.create(municipality=muni, service="booklet", line="booklet", rate=90,
+                                      explain_ar="رسم", explain_en="Fee", valid_from=dt.date(2026, 1, 1))
     survey = Survey.objects.create(municipality=muni, case=case, number=1, parcel=parcel,
                                    geom=parcel.geom[0], source_srid=4326, within_tolerance=True)
-    return {"surveys.surveyrules": rules, "surveys.survey": survey, "cases.personaldatalookup": lookup,
-            "cases.delegation": delegation,
+    return {"payments.feerule": fee_rule, "surveys.surveyrules": rules, "surveys.survey": survey,
+            "cases.personaldatalookup": lookup, "cases.delegation": delegation,
             "notifications.notification": notification, "notifications.delivery": notification.deliveries.get(),
             "accounts.municipality": muni, "parcels.subdivisionplan": plan, "parcels.zoningregulation": regulation,
             "parcels.parcel": parcel, "parcels.block": block, "parcels.district": district, "parcels.street": street,

@@ -16,6 +16,7 @@ from accounts.services import membership_grant
 from cases.documents.models import IssuedDocument
 from cases.models import Case
 from notifications.models import Delivery
+from payments.fees.national import national_schedule_ensure
 from payments.models import Bill, Biller
 from surveys.demo import survey_csv
 from tests.browser.test_webmap import a_parcel, load_city
@@ -29,6 +30,7 @@ UTM38 = 32638
 def people():
     city = load_city(200)
     Biller.objects.get_or_create(municipality=city, defaults={"code": "091", "name_ar": "بلدية", "name_en": "Town"})
+    national_schedule_ensure()  # the fee schedule: the database was flushed by the test before
     users = get_user_model().objects
     reviewer = users.create_user("reviewer", password="pw", first_name="Huda", is_staff=True)  # opens /outbox/
     membership_grant(user=reviewer, municipality=city, roles=["survey_reviewer"])
