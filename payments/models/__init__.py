@@ -2,6 +2,7 @@
 finance review, refunds (fee schedules: ``fees``; reconciliation runs: ``reconciliation``)."""
 
 from payments.models.bills import Bill, Biller, BillLine, BillStatus, InstalmentPlan, LineKind
+from payments.models.fees import FeeRule, Measure
 from payments.models.payments import (
     Discrepancy,
     DiscrepancyKind,
@@ -21,8 +22,10 @@ __all__ = [
     "Biller",
     "Discrepancy",
     "DiscrepancyKind",
+    "FeeRule",
     "InstalmentPlan",
     "LineKind",
+    "Measure",
     "Payment",
     "PaymentSource",
     "PaymentState",

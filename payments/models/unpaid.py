@@ -1,5 +1,5 @@
 """The parcels with unpaid bills and fines: a database view over the bills (migration
-``0002_unpaid_parcels_view``), read by the map layer ``unpaid_bills`` (payments/layers.py) and the finance pages.
+``0004_unpaid_parcels_view``), read by the map layer ``unpaid_bills`` (payments/layers.py) and the finance pages.
 Nothing writes it; a bill's status change shows on the next read."""
 
 from __future__ import annotations

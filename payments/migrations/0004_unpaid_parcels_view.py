@@ -26,7 +26,7 @@ JOIN parcels_parcel p ON p.id = o.parcel_id
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payments', '0001_bills_and_payments'),
+        ('payments', '0003_national_fee_schedule'),
     ]
 
     operations = [
