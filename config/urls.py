@@ -23,6 +23,7 @@ urlpatterns = [
     path("verify/", include("cases.documents.urls")),  # public: is an issued document valid (cases/documents/)
     path("surveys/", include("surveys.page_urls")),  # the survey panel's forms on the inbox's case page
     path("finance/reconciliation/", include("web.finance.reconciliation_urls")),  # SADAD's daily files (payments)
+    path("finance/", include("web.finance.urls")),  # finance officers: bills, revenue, unpaid map (docs/finance.md)
     # ---
     path("", include("web.urls")),
 ]

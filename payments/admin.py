@@ -1,3 +1,3 @@
 """The payments' admin: bills and their payments (``admin_bills``), fee schedules (``admin_fees``)."""
 
-from payments import admin_bills  # noqa: F401
+from payments import admin_bills, admin_fees  # noqa: F401

@@ -12,6 +12,7 @@ class PaymentsConfig(AppConfig):
     demo_part = "payments.demo:generate"
 
     def ready(self):
-        from payments import notify, tasks  # noqa: F401  (the queue's tasks; the messages to payers)
+        from payments import layers, notify, tasks  # noqa: F401  (the queue's tasks; the messages to payers)
 
         notify.register_templates()
+        layers.register_all()  # the map of unpaid bills and fines

@@ -6,4 +6,7 @@ from payments import apis
 
 urlpatterns = [
     path("payments/sadad/notifications", apis.SadadNotificationApi.as_view(), name="sadad-notifications"),
+    path("my/bills/", apis.MyBillListApi.as_view(), name="my-bills"),
+    path("my/bills/<int:pk>/", apis.MyBillApi.as_view(), name="my-bill"),
+    path("cases/<int:pk>/bills/", apis.CaseBillsApi.as_view(), name="case-bills"),
 ]

@@ -4,7 +4,7 @@ They persist (in the state file) until changed or ``POST /_sim/reset``. A ``PUT`
 
 - ``duplicates`` N: each notification is delivered N extra times (same webhook-id, same body).
 - ``out_of_order`` true | K: notifications are held, then delivered as a batch in reverse order on
-  ``POST /_sim/flush`` (true) or once K are held.
+  ``POST /_sim/flush`` (true) or once K are held; turning it off releases them too.
 - ``delay_ms`` N: each delivery attempt waits N ms first.
 - ``drop_ack_first`` K: the next K attempts send the request, then drop the connection without reading the
   answer (the simulator retries; Ardh must deduplicate).

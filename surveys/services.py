@@ -24,10 +24,10 @@ from cases.documents.services import Approver, document_issue, document_upload
 from cases.models import Case, CaseParty, EntryKind, PartyRole, TimelineEntry
 from common.errors import NotPermitted, RegisterError
 from parcels.models import Parcel
+from payments.fees import compute_fee
 from payments.lines import FeeLine, sar
 from payments.services import bill_issue
 from surveys import compare as comparing
-from surveys.fees import survey_fee
 from surveys.models import Survey
 from surveys.readers import SurveyRefused, read_survey
 from surveys.selectors import latest_survey, rules_for, surveys_of
@@ -76,7 +76,9 @@ def survey_compare(*, parcel: Parcel, content: bytes, content_type: str, srid: i
               "is it the right parcel and the right CRS?")
             % {"d": result.distance_m, "n": parcel.number, "h": result.hausdorff_m, "limit": rules.refuse_beyond_m},
             code="survey_far")
-    fee = survey_fee(area_m2=result.survey_area_m2, category=municipality.fee_category or 3)
+    # The fee from the schedule in force today (payments: the municipality's override, else the national line).
+    fee = compute_fee(municipality=municipality, service=CODE, measures={"parcel_area": result.survey_area_m2},
+                      on=timezone.localdate()).as_dict()
     return outline, result, fee
 
 

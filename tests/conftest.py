@@ -76,3 +76,15 @@ def sadad_sim():
         yield sim
     finally:
         sim.close()
+
+
+@pytest.fixture
+def sadad_live(sadad_sim, live_server, worker_env):
+    """The simulator notifying this test's live server, and Ardh (this process and the ``worker``, when asked
+    for after this fixture) presenting bills to the simulator: payments end to end over real HTTP."""
+    from django.test import override_settings
+
+    sadad_sim.config(notify_url=live_server.url + "/api/v1/payments/sadad/notifications")
+    worker_env["ARDH_SADAD_URL"] = sadad_sim.url
+    with override_settings(ARDH_SADAD_URL=sadad_sim.url):
+        yield sadad_sim

@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_SECRET = "whsec_YXJkaC1kZW1vLXNhZGFkLXNlY3JldC1ub3QtZm9yLXByb2R1Y3Rpb24="
 NOWHERE = "http://127.0.0.1:9/nowhere"  # the discard port: nothing listens, deliveries fail until configured
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never through an http_proxy of the env
 
 
 def default_secret() -> str:
@@ -118,7 +119,7 @@ class SadadSim:
                 timeout: float = 30) -> tuple[int, bytes, dict]:
         req = urllib.request.Request(self.url + path, data=body, method=method, headers=headers or {})
         try:
-            with urllib.request.urlopen(req, timeout=timeout) as resp:
+            with _DIRECT.open(req, timeout=timeout) as resp:
                 return resp.status, resp.read(), dict(resp.headers)
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read(), dict(exc.headers)

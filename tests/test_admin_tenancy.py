@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 import pytest
 from django.contrib import admin
@@ -23,6 +24,9 @@ from cases.models import Delegation, Holiday, PersonalDataLookup
 from cases.services import case_create
 from notifications.services import Recipient, notification_send
 from parcels import models as m
+from payments.lines import FeeLine
+from payments.models import Biller, FeeRule, Refund
+from payments.services import bill_issue, discrepancy_open, payment_apply, payment_record
 from surveys.models import Survey, SurveyRules
 from tests.factories import MunicipalityFactory, ParcelFactory, PlanFactory, RegulationFactory
 from tests.shapes import rect
@@ -65,10 +69,25 @@ def _rows_of(muni, django_user_model) -> dict[str, object]:
     delegation = Delegation.objects.create(municipality=muni, from_user=someone, to_user=colleague,
                                            starts_on=dt.date(2026, 12, 1), ends_on=dt.date(2026, 12, 5), reason="x")
     rules = SurveyRules.objects.create(municipality=muni)
+    fee_rule = FeeRule.objects.create(municipality=muni, service="booklet", line="booklet", rate=90,
+                                      explain_ar="رسم", explain_en="Fee", valid_from=dt.date(2026, 1, 1))
     survey = Survey.objects.create(municipality=muni, case=case, number=1, parcel=parcel,
                                    geom=parcel.geom[0], source_srid=4326, within_tolerance=True)
-    return {"surveys.surveyrules": rules, "surveys.survey": survey, "cases.personaldatalookup": lookup,
-            "cases.delegation": delegation,
+    biller = Biller.objects.create(municipality=muni, code=f"{muni.pk % 900 + 100:03d}", name_ar="بلدية", name_en="x")
+    line = FeeLine(kind="fee", rule="t", quantity=Decimal(1), rate=Decimal(5), amount=Decimal(5), explain_ar="رسم",
+                   explain_en="fee")
+    bill = bill_issue(case=case, actor="test", service_code="kiosk_permit", lines=[line])
+    payment, _new = payment_record(municipality=muni, biller_code=biller.code, payment_ref=f"REF-{muni.pk}",
+                                   account_number=bill.account_number, amount=Decimal(5), currency="SAR",
+                                   paid_at=dt.datetime(2026, 12, 4, 10, tzinfo=dt.UTC))
+    payment = payment_apply(payment_id=payment.pk)
+    refund = Refund.objects.create(municipality=muni, payment=payment, bill=bill, amount=Decimal(5), reason="x",
+                                   requested_by=colleague)
+    discrepancy = discrepancy_open(municipality_id=muni.pk, kind="late_payment", bill=bill, payment=payment)
+    return {"payments.biller": biller, "payments.bill": bill, "payments.payment": payment,
+            "payments.refund": refund, "payments.discrepancy": discrepancy, "payments.feerule": fee_rule,
+            "surveys.surveyrules": rules, "surveys.survey": survey,
+            "cases.personaldatalookup": lookup, "cases.delegation": delegation,
             "notifications.notification": notification, "notifications.delivery": notification.deliveries.get(),
             "accounts.municipality": muni, "parcels.subdivisionplan": plan, "parcels.zoningregulation": regulation,
             "parcels.parcel": parcel, "parcels.block": block, "parcels.district": district, "parcels.street": street,

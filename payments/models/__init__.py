@@ -2,6 +2,7 @@
 finance review, refunds (fee schedules: ``fees``; reconciliation runs: ``reconciliation``)."""
 
 from payments.models.bills import Bill, Biller, BillLine, BillStatus, InstalmentPlan, LineKind
+from payments.models.fees import FeeRule, Measure
 from payments.models.payments import (
     Discrepancy,
     DiscrepancyKind,
@@ -13,6 +14,7 @@ from payments.models.payments import (
     Resolution,
 )
 from payments.models.reconciliation import LineCategory, ReconciliationLine, ReconciliationRun, RunState
+from payments.models.unpaid import UnpaidParcel
 
 __all__ = [
     "Bill",
@@ -21,9 +23,11 @@ __all__ = [
     "Biller",
     "Discrepancy",
     "DiscrepancyKind",
+    "FeeRule",
     "InstalmentPlan",
     "LineCategory",
     "LineKind",
+    "Measure",
     "Payment",
     "PaymentSource",
     "PaymentState",
@@ -33,4 +37,5 @@ __all__ = [
     "RefundStatus",
     "Resolution",
     "RunState",
+    "UnpaidParcel",
 ]

@@ -21,6 +21,7 @@ from cases.services import case_record
 from common.errors import RegisterError, TransitionError
 from payments import notify
 from payments.connector import connector
+from payments.layers import unpaid_changed
 from payments.lines import HALALA, FeeLine, sar, total_of
 from payments.models import Bill, Biller, BillLine, BillStatus, DiscrepancyKind, InstalmentPlan
 from payments.models.bills import OPEN_STATUSES
@@ -200,6 +201,7 @@ def bill_upload(*, bill_id: int) -> Bill:
             bill.version += 1
             bill.save(update_fields=["status", "status_since", "uploaded_at", "upload_error", "version",
                                      "updated_at"])
+            unpaid_changed(bill)
             notify.tell_payer(bill, "bill_issued")
     return bill
 
@@ -220,6 +222,7 @@ def bill_cancel(*, bill: Bill, actor, reason: str) -> Bill:
     bill.status, bill.status_since = BillStatus.CANCELLED, timezone.now()
     bill.version += 1
     bill.save(update_fields=["status", "status_since", "version", "updated_at"])
+    unpaid_changed(bill)
     change_record(instance=bill, action=ChangeRecord.Action.UPDATE, actor=actor,
                   changes={"status": [before, bill.status]}, note=f"cancelled: {reason[:500]}")
     case_record(case=bill.case, actor=actor, data={"bill": bill.pk},
@@ -243,6 +246,7 @@ def bill_expire_due(*, today: date | None = None) -> int:
         bill.status, bill.status_since = BillStatus.EXPIRED, now
         bill.version += 1
         bill.save(update_fields=["status", "status_since", "version", "updated_at"])
+        unpaid_changed(bill)
         change_record(instance=bill, action=ChangeRecord.Action.UPDATE, actor="payments: expiry sweep",
                       changes={"status": [before, bill.status]})
         event_publish(case_id=bill.case_id, event="payment.expired", data={"bill": bill.pk})

@@ -26,6 +26,7 @@ from cases.documents.services import Approver, document_issue
 from cases.events import event_publish
 from cases.services import case_record
 from payments import notify
+from payments.layers import unpaid_changed
 from payments.models import Bill, Biller, BillStatus, DiscrepancyKind, Payment, PaymentSource, PaymentState
 from payments.models.bills import PAID_STATUSES
 from payments.services.discrepancies import discrepancy_open
@@ -167,6 +168,7 @@ def _credit(payment: Payment, bill: Bill) -> None:
     bill.status, bill.status_since, bill.paid_at = BillStatus.PAID, now, payment.paid_at
     bill.version += 1
     bill.save(update_fields=["status", "status_since", "paid_at", "version", "updated_at"])
+    unpaid_changed(bill)
     payment.state, payment.applied_at = PaymentState.APPLIED, now
     payment.save(update_fields=["state", "bill", "applied_at", "updated_at"])
     change_record(instance=bill, action=ChangeRecord.Action.UPDATE, actor=ACTOR,

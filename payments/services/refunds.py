@@ -15,6 +15,7 @@ from audit.models import ChangeRecord
 from audit.services import change_record
 from cases.services import case_record
 from common.errors import DuplicateError, NotPermitted, RegisterError
+from payments.layers import unpaid_changed
 from payments.lines import sar
 from payments.models import Bill, BillStatus, Discrepancy, Payment, PaymentState, Refund, RefundStatus, Resolution
 
@@ -72,6 +73,7 @@ def refund_decide(*, refund: Refund, actor, approve: bool, note: str = "") -> Re
         bill.status, bill.status_since = BillStatus.REFUNDED, timezone.now()
         bill.version += 1
         bill.save(update_fields=["status", "status_since", "version", "updated_at"])
+        unpaid_changed(bill)
         change_record(instance=bill, action=ChangeRecord.Action.UPDATE, actor=actor,
                       changes={"status": [before, bill.status]}, note=f"refund {refund.pk}")
     if bill is not None:

@@ -16,6 +16,8 @@ from accounts.services import membership_grant
 from cases.documents.models import IssuedDocument
 from cases.models import Case
 from notifications.models import Delivery
+from payments.fees.national import national_schedule_ensure
+from payments.models import Bill, Biller
 from surveys.demo import survey_csv
 from tests.browser.test_webmap import a_parcel, load_city
 from tests.worker import wait_for
@@ -27,6 +29,8 @@ UTM38 = 32638
 @pytest.fixture
 def people():
     city = load_city(200)
+    Biller.objects.get_or_create(municipality=city, defaults={"code": "091", "name_ar": "بلدية", "name_en": "Town"})
+    national_schedule_ensure()  # the fee schedule: the database was flushed by the test before
     users = get_user_model().objects
     reviewer = users.create_user("reviewer", password="pw", first_name="Huda", is_staff=True)  # opens /outbox/
     membership_grant(user=reviewer, municipality=city, roles=["survey_reviewer"])
@@ -68,7 +72,7 @@ def drawn(page, layer: str) -> int:
     return page.evaluate("(l) => ardh.idle().then(() => ardh.map.queryRenderedFeatures({layers: [l]}).length)", layer)
 
 
-def test_a_survey_decision_from_application_to_approval(browser, live_server, people, worker, tmp_path):
+def test_a_survey_decision_from_application_to_approval(browser, live_server, people, sadad_live, worker, tmp_path):
     parcel, owner = people["parcel"], people["owner"]
     first = tmp_path / "survey.csv"
     first.write_bytes(survey_csv(parcel, shift_m=1.2, srid=UTM38))
@@ -114,14 +118,27 @@ def test_a_survey_decision_from_application_to_approval(browser, live_server, pe
     case.refresh_from_db()
     assert case.status == "submitted"
 
-    # The reviewer approves: the printed decision is on the case.
+    # The reviewer approves: the fee is billed and presented to SADAD; nothing is printed before it is paid.
     reviewer.reload()
     step(reviewer, "start_review")
     assert "ضمن حدود التفاوت" in reviewer.locator("[data-test=survey-verdict]").inner_text()
     step(reviewer, "approve")
     case.refresh_from_db()
-    assert case.status == "approved"
-    decision = IssuedDocument.objects.get(case=case)
+    assert case.status == "approved" and not IssuedDocument.objects.filter(case=case).exists()
+    bill = Bill.objects.get(case=case)
+    wait_for(lambda: Bill.objects.get(pk=bill.pk).status == "active", what="the bill presented", worker=worker)
+
+    # The owner pays at the bank (the simulator's bank page, on a phone): the case moves on by itself.
+    bank = browser.new_context(locale="ar", viewport={"width": 375, "height": 740}, is_mobile=True).new_page()
+    bank.goto(sadad_live.bank_url)
+    bank.fill("#number", bill.bill_number_display)
+    bank.click("button[type=submit]")
+    bank.click("#pay")
+    bank.wait_for_url("**/bank/receipt/**")
+    wait_for(lambda: Case.objects.get(pk=case.pk).status == "issued", timeout=30, what="the decision issued",
+             worker=worker)
+    decision = IssuedDocument.objects.get(case=case, kind="survey_decision")
+    reviewer.reload()
     assert reviewer.locator("ul.issued").inner_text().count(decision.serial) == 1
 
     # The applicant was told at each step: the outbox shows each message once it is sent.

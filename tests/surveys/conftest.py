@@ -6,6 +6,7 @@ from pyproj import Transformer
 
 from accounts.models import Organisation, Person, Representation
 from accounts.services import membership_grant
+from payments.fees.national import national_schedule_ensure
 from payments.models import Biller
 from tests.factories import MunicipalityFactory, ParcelFactory, PlanFactory
 from tests.shapes import _OX, _OY, rect
@@ -36,6 +37,7 @@ def survey_csv(points=PLOT, *, dx=0.0, dy=0.0, srid=UTM38, name="survey.csv") ->
 def town(db):
     municipality = MunicipalityFactory(short_code="RAS", fee_category=3)
     Biller.objects.create(municipality=municipality, code="091", name_ar="بلدية الرس", name_en="Al-Rass")
+    national_schedule_ensure()  # the fee schedule (a transactional test's database was flushed before)
     return municipality
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from cases import services as cases_services
 from cases.documents.models import CaseDocument
@@ -16,12 +17,13 @@ from cases.documents.services import document_revoke
 from cases.models import Case
 from common.errors import NotPermitted, RegisterError
 from geo.layers import get_layer
-from payments.models import Bill
+from payments.fees import compute_fee
+from payments.models import Bill, FeeRule
 from surveys import services
-from surveys.fees import survey_fee
 from surveys.models import Survey, SurveyRules
 from surveys.readers import SurveyRefused
 from surveys.selectors import latest_survey, rules_for, valid_decision_for
+from tests.factories import MunicipalityFactory
 from tests.surveys.conftest import pay_in_process, survey_csv
 
 
@@ -125,12 +127,34 @@ def test_a_municipalitys_own_rules_replace_the_national_ones(town, plot, enginee
     assert latest_survey(case=case).within_tolerance
 
 
-def test_the_fee_by_area_and_category_with_its_minimum():
-    big = survey_fee(area_m2=1000, category=1)
+def test_the_fee_by_area_and_category_with_its_minimum(town):
+    """The survey decision's fee is the national schedule's: 1.00 SAR/m² in category 1 ... 0.20 in category 5."""
+    today = timezone.localdate()
+    big = compute_fee(municipality=MunicipalityFactory(fee_category=1), service="survey_decision",
+                      measures={"parcel_area": 1000}, on=today).as_dict()
     assert big["total"] == "1000.00" and len(big["lines"]) == 1 and "1000" in big["lines"][0]["explain_en"]
     assert big["lines"][0]["explain_ar"] != big["lines"][0]["explain_en"]
-    small = survey_fee(area_m2=100, category=5)
+    small = compute_fee(municipality=MunicipalityFactory(fee_category=5), service="survey_decision",
+                        measures={"parcel_area": 100}, on=today).as_dict()
     assert small["total"] == "100.00" and len(small["lines"]) == 2  # SAR 20 by area, topped up to the minimum
+    assert [line["kind"] for line in small["lines"]] == ["fee", "minimum"]
+
+
+def test_the_surveys_fee_comes_from_the_schedule_and_the_towns_override(town, plot, engineer, owner):
+    fee = latest_survey(case=apply(town, engineer, owner, parcels=[plot])).fee
+    line = fee["lines"][0]
+    assert set(fee) >= {"total", "currency", "lines"} and fee["currency"] == "SAR"
+    assert set(line) >= {"kind", "rule", "quantity", "rate", "amount", "explain_ar", "explain_en"}
+    assert line["rule"].startswith("survey_decision.area@c3/") and line["rate"] == "0.60"  # the town is category 3
+    assert abs(Decimal(line["quantity"]) - Decimal("600")) < 1  # the 30 x 20 m plot
+    assert fee["total"] == f"{Decimal(line['quantity']) * Decimal('0.60'):.2f}"
+    national = FeeRule.objects.get(municipality=None, service="survey_decision", line="area", category=3)
+    FeeRule.objects.create(municipality=town, service="survey_decision", line="area", measure="parcel_area",
+                           rate=Decimal("2.00"), minimum=Decimal("50"), explain_ar=national.explain_ar,
+                           explain_en=national.explain_en, valid_from=timezone.localdate())
+    fee = latest_survey(case=apply(town, engineer, owner, parcels=[plot])).fee
+    assert fee["lines"][0]["rate"] == "2.00" and "/m" in fee["lines"][0]["rule"]
+    assert fee["total"] == f"{Decimal(fee['lines'][0]['quantity']) * 2:.2f}"
 
 
 def test_the_outlines_layer_is_the_tenants():

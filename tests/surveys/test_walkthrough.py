@@ -3,6 +3,8 @@ with a reason, a new survey sent and resubmitted, approved with its printed deci
 step through the outbox by the real worker."""
 
 import json
+import time
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -11,7 +13,9 @@ from rest_framework.test import APIClient
 from cases.documents.models import IssuedDocument
 from cases.models import Case, TimelineEntry
 from notifications.models import Delivery, Notification
+from payments.models import Bill
 from surveys.models import Survey
+from surveys.selectors import latest_survey
 from tests.surveys.conftest import survey_csv
 from tests.worker import wait_for
 
@@ -31,11 +35,13 @@ def step(client, url, etag, transition, note=None):
 
 
 def sent(case, template):
-    return Delivery.objects.filter(notification__template=template, notification__context__number=case.number,
-                                   status=Delivery.Status.SENT).count()
+    about = {"notification__context__number": case.number} if template.startswith("survey") else {
+        "notification__context__case": case.number}
+    return Delivery.objects.filter(notification__template=template, status=Delivery.Status.SENT, **about).count()
 
 
-def test_office_applies_for_owner_returned_resubmitted_approved(worker, town, plot, reviewer, engineer, owner):
+def test_office_applies_for_owner_returned_resubmitted_approved(sadad_live, worker, town, plot, reviewer, engineer,
+                                                                 owner):
     office, staff = client_for(engineer), client_for(reviewer)
     payload = {"municipality": town.code, "case_type": "survey_decision", "applicant": owner.pk,
                "data": {"purpose": "new_building", "survey_crs": "9358", "deed_number": plot.deed_number},
@@ -80,14 +86,27 @@ def test_office_applies_for_owner_returned_resubmitted_approved(worker, town, pl
     r = step(staff, url, staff.get(f"/api/v1/cases/{case.pk}/")["ETag"], "start_review")
     r = step(staff, url, r["ETag"], "approve")
     assert r.status_code == 200 and r.json()["status"] == "approved", r.content
+    assert not IssuedDocument.objects.filter(case=case, kind="survey_decision").exists()  # not before it is paid
+
+    # Approval -> bill -> paid -> issued: the fee presented to SADAD, paid at the bank, the case moves on by itself.
+    bill = Bill.objects.get(case=case)
+    assert bill.amount == Decimal(latest_survey(case=case).fee["total"])
+    wait_for(lambda: Bill.objects.get(pk=bill.pk).status == "active", timeout=30, what="the bill presented",
+             worker=worker)
+    paid_at = time.monotonic()
+    sadad_live.pay(bill_number=bill.bill_number)
+    wait_for(lambda: Case.objects.get(pk=case.pk).status == "issued", timeout=30, what="the decision issued",
+             worker=worker)
+    assert time.monotonic() - paid_at < 10  # within seconds
     decision = IssuedDocument.objects.get(case=case, kind="survey_decision")
     assert decision.valid_until is not None and decision.pdf.size > 1000
     page = Client().get(f"/verify/{decision.token}/", HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200 and owner.national_id not in page.content.decode()
     assert Survey.objects.filter(case=case).count() == 2
-    assert TimelineEntry.objects.filter(case=case, kind="transition").count() == 5
+    assert TimelineEntry.objects.filter(case=case, kind="transition").count() == 6
 
-    for template in ("survey_submitted", "survey_returned", "survey_resubmitted", "survey_approved"):
+    for template in ("survey_submitted", "survey_returned", "survey_resubmitted", "bill_issued", "bill_paid",
+                     "survey_approved"):
         wait_for(lambda t=template: sent(case, t) >= 1, timeout=60, what=template, worker=worker)
     returned = Notification.objects.get(template="survey_returned", context__number=case.number,
                                         recipient_name=owner.name_ar)

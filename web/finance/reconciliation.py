@@ -12,11 +12,9 @@ from datetime import date, timedelta
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
@@ -28,9 +26,8 @@ from payments.models import Discrepancy, DiscrepancyKind, LineCategory, Resoluti
 from payments.reconciliation import both
 from payments.services import discrepancy_resolve, discrepancy_take
 from runtime.jobs import defer_after_commit
-from web.inbox.viewer import viewer_of
+from web.finance import access
 
-MANAGE = "payments.manage"
 CATEGORY_LABELS = {**{c.value: c.label for c in LineCategory},
                    "missing_from_file": DiscrepancyKind.MISSING_FROM_FILE.label,
                    "late": DiscrepancyKind.LATE_PAYMENT.label}
@@ -54,26 +51,15 @@ def _day(value: str) -> date:
         raise Http404(_t("No such day.")) from None
 
 
-class FinanceView(View):
-    """Signed in, and holding payments.manage in the working municipality; others get a bilingual 403."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("web:login"))
-        self.viewer = viewer_of(request)
-        if not (self.viewer.is_staff and self.viewer.access.can(MANAGE)):
-            return render(request, "finance/reconciliation_no_access.html", {
-                "viewer": self.viewer,
-                "message": both(_("Reconciliation is for the municipality's finance officers "
-                                  "(permission payments.manage)."))}, status=403)
-        self.municipality = self.viewer.municipality
-        return super().dispatch(request, *args, **kwargs)
+class FinanceView(access.FinanceView, View):
+    """Signed in, and holding payments.manage in the working municipality (the finance pages' door)."""
 
 
 class DaysView(FinanceView):
     def get(self, request):
         return render(request, "finance/reconciliation.html", {
-            "viewer": self.viewer, "days": selectors.runs(municipality_id=self.municipality.pk),
+            "viewer": self.viewer, "section": "reconciliation",
+            "days": selectors.runs(municipality_id=self.municipality.pk),
             "biller": selectors.biller_of(self.municipality.pk),
             "yesterday": timezone.localdate() - timedelta(days=1),
             "open": selectors.discrepancies(municipality_id=self.municipality.pk, limit=50),
@@ -99,7 +85,8 @@ class DayView(FinanceView):
         for d in found:
             d.form = forms_by_id.get(d.pk) or ResolveForm(prefix=f"d{d.pk}")
         return render(request, "finance/reconciliation_day.html", {
-            "viewer": self.viewer, "day": the_day, "run": run, "runs": runs, "sections": sections,
+            "viewer": self.viewer, "section": "reconciliation", "day": the_day, "run": run, "runs": runs,
+            "sections": sections,
             "missing": [d for d in found if d.kind == DiscrepancyKind.MISSING_FROM_FILE],
             "discrepancies": found, "labels": CATEGORY_LABELS, "error": error,
             "summary": [(code, CATEGORY_LABELS[code], run.summary.get(code, {"count": 0, "total": "0.00"}))

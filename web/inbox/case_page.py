@@ -25,6 +25,7 @@ from common.errors import ConflictError, GuardError, NotPermitted, RegisterError
 from common.versions import check_version
 from parcels.models import Parcel
 from web.inbox import present
+from web.inbox.case_bills import bills_of
 from web.inbox.viewer import Viewer, viewer_of
 from web.map_config import map_config
 
@@ -136,6 +137,7 @@ def page_context(request, viewer: Viewer, case: Case, *, revealed: list[dict] | 
                        .select_related("user").order_by("user__username")) if viewer.supervises else [],
         "waiting_on": (("applicant", _("the applicant")), ("agency", _("another agency"))),
         "act_url": reverse("web:inbox-act", args=[case.pk]),
+        "bills": bills_of(case, for_applicant=applicant_view),
     }
     if viewer.is_staff:
         context["config"] = {**map_config(request=request, membership=viewer.access),

@@ -30,6 +30,11 @@ class Viewer:
     def supervises(self) -> bool:
         return self.access is not None and self.access.can("cases.supervise")
 
+    @property
+    def is_finance(self) -> bool:
+        """Holds ``payments.manage``: the finance pages (/finance/) are theirs."""
+        return self.access is not None and self.access.can("payments.manage")
+
 
 def viewer_of(request) -> Viewer:
     access = staff_access(request.user, with_boundary=False)

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_roles'),
-        ('payments', '0001_bills_and_payments'),
+        ('payments', '0004_unpaid_parcels_view'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
