@@ -31,6 +31,8 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import ChangeRecord
+from audit.services import change_record
 from common.errors import RegisterError
 from payments.models import Biller, PaymentSource, ReconciliationRun, RunState
 from runtime.jobs import defer_after_commit
@@ -38,6 +40,7 @@ from runtime.jobs import defer_after_commit
 logger = logging.getLogger(__name__)
 
 ACTOR = "system: reconciliation"
+CATEGORIES = ("matched", "not_notified", "amount_mismatch", "missing_from_file", "late")
 HEADER = "payment_ref,biller_code,account_number,amount,currency,paid_at,bank_code,channel"
 RIYADH = ZoneInfo("Asia/Riyadh")
 
@@ -294,8 +297,7 @@ def _copy_lines(cursor, run_id: int, rows: list[tuple]) -> None:
 
 
 def _summary(cursor, run_id: int, missing: tuple) -> dict:
-    out = {key: {"count": 0, "total": "0.00"} for key in ("matched", "not_notified", "amount_mismatch",
-                                                          "missing_from_file", "late")}
+    out = {key: {"count": 0, "total": "0.00"} for key in CATEGORIES}
     late_n, late_sum = 0, Decimal(0)
     cursor.execute(_SUMMARY, {"run": run_id})
     for category, n, total, n_late, sum_late in cursor.fetchall():
@@ -360,9 +362,10 @@ def reconcile_day(*, municipality, biller_code: str, day: date, content: bytes |
     rows, count, halalas = parse_file(content, biller_code=biller_code, day=day)
     parsed = time.perf_counter()
     sha = hashlib.sha256(content).hexdigest()
-    run = (ReconciliationRun.objects.select_for_update()
-           .filter(biller_code=biller_code, day=day, state=RunState.DONE, file_sha256=sha).first()
-           or ReconciliationRun.objects.select_for_update()
+    run = ReconciliationRun.objects.select_for_update().filter(biller_code=biller_code, day=day,
+                                                               state=RunState.DONE, file_sha256=sha).first()
+    recomputed = run is not None
+    run = (run or ReconciliationRun.objects.select_for_update()
            .filter(biller_code=biller_code, day=day, state=RunState.WAITING).first()
            or ReconciliationRun(municipality_id=muni_id, biller_code=biller_code, day=day))
     run.state, run.file_sha256, run.file_lines, run.file_total = RunState.DONE, sha, count, Decimal(halalas) / 100
@@ -409,6 +412,10 @@ def reconcile_day(*, municipality, biller_code: str, day: date, content: bytes |
     run.duration_ms = int((time.perf_counter() - started) * 1000)
     run.version += 1
     run.save(update_fields=["summary", "checked_at", "duration_ms", "version", "updated_at"])
+    # The run's own line of history (who read which file, what it found); each settled bill has its own (_SETTLE).
+    change_record(instance=run, action=ChangeRecord.Action.UPDATE if recomputed else ChangeRecord.Action.CREATE,
+                  actor=actor, changes={key: run.summary[key]["count"] for key in CATEGORIES},
+                  note=f"SADAD file {sha[:12]} of {day.isoformat()}: {count} lines")
     if run.summary["not_notified"]["count"]:
         # The file's payments never notified are applied like notifications, by one job for the run (and the
         # payments.apply_pending sweep, should that job be lost).

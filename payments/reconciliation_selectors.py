@@ -15,11 +15,11 @@ from payments.models import (
     ReconciliationRun,
     RunState,
 )
+from payments.reconciliation import CATEGORIES  # noqa: F401  (the page's order of the categories)
 
 # The discrepancies a reconciliation finds (the page lists these; the others are the payments pages').
 RECON_KINDS = (DiscrepancyKind.NOT_NOTIFIED, DiscrepancyKind.MISSING_FROM_FILE, DiscrepancyKind.FILE_AMOUNT_MISMATCH,
                DiscrepancyKind.LATE_PAYMENT)
-CATEGORIES = ("matched", "not_notified", "amount_mismatch", "missing_from_file", "late")
 
 
 def biller_of(municipality_id: int) -> Biller | None:

@@ -55,6 +55,8 @@ def test_matched_payments_are_reconciled_and_their_bills_settled_with_history(to
     assert not Discrepancy.objects.exists()
     assert list(run.lines.values_list("category", flat=True)) == ["matched", "matched"]
     assert Bill.objects.get(pk=bills[2].pk).status == BillStatus.ACTIVE  # not in the file, not touched
+    history = ChangeRecord.objects.get(entity="payments.reconciliationrun", object_id=run.pk)
+    assert history.actor_label == "test" and history.changes["matched"] == 2 and "2 lines" in history.note
 
 
 def test_paid_in_the_file_never_notified_is_credited_flagged_and_queued(town, bills):
