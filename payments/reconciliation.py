@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import require_permission
 from audit.models import ChangeRecord
 from audit.services import change_record
 from common.errors import RegisterError
@@ -40,6 +41,7 @@ from runtime.jobs import defer_after_commit
 logger = logging.getLogger(__name__)
 
 ACTOR = "system: reconciliation"
+MANAGE = "payments.manage"
 CATEGORIES = ("matched", "not_notified", "amount_mismatch", "missing_from_file", "late")
 HEADER = "payment_ref,biller_code,account_number,amount,currency,paid_at,bank_code,channel"
 RIYADH = ZoneInfo("Asia/Riyadh")
@@ -321,8 +323,11 @@ def _actor_fields(actor) -> dict:
     return {"actor": actor, "actor_label": ""}
 
 
-def _municipality_of(biller_code: str, municipality) -> int:
+def _municipality_of(biller_code: str, municipality, actor) -> int:
+    """The municipality's id, once the actor may reconcile there (a person: payments.manage; the system passes)
+    and ``biller_code`` is its biller."""
     muni_id = getattr(municipality, "pk", municipality)
+    require_permission(actor=actor, permission=MANAGE, municipality_id=muni_id)
     if not Biller.objects.filter(code=biller_code, municipality_id=muni_id).exists():
         raise RegisterError(both(_("%(code)s is not this municipality's SADAD biller code."), code=biller_code),
                             code="biller")
@@ -350,7 +355,7 @@ def reconcile_day(*, municipality, biller_code: str, day: date, content: bytes |
     """Reconcile ``day`` for ``biller_code``: ``content`` is the file (None: fetched from SADAD, and when SADAD
     has not closed the day yet, a "waiting" run). The same file again recomputes its run; another file for the
     day is a new run. A refused file raises ``ReconciliationFileError`` and writes nothing."""
-    muni_id = _municipality_of(biller_code, municipality)
+    muni_id = _municipality_of(biller_code, municipality, actor)
     with connection.cursor() as cursor:  # one reconciliation of a biller's day at a time
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('ardh-reconcile'), %s)",
                        [int(biller_code) * 100000 + (day - date(2000, 1, 1)).days])
@@ -486,7 +491,7 @@ def reconcile_one(*, municipality, biller_code: str, day: date, content: bytes |
         content = fetch_file(biller_code, day)
     if content is None:
         with transaction.atomic():
-            return _waiting(_municipality_of(biller_code, municipality), biller_code, day, actor)
+            return _waiting(_municipality_of(biller_code, municipality, actor), biller_code, day, actor)
     try:
         return reconcile_day(municipality=municipality, biller_code=biller_code, day=day, content=content,
                              actor=actor)

@@ -131,3 +131,14 @@ def test_only_finance_officers_of_the_municipality(client, town, reviewer, recon
     client.force_login(elsewhere)  # a finance officer of another municipality sees none of this one's
     assert DAY.isoformat() not in client.get(BASE).content.decode()
     assert client.post(f"{BASE}discrepancies/{d.pk}/take/").status_code == 404
+
+
+def test_a_refused_file_shows_why_on_its_day(client, finance, town, bills):
+    from payments.reconciliation import reconcile_one
+
+    run = reconcile_one(municipality=town, biller_code="091", day=DAY,
+                        content=recon_file([line("SDD-1", bills[0])], total="1.00"))
+    assert run.state == "refused"
+    client.force_login(finance)
+    html = client.get(DAY_URL).content.decode()
+    assert "TRAILER sum" in html and "السطر 3" in html and 'id="export-csv"' not in html

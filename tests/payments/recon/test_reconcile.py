@@ -181,3 +181,17 @@ def test_lines_are_stored_with_their_category(town, bills):
     rows = list(run.lines.order_by("line_no").values_list("line_no", "payment_ref", "category", "amount"))
     assert rows == [(2, "SDD-1", LineCategory.MATCHED, Decimal("350.00")),
                     (3, "SDD-NN", LineCategory.NOT_NOTIFIED, Decimal("99.99"))]
+
+
+def test_only_finance_officers_or_the_system_reconcile(town, bills, reviewer, finance):
+    from common.errors import NotPermitted
+
+    notified(bills[0], "SDD-1")
+    content = recon_file([line("SDD-1", bills[0])])
+    with pytest.raises(NotPermitted):
+        reconcile_day(municipality=town, biller_code="091", day=DAY, content=content, actor=reviewer)
+    assert not ReconciliationRun.objects.exists()
+    run = reconcile_day(municipality=town, biller_code="091", day=DAY, content=content, actor=finance)
+    assert run.actor == finance and run.summary["matched"]["count"] == 1
+    with pytest.raises(Exception, match="biller"):
+        reconcile_day(municipality=town, biller_code="092", day=DAY, content=content, actor=finance)
