@@ -13,7 +13,7 @@ from django.http import Http404
 
 from cases.documents.models import IssuedDocument
 from cases.models import Case
-from payments.models import Bill, BillLine, BillStatus, Discrepancy, Payment, PaymentState
+from payments.models import Bill, BillLine, BillStatus, Discrepancy, Payment, PaymentState, Refund
 
 # Owed and payable now or past its expiry (the map of unpaid bills and the "unpaid" bars): SADAD holds the bill, or
 # held it until it expired unpaid. A draft or a bill in flight to SADAD is not yet payable.
@@ -92,6 +92,10 @@ def bill_payments(*, bill: Bill) -> QuerySet[Payment]:
 def bill_discrepancies(*, bill: Bill) -> QuerySet[Discrepancy]:
     return (Discrepancy.objects.filter(Q(bill=bill) | Q(payment__bill=bill))
             .select_related("owner", "resolved_by", "payment").order_by("-id").distinct())
+
+
+def bill_refunds(*, bill: Bill) -> QuerySet[Refund]:
+    return Refund.objects.filter(bill=bill).select_related("payment", "requested_by", "decided_by").order_by("-id")
 
 
 def service_codes(*, municipality) -> list[str]:

@@ -25,9 +25,15 @@ def tour_commands() -> str:
     return block.split("```sh", 1)[1].split("```", 1)[0]
 
 
-def tour_urls() -> list[str]:
+def tour_rows() -> list[tuple[str, str]]:
+    """(URL, the user its row says to sign in as; "admin" when it names none) of the tour's table."""
     table = README.split("## Tour", 1)[1].split("<!-- tour:begin -->", 1)[0]
-    return re.findall(r"^\| (http://127\.0\.0\.1:8000\S*) \|", table, flags=re.M)
+    rows = re.findall(r"^\| (http://127\.0\.0\.1:8000\S*) \|(.*)$", table, flags=re.M)
+    return [(url, (re.search(r"sign in as `(\w+)`", text) or [None, "admin"])[1]) for url, text in rows]
+
+
+def tour_urls() -> list[str]:
+    return [url for url, _user in tour_rows()]
 
 
 @pytest.fixture
@@ -43,10 +49,10 @@ def test_the_tour_lists_what_it_promises():
 
 
 def test_every_url_of_the_tour_answers(demo, client):
-    client.login(username="admin", password="ardh-demo")
-    for url in tour_urls():
+    for url, user in tour_rows():
+        assert client.login(username=user, password="ardh-demo"), user
         response = client.get(url.removeprefix(DEMO))
-        assert response.status_code == 200, url
+        assert response.status_code == 200, (url, user)
 
 
 def test_every_command_of_the_tour_runs(demo, tmp_path):

@@ -59,5 +59,8 @@ class BillView(FinanceView, View):
             "payments": selectors.bill_payments(bill=bill), "discrepancies": selectors.bill_discrepancies(bill=bill),
             "district": present.inbox_present.name_of(district) if district else "",
             "receipt": selectors.bill_receipts([bill]).get(bill.pk),
+            "refunds": selectors.bill_refunds(bill=bill),
+            "cancellable": bill.status in ("draft", "uploaded", "active", "expired"),
+            "approves": self.viewer.access.can("payments.approve"),
             "section": "bills",
         })
