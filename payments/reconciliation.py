@@ -391,7 +391,9 @@ def reconcile_day(*, municipality, biller_code: str, day: date, content: bytes |
         cursor.execute("DELETE FROM payments_reconciliationline WHERE run_id = %s", [run.pk])
         _copy_lines(cursor.cursor, run.pk, rows)
         step("copy")
-        cursor.execute("ANALYZE payments_reconciliationline")  # fresh statistics for the joins' plans
+        # Fresh statistics for the joins' plans (~0.1 s for 100,000 lines). ANALYZE's lock makes two billers'
+        # runs take turns here until the first commits: runs are daily, one per biller.
+        cursor.execute("ANALYZE payments_reconciliationline")
         step("analyze")
         cursor.execute(_CLASSIFY, params)
         step("classify")
