@@ -14,7 +14,8 @@ from django.utils import timezone
 from accounts.models import Municipality
 from cases.models import Case
 from payments.lines import FeeLine, sar
-from payments.models import Bill, Biller, BillStatus
+from payments.models import Bill, Biller, BillStatus, Payment, ReconciliationRun
+from payments.reconciliation import day_bounds, reconcile_day
 from payments.services import bill_issue, payment_apply, payment_record
 
 
@@ -70,6 +71,40 @@ def generate(ctx) -> None:
                                                                                       BillStatus.ACTIVE],
                                           payments__isnull=True).order_by("id"))
     # Which half: by the account number's last digit but one, so a second run picks none of those left to pay.
-    paid = sum(_pay(ctx, bill, paid_at=timezone.now() - timedelta(hours=ctx.rng.randint(1, 48)))
-               for bill in open_bills if int(bill.account_number[-2]) % 2 == 0)
+    # Paid yesterday morning: the day the demo's reconciliation shows.
+    day = timezone.localdate() - timedelta(days=1)
+    morning = timezone.make_aware(datetime.combine(day, time(8, 0)))
+    paid = sum(_pay(ctx, bill, paid_at=morning + timedelta(minutes=7 * i))
+               for i, bill in enumerate(b for b in open_bills if int(b.account_number[-2]) % 2 == 0))
     ctx.log(f"payments: {paid} demo bill(s) paid, {len(open_bills) - paid} left to pay on the SADAD bank page")
+    ctx.log(f"payments: reconciliation of {day}: {_reconciled_day(ctx, day)}")
+
+
+def _reconciled_day(ctx, day) -> str:
+    """Yesterday's SADAD file as the demo's bank would send it — every payment of the day, and two that disagree:
+    one never notified (a bill of the demo's paid at the bank only), one whose amount differs — reconciled, so the
+    reconciliation page shows a day with its categories. Once (not when the day has a run)."""
+    if ReconciliationRun.objects.filter(municipality=ctx.municipality, day=day).exists():
+        return "already there"
+    biller = Biller.objects.get(municipality=ctx.municipality)
+    start, end = day_bounds(day)
+    payments = list(Payment.objects.filter(biller_code=biller.code, paid_at__gte=start, paid_at__lt=end)
+                    .order_by("paid_at"))
+    lines = [(p.payment_ref, p.account_number, p.amount, p.paid_at, p.bank_code, p.channel) for p in payments]
+    if lines:
+        ref, account, amount, paid_at, bank, channel = lines[-1]
+        lines[-1] = (ref, account, amount + 1, paid_at, bank, channel)  # the bank's file says one riyal more
+    # Never notified: one of the bills still to pay (while two are left for the bank page).
+    left = list(Bill.objects.filter(municipality=ctx.municipality, status__in=[BillStatus.DRAFT, BillStatus.ACTIVE],
+                                    payments__isnull=True).order_by("id")[:2])
+    unpaid = left[0] if len(left) >= 2 else None
+    if unpaid is not None:
+        lines.append((f"DEMO-FILE-{unpaid.account_number}", unpaid.account_number, unpaid.amount,
+                      start + timedelta(hours=13), "RJHI", "ATM"))
+    rows = ["payment_ref,biller_code,account_number,amount,currency,paid_at,bank_code,channel"]
+    rows += [f"{r},{biller.code},{a},{m:.2f},SAR,{timezone.localtime(t).isoformat()},{b},{c}"
+             for r, a, m, t, b, c in lines]
+    rows.append(f"TRAILER,{len(lines)},{sum((m for _r, _a, m, *_x in lines), Decimal(0)):.2f}")
+    run = reconcile_day(municipality=ctx.municipality, biller_code=biller.code, day=day,
+                        content=("\n".join(rows) + "\n").encode(), actor="demo")
+    return f"{len(lines)} lines, run {run.pk} ({run.state})"

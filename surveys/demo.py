@@ -20,7 +20,8 @@ PATHS = [
     ("in_review", ["start_review"]),
     ("returned", ["start_review", "return"]),
     ("submitted", ["start_review", "return", "resubmit"]),
-    ("approved", ["start_review", "approve"]),
+    ("approved", ["start_review", "approve"]),  # billed: the demo pays some, the bank page the others
+    ("approved", ["start_review", "return", "resubmit", "start_review", "approve"]),
     ("rejected", ["start_review", "reject"]),
     ("withdrawn", ["withdraw"]),
 ]
