@@ -31,6 +31,21 @@ logger = logging.getLogger(__name__)
 ACCOUNT_SEQUENCE = "payments_account_seq"
 
 
+def bill_status_set(bill: Bill, status: str, *, actor, note: str = "", **fields) -> Bill:
+    """Move a locked bill to ``status`` (with ``fields``, e.g. paid_at): its version, the unpaid map's tiles and
+    the history. Inside the caller's transaction."""
+    before = bill.status
+    bill.status, bill.status_since = status, timezone.now()
+    for name, value in fields.items():
+        setattr(bill, name, value)
+    bill.version += 1
+    bill.save(update_fields=["status", "status_since", "version", "updated_at", *fields])
+    unpaid_changed(bill)
+    change_record(instance=bill, action=ChangeRecord.Action.UPDATE, actor=actor,
+                  changes={"status": [before, status]}, note=note)
+    return bill
+
+
 def luhn_digit(digits: str) -> str:
     """The Luhn check digit of ``digits`` (SADAD account numbers end with one: a mistyped number is refused)."""
     total = 0
@@ -218,13 +233,7 @@ def bill_cancel(*, bill: Bill, actor, reason: str) -> Bill:
                               % {"number": bill.bill_number_display, "status": bill.get_status_display()},
                               allowed=[])
     was_presented = bill.status != BillStatus.DRAFT or bill.uploaded_at is not None
-    before = bill.status
-    bill.status, bill.status_since = BillStatus.CANCELLED, timezone.now()
-    bill.version += 1
-    bill.save(update_fields=["status", "status_since", "version", "updated_at"])
-    unpaid_changed(bill)
-    change_record(instance=bill, action=ChangeRecord.Action.UPDATE, actor=actor,
-                  changes={"status": [before, bill.status]}, note=f"cancelled: {reason[:500]}")
+    bill_status_set(bill, BillStatus.CANCELLED, actor=actor, note=f"cancelled: {reason[:500]}")
     case_record(case=bill.case, actor=actor, data={"bill": bill.pk},
                 body=_("Bill %(number)s cancelled: %(reason)s") % {"number": bill.bill_number_display,
                                                                    "reason": reason[:500]})
@@ -240,15 +249,8 @@ def bill_expire_due(*, today: date | None = None) -> int:
     expired = list(Bill.objects.select_for_update(skip_locked=True)
                    .filter(status__in=OPEN_STATUSES, expiry_date__lt=today).exclude(status=BillStatus.DRAFT,
                                                                                     uploaded_at__isnull=True))
-    now = timezone.now()
     for bill in expired:
-        before = bill.status
-        bill.status, bill.status_since = BillStatus.EXPIRED, now
-        bill.version += 1
-        bill.save(update_fields=["status", "status_since", "version", "updated_at"])
-        unpaid_changed(bill)
-        change_record(instance=bill, action=ChangeRecord.Action.UPDATE, actor="payments: expiry sweep",
-                      changes={"status": [before, bill.status]})
+        bill_status_set(bill, BillStatus.EXPIRED, actor="payments: expiry sweep")
         event_publish(case_id=bill.case_id, event="payment.expired", data={"bill": bill.pk})
     if expired:
         logger.info("%d bill(s) expired", len(expired))

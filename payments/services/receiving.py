@@ -19,16 +19,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.models import ChangeRecord
-from audit.services import change_record
 from cases.documents.render import verification_url
 from cases.documents.services import Approver, document_issue
 from cases.events import event_publish
 from cases.services import case_record
 from payments import notify
-from payments.layers import unpaid_changed
 from payments.models import Bill, Biller, BillStatus, DiscrepancyKind, Payment, PaymentSource, PaymentState
 from payments.models.bills import PAID_STATUSES
+from payments.services.bills import bill_status_set
 from payments.services.discrepancies import discrepancy_open
 from runtime.jobs import defer_after_commit
 
@@ -162,17 +160,10 @@ def _hold(payment: Payment, kind: str, bill: Bill | None, details: dict) -> Paym
 
 
 def _credit(payment: Payment, bill: Bill) -> None:
-    now = timezone.now()
-    before = bill.status
     late = bill.status == BillStatus.EXPIRED or timezone.localtime(payment.paid_at).date() > bill.expiry_date
-    bill.status, bill.status_since, bill.paid_at = BillStatus.PAID, now, payment.paid_at
-    bill.version += 1
-    bill.save(update_fields=["status", "status_since", "paid_at", "version", "updated_at"])
-    unpaid_changed(bill)
-    payment.state, payment.applied_at = PaymentState.APPLIED, now
+    bill_status_set(bill, BillStatus.PAID, actor=ACTOR, note=f"paid by {payment.payment_ref}", paid_at=payment.paid_at)
+    payment.state, payment.applied_at = PaymentState.APPLIED, timezone.now()
     payment.save(update_fields=["state", "bill", "applied_at", "updated_at"])
-    change_record(instance=bill, action=ChangeRecord.Action.UPDATE, actor=ACTOR,
-                  changes={"status": [before, bill.status]}, note=f"paid by {payment.payment_ref}")
     if late:  # the bank took it after the expiry: credited (the money moved), finance confirms
         discrepancy_open(municipality_id=bill.municipality_id, kind=DiscrepancyKind.LATE_PAYMENT, bill=bill,
                          payment=payment, details={"expiry_date": bill.expiry_date.isoformat(),

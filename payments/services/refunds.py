@@ -15,9 +15,9 @@ from audit.models import ChangeRecord
 from audit.services import change_record
 from cases.services import case_record
 from common.errors import DuplicateError, NotPermitted, RegisterError
-from payments.layers import unpaid_changed
 from payments.lines import sar
 from payments.models import Bill, BillStatus, Discrepancy, Payment, PaymentState, Refund, RefundStatus, Resolution
+from payments.services.bills import bill_status_set
 
 MANAGE, APPROVE = "payments.manage", "payments.approve"
 
@@ -69,13 +69,7 @@ def refund_decide(*, refund: Refund, actor, approve: bool, note: str = "") -> Re
     bill = Bill.objects.select_for_update().select_related("case").filter(pk=payment.bill_id).first()
     if bill is not None and payment.state == PaymentState.APPLIED and bill.status in (BillStatus.PAID,
                                                                                       BillStatus.SETTLED):
-        before = bill.status
-        bill.status, bill.status_since = BillStatus.REFUNDED, timezone.now()
-        bill.version += 1
-        bill.save(update_fields=["status", "status_since", "version", "updated_at"])
-        unpaid_changed(bill)
-        change_record(instance=bill, action=ChangeRecord.Action.UPDATE, actor=actor,
-                      changes={"status": [before, bill.status]}, note=f"refund {refund.pk}")
+        bill_status_set(bill, BillStatus.REFUNDED, actor=actor, note=f"refund {refund.pk}")
     if bill is not None:
         case_record(case=bill.case, actor=actor, data={"refund": refund.pk},
                     body=_("SAR %(amount)s of payment %(ref)s refunded.")

@@ -11,12 +11,11 @@ import requests
 from django.conf import settings
 
 from accounts.models import Person
-from accounts.services import membership_grant
 from payments.lines import FeeLine
 from payments.models import Biller
 from payments.services import bill_issue
 from payments.signing import sign_headers
-from tests.cases.conftest import open_case
+from tests.cases.conftest import open_case, staff
 from tests.factories import MunicipalityFactory
 
 NOTIFY_PATH = "/api/v1/payments/sadad/notifications"
@@ -27,12 +26,6 @@ def town(db):
     municipality = MunicipalityFactory(short_code="RAS")
     Biller.objects.create(municipality=municipality, code="091", name_ar="بلدية الرس", name_en="Al-Rass")
     return municipality
-
-
-def staff(django_user_model, municipality, name, roles):
-    user = django_user_model.objects.create_user(name, password="x")
-    membership_grant(user=user, municipality=municipality, roles=roles)
-    return user
 
 
 @pytest.fixture
