@@ -78,7 +78,8 @@ class Bill(TenantOwned):
                               verbose_name=_("payer"))
     payer_id_number = models.CharField(_("payer's ID number"), max_length=20, blank=True)
     payer_name = models.CharField(_("payer's name"), max_length=200, blank=True)
-    plan = models.ForeignKey(InstalmentPlan, null=True, blank=True, on_delete=models.PROTECT,
+    # Indexed by the unique (plan, instalment_no) constraint: no index of its own.
+    plan = models.ForeignKey(InstalmentPlan, null=True, blank=True, on_delete=models.PROTECT, db_index=False,
                              related_name="bills", verbose_name=_("instalment plan"))
     instalment_no = models.PositiveSmallIntegerField(_("instalment"), null=True, blank=True)
     # Where: the case's parcel (the map of unpaid bills and fines) and its point.
@@ -90,7 +91,7 @@ class Bill(TenantOwned):
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", verbose_name=_("created by"))
+                                   db_index=False, related_name="+", verbose_name=_("created by"))
 
     class Meta:
         verbose_name = _("bill")
@@ -112,7 +113,6 @@ class Bill(TenantOwned):
         ]
         indexes = [
             models.Index(fields=["municipality", "status", "issue_date"], name="payments_bill_muni_status"),
-            models.Index(fields=["case"], name="payments_bill_case"),
             models.Index(fields=["status", "expiry_date"], condition=Q(status__in=["active", "uploaded"]),
                          name="payments_bill_open_expiry"),
             geometry_index("payments_bill", "location"),

@@ -65,7 +65,6 @@ class Payment(TenantOwned):
             models.Index(fields=["state", "received_at"], condition=Q(state="received"),
                          name="payments_payment_to_apply"),
             models.Index(fields=["biller_code", "paid_at"], name="payments_payment_biller_day"),
-            models.Index(fields=["bill"], name="payments_payment_bill"),
         ]
 
     def __str__(self):
