@@ -13,6 +13,9 @@ class PaymentsConfig(AppConfig):
 
     def ready(self):
         from payments import layers, notify, tasks  # noqa: F401  (the queue's tasks; the messages to payers)
+        from runtime.lean import register_lean_post
 
         notify.register_templates()
         layers.register_all()  # the map of unpaid bills and fines
+        # SADAD's notifications: signed, no session or CSRF to serve — the short request path (runtime/lean.py).
+        register_lean_post(r"^/api/v1/payments/sadad/notifications$")

@@ -44,6 +44,18 @@ def register_shortest_path(pattern: str, serve) -> None:
     _SHORTEST.append((compiled, serve))
 
 
+# Machine-to-machine POST endpoints (a bank's payment notifications): no browser, no session, no CSRF or messages
+# to serve, so the lean handler answers them too. Registered by their app in ``ready()``.
+_LEAN_POSTS: list[re.Pattern] = []
+
+
+def register_lean_post(pattern: str) -> None:
+    """Serve POST requests whose path matches ``pattern`` with the lean handler (authenticated by the view
+    itself, e.g. a signature; never a session-authenticated form)."""
+    if all(p.pattern != pattern for p in _LEAN_POSTS):
+        _LEAN_POSTS.append(re.compile(pattern))
+
+
 def lean_path(path: str):
     """The ``serve`` of the shortest path registered for ``path``, or None when ``path`` is not lean."""
     for i, (compiled, serve) in enumerate(_SHORTEST):
@@ -90,7 +102,10 @@ class Dispatcher:
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
-        shortest = lean_path(path) if environ.get("REQUEST_METHOD") in ("GET", "HEAD") else None
+        method = environ.get("REQUEST_METHOD")
+        if method == "POST" and any(p.match(path) for p in _LEAN_POSTS):
+            return self.lean(environ, start_response)
+        shortest = lean_path(path) if method in ("GET", "HEAD") else None
         if shortest is not None:
             try:
                 body = shortest(environ, start_response)

@@ -133,3 +133,33 @@ def test_an_expired_bill_paid_late_is_credited_and_flagged(live_server, bill):
     late = _applied(live_server, bill, ref="SDD-L")
     assert late.state == PaymentState.APPLIED
     assert Discrepancy.objects.get(payment=late).kind == "late_payment"
+
+
+def test_notifications_take_the_lean_request_path(bill):
+    """As served (runtime.lean.Dispatcher): SADAD's POSTs go through the lean handler (no session, CSRF or
+    messages middleware), and are answered exactly as on the full stack; other POSTs keep the full one."""
+    import io
+    import sys
+
+    from tests.tiles.test_lean_path import in_test_transaction
+    from tests.wsgi import counting_dispatcher
+
+    app = counting_dispatcher()
+    body = json.dumps(notification(bill, ref="SDD-LEAN")).encode()
+
+    def post(path: str, payload: bytes, headers: dict) -> int:
+        environ = {"REQUEST_METHOD": "POST", "PATH_INFO": path, "QUERY_STRING": "", "SERVER_NAME": "testserver",
+                   "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1", "wsgi.url_scheme": "http",
+                   "wsgi.input": io.BytesIO(payload), "wsgi.errors": sys.stderr, "CONTENT_TYPE": "application/json",
+                   "CONTENT_LENGTH": str(len(payload)),
+                   **{"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()}}
+        seen = {}
+        with in_test_transaction():
+            b"".join(app(environ, lambda status, _h, _e=None: seen.setdefault("status", int(status[:3]))))
+        return seen["status"]
+
+    assert post(NOTIFY_PATH, body, sign_headers(settings.ARDH_SADAD_SECRET, body)) == 200
+    assert app.lean.calls == 1 and Payment.objects.filter(payment_ref="SDD-LEAN").count() == 1
+    assert post(NOTIFY_PATH, body, {}) == 401 and app.lean.calls == 2  # refused on the lean path as on the full
+    post("/api/v1/cases/", b"{}", {})
+    assert app.lean.calls == 2  # every other POST: the full stack (CSRF, sessions)
