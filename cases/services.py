@@ -140,7 +140,7 @@ def roles_on(case: Case, actor) -> frozenset[str]:
     """The role codes ``actor`` holds for this case: their roles in its municipality, and ``applicant`` when
     they act for its applicant."""
     if isinstance(actor, str):  # the backbone on another system's event (cases.events), never a person
-        return frozenset({SYSTEM}) if actor.startswith("system") else frozenset()
+        return frozenset({SYSTEM}) if actor.startswith("system:") else frozenset()
     roles = role_codes_of(actor, municipality_id=case.municipality_id)
     if acts_for_applicant(case, actor):
         roles |= {APPLICANT}
