@@ -12,11 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Municipality
-from cases.models import Case
-from payments.lines import FeeLine, sar
 from payments.models import Bill, Biller, BillStatus, Payment, ReconciliationRun
 from payments.reconciliation import day_bounds, reconcile_day
-from payments.services import bill_issue, payment_apply, payment_record
+from payments.services import payment_apply, payment_record
 
 
 def ensure_biller(municipality: Municipality) -> Biller:
@@ -28,26 +26,6 @@ def ensure_biller(municipality: Municipality) -> Biller:
         biller = Biller.objects.create(municipality=municipality, code=code, name_ar=municipality.name_ar,
                                        name_en=municipality.name_en)
     return biller
-
-
-def _history(ctx) -> int:
-    """A year of paid bills on the demo's closed cases (the revenue charts need months): issued in the past and
-    paid a few days later. Only once (none when the demo has such bills already)."""
-    if Bill.objects.filter(municipality=ctx.municipality, issue_date__lt=timezone.localdate() - timedelta(days=20)
-                           ).exists():
-        return 0
-    cases = list(Case.objects.filter(municipality=ctx.municipality, closed_at__isnull=False).order_by("id")[:60])
-    today, made = timezone.localdate(), 0
-    for case in cases:
-        issued = today - timedelta(days=ctx.rng.randint(25, 360))
-        amount = sar(ctx.rng.choice([150, 300, 450, 600, 900, 1200, 2400]) + ctx.rng.randint(0, 99) / 100)
-        line = FeeLine(kind="fee", rule=f"{case.case_type}.demo", quantity=Decimal(1), rate=amount, amount=amount,
-                       explain_ar=f"رسوم {case.case_type} (بيانات العرض)", explain_en=f"{case.case_type} fee (demo)")
-        bill = bill_issue(case=case, actor="demo", service_code=case.case_type, lines=[line], issue_date=issued)
-        _pay(ctx, bill, paid_at=timezone.make_aware(datetime.combine(issued + timedelta(days=ctx.rng.randint(0, 12)),
-                                                                     time(9 + ctx.rng.randint(0, 10)))))
-        made += 1
-    return made
 
 
 def _pay(ctx, bill: Bill, *, paid_at) -> bool:
@@ -64,12 +42,21 @@ def _pay(ctx, bill: Bill, *, paid_at) -> bool:
 @transaction.atomic
 def generate(ctx) -> None:
     ensure_biller(ctx.municipality)
-    ctx.log(f"payments: {_history(ctx)} past bills paid (a year of revenue)")
-    # Half of the bills of the demo's approved cases paid at a bank (as if notified), the rest left to pay on the
-    # simulator's bank page. Idempotent: only bills never paid, and the payment reference is the bill's.
+    # The bills of the demo's approved survey decisions: all but the last four paid over the past year (the
+    # revenue charts need months; their bills dated back), then half of those four paid yesterday, the rest left
+    # to pay on the simulator's bank page. Idempotent: only bills never paid (the payment reference is the bill's).
     open_bills = list(Bill.objects.filter(municipality=ctx.municipality, status__in=[BillStatus.DRAFT,
                                                                                       BillStatus.ACTIVE],
                                           payments__isnull=True).order_by("id"))
+    past, open_bills = open_bills[:-4], open_bills[-4:]
+    for i, bill in enumerate(past):
+        issued = timezone.localdate() - timedelta(days=20 + (i * 340) // max(len(past), 1) + ctx.rng.randint(0, 9))
+        Bill.objects.filter(pk=bill.pk).update(issue_date=issued, due_date=issued + timedelta(days=14),
+                                               expiry_date=issued + timedelta(days=30))
+        bill.refresh_from_db()
+        _pay(ctx, bill, paid_at=timezone.make_aware(datetime.combine(issued + timedelta(days=ctx.rng.randint(0, 12)),
+                                                                     time(9 + ctx.rng.randint(0, 9)))))
+    ctx.log(f"payments: {len(past)} bill(s) of the past year paid")
     # Which half: by the account number's last digit but one, so a second run picks none of those left to pay.
     # Paid yesterday morning: the day the demo's reconciliation shows.
     day = timezone.localdate() - timedelta(days=1)

@@ -22,6 +22,10 @@ PATHS = [
     ("submitted", ["start_review", "return", "resubmit"]),
     ("approved", ["start_review", "approve"]),  # billed: the demo pays some, the bank page the others
     ("approved", ["start_review", "return", "resubmit", "start_review", "approve"]),
+    ("approved", ["start_review", "approve"]),  # the payments' demo pays these over the past year (issued)
+    ("approved", ["start_review", "approve"]),
+    ("approved", ["start_review", "approve"]),
+    ("approved", ["start_review", "approve"]),
     ("rejected", ["start_review", "reject"]),
     ("withdrawn", ["withdraw"]),
 ]
