@@ -156,7 +156,8 @@ def floor(muni, content: bytes) -> tuple[float, float]:
     from django.db import connection, transaction
 
     from payments.models import ReconciliationRun
-    from payments.reconciliation import _copy_lines, parse_file
+    from payments.reconciliation import _copy_lines
+    from payments.reconciliation_file import parse_file
 
     t0 = time.perf_counter()
     rows, _n, _sum = parse_file(content, biller_code=BILLER, day=DAY)

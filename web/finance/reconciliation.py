@@ -23,7 +23,7 @@ from django.views import View
 from common.errors import RegisterError
 from payments import reconciliation_selectors as selectors
 from payments.models import Discrepancy, DiscrepancyKind, LineCategory, Resolution, RunState
-from payments.reconciliation import both
+from payments.reconciliation_file import both
 from payments.services import discrepancy_resolve, discrepancy_take
 from runtime.jobs import defer_after_commit
 from web.finance import access
