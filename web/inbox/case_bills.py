@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from payments import selectors
 from payments.models import BillStatus
-from web.inbox import present
+from web.finance.present import line_explanation
 
 
 def bills_of(case, *, for_applicant: bool) -> list[dict]:
@@ -17,8 +17,7 @@ def bills_of(case, *, for_applicant: bool) -> list[dict]:
         out.append({
             "bill": bill, "status": str(dict(BillStatus.choices).get(bill.status, bill.status)),
             "payable": bill.status == BillStatus.ACTIVE,
-            "lines": [{"line": line, "kind": line.get_kind_display(),
-                       "explain": line.explain_ar if present.arabic() else (line.explain_en or line.explain_ar)}
+            "lines": [{"line": line, "kind": line.get_kind_display(), "explain": line_explanation(line)}
                       for line in bill.lines.all()],
             "receipt": receipts.get(bill.pk),
         })
