@@ -18,6 +18,7 @@ ROLES = [
     ("survey_reviewer", "مراجع القرارات المساحية", "Survey reviewer", [READ, "surveys.review"]),
     ("permit_reviewer", "مراجع الرخص الفنية", "Permit reviewer", [READ, "permits.review"]),
     ("permit_approver", "معتمد الرخص الفنية", "Permit approver", [READ, "permits.review", "permits.approve"]),
+    ("building_inspector", "مراقب البناء", "Building inspector", [READ, "permits.inspect"]),
     ("licensing_officer", "موظف الرخص التجارية", "Licensing officer", [READ, "licensing.manage"]),
     ("health_inspector", "مراقب صحي", "Health inspector", [READ, "inspections.perform"]),
     ("inspection_supervisor", "مشرف الرقابة", "Inspection supervisor",

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "notifications",  # the outbox: SMS and email in Arabic and English, sent by jobs
     "licensing",
     "surveys",  # the survey decision (القرار المساحي), the first process on the backbone
+    "permits",  # building permits (الرخص الفنية) with zoning rules as code (docs/permits.md)
     "payments",  # fees, bills and SADAD (docs/payments.md); after the processes: its demo part pays their bills
     "tiles",
     "fixtures",

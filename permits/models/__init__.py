@@ -1,0 +1,5 @@
+from permits.models.permits import Permit, PermitStatus, Proposal, ProposalSource
+from permits.models.rules import CornerRule, Overlay, OverlayKind, RuleSet, RuleSetStatus
+
+__all__ = ["CornerRule", "Overlay", "OverlayKind", "Permit", "PermitStatus", "Proposal", "ProposalSource", "RuleSet",
+           "RuleSetStatus"]
