@@ -28,7 +28,7 @@ def ensure_biller(municipality: Municipality) -> Biller:
     return biller
 
 
-def _pay(ctx, bill: Bill, *, paid_at) -> bool:
+def pay_demo_bill(ctx, bill: Bill, *, paid_at) -> bool:
     payment, created = payment_record(
         municipality=ctx.municipality, biller_code=bill.biller_code, payment_ref=f"DEMO-{bill.account_number}",
         account_number=bill.account_number, amount=bill.amount, currency="SAR", paid_at=paid_at,
@@ -54,14 +54,14 @@ def generate(ctx) -> None:
         Bill.objects.filter(pk=bill.pk).update(issue_date=issued, due_date=issued + timedelta(days=14),
                                                expiry_date=issued + timedelta(days=30))
         bill.refresh_from_db()
-        _pay(ctx, bill, paid_at=timezone.make_aware(datetime.combine(issued + timedelta(days=ctx.rng.randint(0, 12)),
-                                                                     time(9 + ctx.rng.randint(0, 9)))))
+        day = issued + timedelta(days=ctx.rng.randint(0, 12))
+        pay_demo_bill(ctx, bill, paid_at=timezone.make_aware(datetime.combine(day, time(9 + ctx.rng.randint(0, 9)))))
     ctx.log(f"payments: {len(past)} bill(s) of the past year paid")
     # Which half: by the account number's last digit but one, so a second run picks none of those left to pay.
     # Paid yesterday morning: the day the demo's reconciliation shows.
     day = timezone.localdate() - timedelta(days=1)
     morning = timezone.make_aware(datetime.combine(day, time(8, 0)))
-    paid = sum(_pay(ctx, bill, paid_at=morning + timedelta(minutes=7 * i))
+    paid = sum(pay_demo_bill(ctx, bill, paid_at=morning + timedelta(minutes=7 * i))
                for i, bill in enumerate(b for b in open_bills if int(b.account_number[-2]) % 2 == 0))
     ctx.log(f"payments: {paid} demo bill(s) paid, {len(open_bills) - paid} left to pay on the SADAD bank page")
     ctx.log(f"payments: reconciliation of {day}: {_reconciled_day(ctx, day)}")

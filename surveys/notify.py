@@ -4,18 +4,14 @@ keeps a repeated effect from sending twice."""
 
 from __future__ import annotations
 
-import logging
-
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Person
+from cases.applicant_notify import case_recipients, last_note_to_applicant, notify_applicants
 from cases.documents.models import IssuedDocument
 from cases.documents.render import verification_url
-from cases.models import Case, CaseParty, EntryKind, PartyRole, TimelineEntry
+from cases.models import Case
 from notifications.messages import register_template
-from notifications.services import NotificationRefused, Recipient, notification_send
 
-logger = logging.getLogger(__name__)
 TEMPLATES = {
     "survey_submitted": _("Your survey decision application was received"),
     "survey_returned": _("Your survey decision was returned to you"),
@@ -31,40 +27,9 @@ def register_templates() -> None:
         register_template(code, label)
 
 
-def recipients(case: Case) -> list[Recipient]:
-    """The applicant (and owner) parties with an address, and the person who applied for them."""
-    out, seen = [], set()
-    parties = CaseParty.objects.filter(case=case, role__in=[PartyRole.APPLICANT, PartyRole.REPRESENTATIVE]) \
-        .select_related("party")
-    for cp in parties:
-        party = cp.party
-        if party.pk in seen or not (party.mobile or party.email):
-            continue
-        seen.add(party.pk)
-        out.append(Recipient(name=party.name_ar, phone=party.mobile, email=party.email, language="ar"))
-    if case.created_by_id:
-        person = Person.objects.filter(user_id=case.created_by_id).first()
-        if person is not None and person.pk not in seen and (person.mobile or person.email):
-            out.append(Recipient(name=person.name_ar, phone=person.mobile, email=person.email, language="ar",
-                                 user=case.created_by))
-    return out
-
-
-def _send(case_id: int, template: str, **extra) -> None:
-    case = Case.objects.select_related("municipality").get(pk=case_id)
-    context = {"number": case.number, "municipality": case.municipality.name_ar, **extra}
-    for i, recipient in enumerate(recipients(case)):
-        try:
-            notification_send(municipality=case.municipality, recipient=recipient, template=template,
-                              context=context, dedupe_key=f"{template}:{case.pk}:v{case.version}:{i}")
-        except NotificationRefused:
-            logger.warning("survey %s: %s not sent to %s", case.number, template, recipient.name)
-
-
-def _last_note(case_id: int) -> str:
-    entry = (TimelineEntry.objects.filter(case_id=case_id, kind=EntryKind.COMMENT, visible_to_applicant=True)
-             .order_by("-id").first())
-    return entry.body if entry else ""
+recipients = case_recipients
+_send = notify_applicants
+_last_note = last_note_to_applicant
 
 
 def submitted(*, case_id: int) -> None:

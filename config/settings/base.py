@@ -36,8 +36,10 @@ INSTALLED_APPS = [
     "notifications",  # the outbox: SMS and email in Arabic and English, sent by jobs
     "licensing",
     "surveys",  # the survey decision (القرار المساحي), the first process on the backbone
-    "permits",  # building permits (الرخص الفنية) with zoning rules as code (docs/permits.md)
     "payments",  # fees, bills and SADAD (docs/payments.md); after the processes: its demo part pays their bills
+    # Building permits (الرخص الفنية) with zoning rules as code (docs/permits.md). After payments in this list
+    # only so its demo part pays its own bills (the payments' demo pays the survey decisions').
+    "permits",
     "tiles",
     "fixtures",
     "web",
@@ -290,6 +292,8 @@ ARDH_SADAD_TOLERANCE_S = env.integer("ARDH_SADAD_TOLERANCE_S", 300)
 # A bill's due date and expiry, in days from its issue (a service may give its own).
 ARDH_BILL_DUE_DAYS = env.integer("ARDH_BILL_DUE_DAYS", 14)
 ARDH_BILL_EXPIRY_DAYS = env.integer("ARDH_BILL_EXPIRY_DAYS", 30)
+# How long an issued building permit is valid (years from its issue; a renewal adds as much again).
+ARDH_PERMIT_TERM_YEARS = env.integer("ARDH_PERMIT_TERM_YEARS", 3)
 # The expiry sweep of unpaid bills (cron, UTC; 21:05 UTC is just after midnight in Riyadh).
 ARDH_PAYMENTS_EXPIRY_CRON = env.string("ARDH_PAYMENTS_EXPIRY_CRON", "5 21 * * *")
 # SADAD's daily reconciliation of yesterday for every biller (cron, UTC; 01:30 UTC is 04:30 in Riyadh).

@@ -3,6 +3,7 @@
 from parcels.services.errors import ConflictError, RegisterError, TopologyError
 from parcels.services.lineage import parcel_merge, parcel_split
 from parcels.services.records import parcel_create, parcel_update, record_save
+from parcels.services.status import parcel_status_follow
 
 __all__ = [
     "ConflictError",
@@ -11,6 +12,7 @@ __all__ = [
     "parcel_create",
     "parcel_merge",
     "parcel_split",
+    "parcel_status_follow",
     "parcel_update",
     "record_save",
 ]
