@@ -18,7 +18,7 @@ from permits.models import Permit, Proposal, RuleSet
 from permits.selectors_cases import latest_proposal
 from permits.services import permit_draft_create, proposal_add, proposal_justify
 from permits.services.linked import follow_up_apply
-from tests.permits.workflow.conftest import villa
+from tests.permits.conftest import villa
 
 
 def step(case, name, actor, note=None):
