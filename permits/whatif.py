@@ -19,11 +19,11 @@ from datetime import date
 
 import numpy as np
 import shapely
-from shapely.geometry import mapping
 from django.contrib.gis.db.models.functions import AsWKB, PointOnSurface
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from shapely.geometry import mapping
 
 from accounts.models import Municipality
 from common.errors import RegisterError

@@ -8,8 +8,8 @@
 - outside what the what-if counts: a vacant C1 parcel "F" in the district, a vacant R1 parcel "D" outside it;
 - draft version 2 of R1: the side setback raised from 2 to 3 m.
 
-Known answers, by hand: plot 7: envelope x 2..18, y 4..28 = 384 m² → x 3..17 = 14 x 24 = 336 m² (−48);
-H: x 2..18, y 42..68 = 416 m² → x 3..17, y 43..67 = 336 m² (−80); permit B fails setback_side (2.00 m
+Known answers, by hand: plot 7: envelope x 2..18, y 4..28 = 384 m² → x 3..17 = 14 x 24 = 336 m² (-48);
+H: x 2..18, y 42..68 = 416 m² → x 3..17, y 43..67 = 336 m² (-80); permit B fails setback_side (2.00 m
 measured, 3.00 m required); C stands exactly on the new line and passes."""
 
 from datetime import date

@@ -31,7 +31,8 @@ OVERLAY = {"id": 9, "kind": "flood_channel", "name_ar": "مجرى", "name_en": "
 
 
 def payload(pid, overlays):
-    return {"metric_srid": 9358, "parcel": {"id": pid, "number": str(pid), "geometry": json.loads(PARCELS[pid].geojson)},
+    return {"metric_srid": 9358,
+            "parcel": {"id": pid, "number": str(pid), "geometry": json.loads(PARCELS[pid].geojson)},
             "streets": [{"id": sid, "name": f"s{sid}", "width_m": w, "geometry": json.loads(line(a, b).geojson)}
                         for sid, a, b, w in STREETS],
             "overlays": overlays, "rules": RULES}
