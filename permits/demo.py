@@ -78,12 +78,16 @@ def building(site: dict, parcel: Parcel, *, good: bool) -> dict:
 
 
 def _parcels(ctx, count: int) -> list[tuple[Parcel, dict]]:
-    """Vacant residential parcels whose site the check can describe (a zone, rules, a street in front)."""
+    """Vacant residential parcels of the villa zone (R1) whose site the check can describe (rules, a street in
+    front): the demo's villa is drawn for R1's figures."""
     out = []
     for parcel in (Parcel.objects.filter(municipality=ctx.municipality, valid_to__isnull=True, status="vacant",
                                          land_use="residential").order_by("id")[: count * 4]):
         try:
-            site = describe_site(inputs.check_inputs(parcel=parcel, on=timezone.localdate()))
+            given = inputs.check_inputs(parcel=parcel, on=timezone.localdate())
+            if given["rules"]["source"]["code"] != "R1":
+                continue
+            site = describe_site(given)
         except RegisterError as exc:  # a parcel the demo cannot use is skipped, and said so
             ctx.log(f"permits: parcel {parcel.number} skipped ({exc})")
             continue
