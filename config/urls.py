@@ -24,6 +24,7 @@ urlpatterns = [
     path("surveys/", include("surveys.page_urls")),  # the survey panel's forms on the inbox's case page
     path("finance/reconciliation/", include("web.finance.reconciliation_urls")),  # SADAD's daily files (payments)
     path("finance/", include("web.finance.urls")),  # finance officers: bills, revenue, unpaid map (docs/finance.md)
+    path("permits/", include("web.permits.urls")),  # building permits: drawing and check, what-if (docs/permits.md)
     # ---
     path("", include("web.urls")),
 ]

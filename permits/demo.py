@@ -24,8 +24,10 @@ from payments.models import Bill, BillStatus
 from permits import inputs, seed
 from permits.check import describe_site
 from permits.check.contract import reproject
+from permits.models import RuleSet
 from permits.services import applications, linked
 from permits.services.applications import permit_draft_create, proposal_add
+from permits.services.rules import rule_set_new_version
 
 # (the walk of each demo permit, by who takes it): a step name, or a marker the demo acts on itself.
 PATHS = [
@@ -78,12 +80,16 @@ def building(site: dict, parcel: Parcel, *, good: bool) -> dict:
 
 
 def _parcels(ctx, count: int) -> list[tuple[Parcel, dict]]:
-    """Vacant residential parcels whose site the check can describe (a zone, rules, a street in front)."""
+    """Vacant residential parcels of the villa zone (R1) whose site the check can describe (rules, a street in
+    front): the demo's villa is drawn for R1's figures."""
     out = []
     for parcel in (Parcel.objects.filter(municipality=ctx.municipality, valid_to__isnull=True, status="vacant",
                                          land_use="residential").order_by("id")[: count * 4]):
         try:
-            site = describe_site(inputs.check_inputs(parcel=parcel, on=timezone.localdate()))
+            given = inputs.check_inputs(parcel=parcel, on=timezone.localdate())
+            if given["rules"]["source"]["code"] != "R1":
+                continue
+            site = describe_site(given)
         except RegisterError as exc:  # a parcel the demo cannot use is skipped, and said so
             ctx.log(f"permits: parcel {parcel.number} skipped ({exc})")
             continue
@@ -156,6 +162,11 @@ def _walk(ctx, parcel: Parcel, site: dict, path: list[str], owner) -> Case:
 def generate(ctx) -> None:
     rule_sets = seed.demo_rules_ensure(municipality=ctx.municipality)
     ctx.log(f"permits: {len(rule_sets)} rule set(s)")
+    villas = next((r for r in rule_sets if r.regulation.code == "R1"), None)
+    if villas is not None and not RuleSet.objects.filter(regulation=villas.regulation, status="draft").exists():
+        rule_set_new_version(rule_set=villas, actor=ctx.users["planner"], side_setback_m=3,
+                             notes="مسودة للدراسة: رفع الارتداد الجانبي إلى ٣ م (لم تُعتمد)")
+        ctx.log("permits: a draft R1 version for the what-if")
     if Case.objects.filter(municipality=ctx.municipality, case_type="building_permit").exists():
         ctx.log("permits: already there")
         return

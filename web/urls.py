@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from web import views
 from web.inbox.urls import urlpatterns as inbox_urls
@@ -11,5 +11,4 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("healthz", views.health, name="health"),
     *inbox_urls,
-    path("permits/whatif/", include("web.permits.whatif_urls")),  # planners: a draft rule set's what-if
 ]

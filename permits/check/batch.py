@@ -1,132 +1,101 @@
-"""Many parcels' buildable envelope areas at once, for the what-if (docs/permits-whatif.md).
-
-The SAME edges, street facing, classification and setbacks as ``run_check`` (``permits.check.edges`` is called
-for each parcel: its edges and their kinds are a few Python steps), while what costs (projecting every parcel,
-finding the street beside each edge, buffering every setback strip, cutting the strips and the overlays out of
-the parcels, measuring) runs on shapely 2 arrays: one call per step over all parcels, not one per parcel.
-
-``buildable_areas(parcels=[(id, lon/lat shapely)], streets=[(id, lon/lat line, width_m)], overlays=[{... as in
-the contract, "geometry": shapely or GeoJSON in lon/lat}], rules=<the contract's "rules">, metric_srid=…)``
-→ ``{parcel id: envelope area in m²}``. A parcel whose geometry is invalid or empty is left out (the check
-refuses it too)."""
+"""Buildable (envelope) areas of many parcels at once, for the what-if across a district (decision 025): the same
+edges, street test, classification and setback strips as the single check (``permits.check``), with the
+geometry work done on shapely arrays — the streets found through one STRtree, every strip buffered and cut in
+one call per edge rank."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import shapely
-from shapely.geometry import shape
 
-from permits.check.contract import _rules, reproject, transformers
-from permits.check.edges import PARALLEL_DEG, classify, edges_of
+from permits.check.contract import reproject, transformers
+from permits.check.edges import PARALLEL_DEG, classify, edges_of, parallel
+from permits.check.envelope import forbidden_by
 
-
-def _metric(geoms: np.ndarray, srid: int) -> np.ndarray:
-    to_metric, _back = transformers(srid)
-    return reproject(to_metric, geoms)
+STRIP_QUAD_SEGS = 4  # as permits.check.envelope.strip_of
 
 
-def _largest(geom):
-    if geom.geom_type == "MultiPolygon":
-        return max(geom.geoms, key=lambda p: p.area)
-    return geom
-
-
-def _turn(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    d = np.abs(a - b) % 360
-    return np.minimum(d, 360 - d)
-
-
-def _parallel(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.minimum(_turn(a, b), _turn(a, b + 180)) < PARALLEL_DEG
-
-
-def _facing(edges: list, streets: list, tolerance: float) -> list:
-    """For each edge, the street it faces ((id, name, width, line) or None) — ``edges.facing_street`` for all
-    edges at once: the nearest street within width / 2 + tolerance of the edge's midpoint, running parallel."""
-    out: list = [None] * len(edges)
-    if not edges or not streets:
-        return out
-    lines = np.array([s[3] for s in streets], dtype=object)
-    widths = np.array([s[2] for s in streets], dtype=float)
-    tree = shapely.STRtree(lines)
-    edge_lines = np.array([e.line for e in edges], dtype=object)
-    mids = shapely.line_interpolate_point(edge_lines, 0.5, normalized=True)
-    ei, si = tree.query(mids, predicate="dwithin", distance=float(widths.max()) / 2 + tolerance)
-    if not len(ei):
-        return out
-    d = shapely.distance(lines[si], mids[ei])
-    near = d <= widths[si] / 2 + tolerance
-    ei, si, d = ei[near], si[near], d[near]
-    at = shapely.line_locate_point(lines[si], mids[ei])
-    length = shapely.length(lines[si])
-    a = shapely.line_interpolate_point(lines[si], np.maximum(at - 1.0, 0))
-    b = shapely.line_interpolate_point(lines[si], np.minimum(at + 1.0, length))
-    street_bearing = np.degrees(np.arctan2(shapely.get_y(b) - shapely.get_y(a), shapely.get_x(b) - shapely.get_x(a)))
-    edge_bearing = np.array([edges[i].bearing for i in ei], dtype=float)
-    ok = _parallel(edge_bearing, street_bearing)
-    ei, si, d = ei[ok], si[ok], d[ok]
-    # the nearest; on a tie the first street in the list (as facing_street keeps the first it meets)
-    for i in np.lexsort((si, d, ei))[::-1]:
-        out[ei[i]] = streets[si[i]]
-    return out
-
-
-def _overlay_zones(overlays: list, srid: int) -> list:
-    """The metric area each overlay keeps free of building (``envelope.forbidden_by`` without the parcel)."""
-    zones = []
-    for o in overlays or []:
-        geom = o["geometry"]
-        geom = shape(geom) if isinstance(geom, dict) else geom
-        area = _metric(np.array([shapely.make_valid(geom)], dtype=object), srid)[0]
-        extra = float(o.get("extra_setback_m") or 0.0)
-        if o.get("prohibited"):
-            zones.append(area.buffer(extra, quad_segs=4) if extra > 0 else area)
-        elif extra > 0:
-            zones.append(area.buffer(extra, quad_segs=4).difference(area))
-    return [z for z in zones if not z.is_empty]
+def _bearings(lines: np.ndarray, points: np.ndarray) -> np.ndarray:
+    at = shapely.line_locate_point(lines, points)
+    lengths = shapely.length(lines)
+    a = shapely.line_interpolate_point(lines, np.maximum(at - 1.0, 0))
+    b = shapely.line_interpolate_point(lines, np.minimum(at + 1.0, lengths))
+    return np.degrees(np.arctan2(shapely.get_y(b) - shapely.get_y(a), shapely.get_x(b) - shapely.get_x(a)))
 
 
 def buildable_areas(*, parcels, streets, overlays, rules: dict, metric_srid: int,
-                    tolerance: float = 3.0) -> dict[int, float]:
-    rules, _source = _rules(rules)  # the same reading (and refusal of contradictions) as the check's
-    if not parcels:
-        return {}
+                    tolerance: float = 3.0) -> dict:
+    """{parcel id: envelope area in m²} of ``parcels`` [(id, shapely geometry in lon/lat)] next to ``streets``
+    [(id, shapely line in lon/lat, width_m)] and ``overlays`` (the contract's dicts with a shapely ``geometry``),
+    under ``rules`` (the contract's "rules", numbers)."""
+    to_m, _back = transformers(metric_srid)
+    rules = {k: (float(v) if isinstance(v, (int, float, str)) and k not in ("corner_secondary_front",) and
+                 not isinstance(v, bool) and _is_number(v) else v) for k, v in rules.items()}
     ids = [pid for pid, _g in parcels]
-    geoms = np.array([g for _pid, g in parcels], dtype=object)
-    keep = shapely.is_valid(geoms) & ~shapely.is_empty(geoms)
-    ids = [pid for pid, k in zip(ids, keep, strict=True) if k]
-    metric = _metric(geoms[keep], metric_srid)
-    metric = np.array([_largest(g) for g in metric], dtype=object)
-    street_list = []
-    if streets:
-        lines = _metric(np.array([line for _sid, line, _w in streets], dtype=object), metric_srid)
-        street_list = [(sid, "", float(w), line) for (sid, _l, w), line in zip(streets, lines, strict=True)]
-
-    # Edges of every parcel, and the street each faces (all edges at once).
-    per_parcel = [edges_of(p) for p in metric]
+    geoms = np.array([reproject(to_m, g) for _pid, g in parcels], dtype=object)
+    geoms = np.array([max(g.geoms, key=lambda p: p.area) if g.geom_type == "MultiPolygon" else g for g in geoms],
+                     dtype=object)
+    street_lines = np.array([reproject(to_m, line) for _sid, line, _w in streets], dtype=object)
+    street_rows = [(sid, "", float(w), line) for (sid, _l, w), line in zip(streets, street_lines, strict=True)]
+    widths = np.array([float(w) for _sid, _l, w in streets])
+    # Every parcel's edges, flattened; each edge's midpoint.
+    per_parcel = [edges_of(g) for g in geoms]
     flat = [e for edges in per_parcel for e in edges]
-    facing = _facing(flat, street_list, tolerance)
-    strips_of: list[list] = []
-    k = 0
+    owner = np.repeat(np.arange(len(geoms)), [len(e) for e in per_parcel])
+    if not flat:
+        return {}
+    lines = np.array([e.line for e in flat], dtype=object)
+    mids = shapely.line_interpolate_point(lines, 0.5, normalized=True)
+    facing: list = [None] * len(flat)
+    if len(street_lines):
+        tree = shapely.STRtree(street_lines)
+        edge_idx, street_idx = tree.query(mids, predicate="dwithin", distance=float(widths.max()) / 2 + tolerance)
+        if len(edge_idx):
+            d = shapely.distance(mids[edge_idx], street_lines[street_idx])
+            near = d <= widths[street_idx] / 2 + tolerance
+            edge_idx, street_idx, d = edge_idx[near], street_idx[near], d[near]
+            street_bearing = _bearings(street_lines[street_idx], mids[edge_idx])
+            edge_bearing = np.array([flat[i].bearing for i in edge_idx])
+            ok = np.array([parallel(a, b, PARALLEL_DEG) for a, b in zip(edge_bearing, street_bearing, strict=True)],
+                          dtype=bool) if len(edge_idx) else np.zeros(0, dtype=bool)
+            best: dict[int, tuple[float, int]] = {}
+            for e, s, dist in zip(edge_idx[ok], street_idx[ok], d[ok], strict=True):
+                if e not in best or dist < best[e][0]:
+                    best[e] = (dist, s)
+            for e, (_dist, s) in best.items():
+                facing[e] = street_rows[s]
+    start = 0
     for edges in per_parcel:
-        classify(edges, facing[k:k + len(edges)], rules)
-        k += len(edges)
-        strips_of.append([e for e in edges if e.setback > 0])
+        classify(edges, facing[start:start + len(edges)], rules)
+        start += len(edges)
+    # Strips: every edge buffered by its setback, cut from its parcel one edge rank at a time.
+    setbacks = np.array([e.setback for e in flat])
+    rank = np.concatenate([np.arange(len(e)) for e in per_parcel])
+    envelopes = geoms.copy()
+    has = setbacks > 0
+    strips = np.empty(len(flat), dtype=object)
+    strips[has] = shapely.buffer(lines[has], setbacks[has], quad_segs=STRIP_QUAD_SEGS)
+    for k in range(int(rank.max()) + 1):
+        pick = (rank == k) & has
+        if pick.any():
+            envelopes[owner[pick]] = shapely.difference(envelopes[owner[pick]], strips[pick])
+    if overlays:
+        zones = [{**o, "shape": reproject(to_m, o["geometry"])} for o in overlays]
+        tree = shapely.STRtree(np.array([z["shape"].buffer(float(z.get("extra_setback_m") or 0)) for z in zones],
+                                        dtype=object))
+        p_idx, z_idx = tree.query(geoms, predicate="intersects")
+        for p, z in zip(p_idx, z_idx, strict=True):
+            cut = forbidden_by(geoms[p], zones[z])
+            if not cut.is_empty:
+                envelopes[p] = envelopes[p].difference(cut)
+    areas = shapely.area(envelopes)
+    return {pid: round(float(a), 2) for pid, a in zip(ids, areas, strict=True)}
 
-    # Cut the strips out: the k-th strip of every parcel that has one, in one call per k.
-    envelope = metric.copy()
-    most = max((len(s) for s in strips_of), default=0)
-    for rank in range(most):
-        which = np.array([i for i, s in enumerate(strips_of) if len(s) > rank], dtype=int)
-        lines = np.array([strips_of[i][rank].line for i in which], dtype=object)
-        widths = np.array([strips_of[i][rank].setback for i in which], dtype=float)
-        envelope[which] = shapely.difference(envelope[which], shapely.buffer(lines, widths, quad_segs=4))
 
-    zones = _overlay_zones(overlays, metric_srid)
-    if zones:
-        tree = shapely.STRtree(np.array(zones, dtype=object))
-        pi, zi = tree.query(metric, predicate="intersects")
-        for p, z in zip(pi, zi, strict=True):
-            envelope[p] = envelope[p].difference(zones[z])
-    areas = shapely.area(envelope)
-    return {pid: float(a) for pid, a in zip(ids, areas, strict=True)}
+def _is_number(value) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False

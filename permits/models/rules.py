@@ -49,11 +49,11 @@ class RuleSet(TenantOwned):
     valid_to = models.DateField(_("in force until (included)"), null=True, blank=True)
     source = models.CharField(_("source (circular, decision)"), max_length=300, blank=True)
     # Coverage: ground and each upper floor against the parcel's area; a roof annex against the floor beneath.
-    coverage_ground_pct = models.DecimalField(_("ground floor coverage (% of the parcel)"), max_digits=5,
+    coverage_ground_pct = models.DecimalField(_("ground floor coverage (percent of the parcel)"), max_digits=5,
                                               decimal_places=2)
-    coverage_upper_pct = models.DecimalField(_("upper floor coverage (% of the parcel)"), max_digits=5,
+    coverage_upper_pct = models.DecimalField(_("upper floor coverage (percent of the parcel)"), max_digits=5,
                                              decimal_places=2)
-    coverage_annex_pct = models.DecimalField(_("roof annex (% of the floor beneath)"), max_digits=5,
+    coverage_annex_pct = models.DecimalField(_("roof annex (percent of the floor beneath)"), max_digits=5,
                                              decimal_places=2, default=0)
     max_floors = models.PositiveSmallIntegerField(_("max. floors (ground and upper; the annex is not a floor)"))
     max_height_m = models.DecimalField(_("max. height (m)"), max_digits=6, decimal_places=2)

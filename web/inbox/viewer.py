@@ -36,6 +36,12 @@ class Viewer:
         return self.access is not None and self.access.can("payments.manage")
 
 
+    @property
+    def plans_rules(self) -> bool:
+        """May compare draft building rules with those in force (/permits/whatif/): planners, permit reviewers."""
+        return self.access is not None and (self.access.can("registers.write") or self.access.can("permits.review"))
+
+
 def viewer_of(request) -> Viewer:
     access = staff_access(request.user, with_boundary=False)
     return Viewer(user=request.user, access=access,

@@ -11,6 +11,13 @@ const ROLES = {
   register: {fill: "#27ae60", line: "#1e8449", dash: null},
   survey: {fill: "#e74c3c", line: "#c0392b", dash: [3, 2]},
   neighbour: {fill: "#bdc3c7", line: "#7f8c8d", dash: [1, 1]},
+  // A building permit's (permits/panel.py): the parcel, its setback strips and envelope, the building, and red
+  // where the building breaks a rule.
+  parcel: {fill: "#ffffff", line: "#111111", dash: null, opacity: 0},
+  strip: {fill: "#f5b041", line: "#f5b041", dash: null, opacity: 0.35},
+  envelope: {fill: "#27ae60", line: "#1e8449", dash: [3, 2], opacity: 0.08},
+  footprint: {fill: "#1a4f8b", line: "#1a4f8b", dash: null, opacity: 0.45},
+  violation: {fill: "#e30613", line: "#b00020", dash: null, opacity: 0.7},
 };
 
 function overlays() {
@@ -47,7 +54,7 @@ async function start() {
     for (const [role, look] of Object.entries(ROLES)) {
       const filter = ["==", ["get", "role"], role];
       map.addLayer({id: `case-${role}-fill`, type: "fill", source: "case", filter,
-        paint: {"fill-color": look.fill, "fill-opacity": 0.25}});
+        paint: {"fill-color": look.fill, "fill-opacity": look.opacity ?? 0.25}});
       map.addLayer({id: `case-${role}-line`, type: "line", source: "case", filter,
         paint: {"line-color": look.line, "line-width": 3, ...(look.dash ? {"line-dasharray": look.dash} : {})}});
     }
