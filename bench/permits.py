@@ -455,7 +455,35 @@ def measure_whatif(muni, size: int, n_permits: int) -> list:
     floor, rows = floor_whatif(muni, district, regulation_id)
     log(f"  floor (the same rows as WKB on a raw cursor + the vectorised shapely work alone, {rows:,} parcels): "
         f"{floor:.1f} s — the what-if costs {took / max(floor, 1e-6):.1f}x its floor")
+    measure_all_parcels(muni, district, adopted, draft)
     return permits
+
+
+def measure_all_parcels(muni, district, adopted, draft) -> None:
+    """The batch envelope areas of EVERY parcel of the district (as if all were vacant), both rule sets: the
+    what-if's parcel part at its largest (the bench city's districts are mostly built)."""
+    import shapely
+    from django.contrib.gis.db.models.functions import AsWKB
+
+    from parcels.models import Parcel, Street
+    from permits.check.batch import buildable_areas
+    from permits.inputs import rules_payload
+    from permits.selectors import degrees
+
+    t0 = time.perf_counter()
+    rows = list(Parcel.objects.filter(municipality=muni, valid_to__isnull=True, geom__intersects=district.geom)
+                .values_list("pk", AsWKB("geom")))
+    parcels = list(zip([r[0] for r in rows], shapely.from_wkb([bytes(r[1]) for r in rows]), strict=True))
+    streets = [(pk, shapely.from_wkb(bytes(g)), float(w)) for pk, w, g in Street.objects.filter(
+        municipality=muni, geom__dwithin=(district.geom, degrees(60))).values_list("pk", "width_m", AsWKB("geom"))]
+    read = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for rule_set in (adopted, draft):
+        buildable_areas(parcels=parcels, streets=streets, overlays=[], rules=rules_payload(rule_set),
+                        metric_srid=muni.metric_srid)
+    took = time.perf_counter() - t0
+    log(f"  every parcel of the district as if vacant ({len(parcels):,} parcels, {len(streets):,} streets): read "
+        f"{read:.1f} s, buildable_areas under both rule sets {took:.1f} s ({took / 2:.1f} s per rule set)")
 
 
 # --- 3. certificate ---------------------------------------------------------------------------------------------
@@ -501,10 +529,11 @@ def main() -> None:
     django.setup()
     log(f"bench-permits on {os.environ.get('ARDH_DB_NAME', 'ardh')} ({load()}: other work on the machine slows "
         "every figure)")
-    muni = ensure_fresh_city(city())
     from permits.seed import demo_rules_ensure
 
-    demo_rules_ensure(municipality=muni)
+    demo_rules_ensure(municipality=city())  # the demo's rules (idempotent): the check needs them
+    muni = ensure_fresh_city(city())
+    demo_rules_ensure(municipality=muni)  # again, should the city have been regenerated
     cleanup(muni)
     measure_checks(muni, int(os.environ.get("BENCH_CHECKS", "200")))
     permits = measure_whatif(muni, int(os.environ.get("BENCH_DISTRICT_PARCELS", "50000")),

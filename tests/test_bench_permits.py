@@ -38,6 +38,7 @@ def test_the_bench_runs_end_to_end_on_a_tiny_city(bench_city, capsys):
     assert len(permits) == 4 and Permit.objects.filter(number__startswith=bench.MARK).count() == 4
     failing = re.search(r"of (\d+) permits (\d+) would no longer comply", out)
     assert failing and failing.groups() == ("4", "4"), out  # built on the adopted envelope: the draft fails them
+    assert re.search(r"every parcel of the district as if vacant \(1\d\d parcels", out)
     assert re.search(r"certificate PDF .* max [\d.]+ s", out)
     assert Permit.objects.filter(number__startswith=bench.MARK, certificate__isnull=False).count() == 2  # 1 + warm-up
     # a second run starts clean: one bench draft, the same number of bench permits
