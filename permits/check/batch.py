@@ -34,10 +34,10 @@ def buildable_areas(*, parcels, streets, overlays, rules: dict, metric_srid: int
     rules = {k: (float(v) if isinstance(v, (int, float, str)) and k not in ("corner_secondary_front",) and
                  not isinstance(v, bool) and _is_number(v) else v) for k, v in rules.items()}
     ids = [pid for pid, _g in parcels]
-    geoms = np.array([reproject(to_m, g) for _pid, g in parcels], dtype=object)
+    geoms = reproject(to_m, np.array([g for _pid, g in parcels], dtype=object))  # one call for all
     geoms = np.array([max(g.geoms, key=lambda p: p.area) if g.geom_type == "MultiPolygon" else g for g in geoms],
                      dtype=object)
-    street_lines = np.array([reproject(to_m, line) for _sid, line, _w in streets], dtype=object)
+    street_lines = reproject(to_m, np.array([line for _sid, line, _w in streets], dtype=object))
     street_rows = [(sid, "", float(w), line) for (sid, _l, w), line in zip(streets, street_lines, strict=True)]
     widths = np.array([float(w) for _sid, _l, w in streets])
     # Every parcel's edges, flattened; each edge's midpoint.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 from shapely.geometry import LineString, Point, Polygon
 from shapely.geometry.polygon import orient
@@ -31,7 +32,7 @@ class Edge:
     def length(self) -> float:
         return self.line.length
 
-    @property
+    @cached_property  # an edge's line never changes; classify and the batch ask for it many times
     def bearing(self) -> float:
         (x0, y0), (x1, y1) = self.line.coords[0], self.line.coords[-1]
         return math.degrees(math.atan2(y1 - y0, x1 - x0))
