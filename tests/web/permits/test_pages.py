@@ -85,3 +85,23 @@ def test_the_what_if_page_for_planners(town, plot, r1, engineer, designer):
     [feature] = whatif["features"]["features"]
     assert feature["properties"]["delta_m2"] == pytest.approx(-48, abs=0.1)
     assert signed_in(designer).get("/permits/whatif/").status_code == 403
+
+
+def test_the_case_page_of_an_issued_permit_links_its_verification(designer, engineer, plot, owner, town,
+                                                                   django_user_model):
+    from cases.services import case_transition
+    from tests.permits.workflow.test_permit_walk import pay
+
+    approver = django_user_model.objects.create_user("approver", password="x")
+    from accounts.services import membership_grant
+
+    membership_grant(user=approver, municipality=town, roles=["permit_approver"])
+    signed_in(designer).post("/permits/new/", {"parcel": plot.pk, "proposal": json.dumps(villa()),
+                                               "applicant": owner.pk, "submit": "submit"})
+    case = Case.objects.get()
+    for name, who in (("start_review", engineer), ("recommend", engineer), ("approve", approver)):
+        case = case_transition(case=case, transition=name, actor=who, expected_version=None)
+    assert pay(case) == "issue"
+    page = signed_in(designer).get(f"/inbox/cases/{case.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200 and 'data-test="permit-issued"' in html and "/verify/" in html
