@@ -113,7 +113,7 @@ BENCH_DB ?= ardh_bench
 BENCH := ARDH_DB_NAME=$(BENCH_DB)
 BENCH_IMPORT_PARCELS ?= 1000000
 .PHONY: bench bench-db bench-city bench-generate bench-import bench-tiles bench-api bench-map bench-jobs bench-cases \
-        bench-payments bench-payments-recon
+        bench-payments bench-payments-recon bench-permits
 
 bench-db: deps
 	@$(BENCH) bash scripts/pg.sh start
@@ -172,4 +172,10 @@ BENCH_RECON_LINES ?= 100000
 bench-payments-recon: bench-db
 	@$(BENCH) BENCH_RECON_LINES=$(BENCH_RECON_LINES) $(PY) bench/payments_recon.py
 
-bench: bench-generate bench-import bench-tiles bench-api bench-map bench-jobs bench-cases bench-payments
+# Building permits on the bench city: one full check p95 (goal <= 50 ms) vs its floor (the registers' reads as raw
+# SQL + the pure check), the what-if over a 50,000-parcel district (<= 30 s), the certificate PDF (<= 1 s).
+BENCH_CHECKS ?= 200
+bench-permits: bench-city
+	@$(BENCH) BENCH_CHECKS=$(BENCH_CHECKS) $(PY) bench/permits.py
+
+bench: bench-generate bench-import bench-tiles bench-api bench-map bench-jobs bench-cases bench-payments bench-permits
