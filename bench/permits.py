@@ -31,21 +31,14 @@ from django.contrib.gis.geos import GEOSGeometry  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.payments import log, pct  # noqa: E402 (the benchmarks' printing and percentiles)
+
 CHECK_P95_GOAL_MS = 50.0
 WHATIF_GOAL_S = 30.0
 PDF_GOAL_S = 1.0
 CHECKS = int(os.environ.get("BENCH_CHECKS", "200"))
 WHATIF_PARCELS = int(os.environ.get("BENCH_WHATIF_PARCELS", "50000"))
 SEED = 1448
-
-
-def log(msg: str) -> None:
-    print(msg, flush=True)
-
-
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, max(0, round(p / 100 * len(values)) - 1))]
 
 
 def streets_current(muni) -> None:

@@ -24,7 +24,7 @@ from permits import inputs
 from permits.check import describe_site
 from permits.models import Permit
 from permits.seed import demo_rules_ensure
-from tests.browser.test_survey_walkthrough import sign_in, step
+from tests.browser.test_survey_walkthrough import pay_at_bank, sign_in, step
 from tests.browser.test_webmap import load_city
 from tests.worker import wait_for
 
@@ -135,12 +135,7 @@ def test_a_building_permit_from_drawing_to_a_verified_certificate(browser, live_
     wait_for(lambda: Bill.objects.get(pk=bill.pk).status == "active", what="the bill presented", worker=worker)
 
     # The owner pays at the bank (the simulator's page, on a phone): the worker issues the permit.
-    bank = browser.new_context(locale="ar", viewport={"width": 375, "height": 740}, is_mobile=True).new_page()
-    bank.goto(sadad_live.bank_url)
-    bank.fill("#number", bill.bill_number_display)
-    bank.click("button[type=submit]")
-    bank.click("#pay")
-    bank.wait_for_url("**/bank/receipt/**")
+    pay_at_bank(browser, sadad_live, bill)
     wait_for(lambda: Case.objects.get(pk=case.pk).status == "issued", timeout=60, what="the permit issued",
              worker=worker)
     permit = Permit.objects.get(case=case)

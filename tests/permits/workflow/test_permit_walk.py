@@ -19,21 +19,11 @@ from permits.selectors_cases import latest_proposal
 from permits.services import permit_draft_create, proposal_add, proposal_justify
 from permits.services.linked import follow_up_apply
 from tests.permits.conftest import villa
+from tests.surveys.conftest import pay_in_process as pay
 
 
 def step(case, name, actor, note=None):
     return case_transition(case=case, transition=name, actor=actor, expected_version=None, note=note)
-
-
-def pay(case):
-    from payments.services import payment_apply, payment_record
-
-    bill = Bill.objects.get(case=case)
-    payment, _created = payment_record(municipality=case.municipality, biller_code=bill.biller_code,
-                                       payment_ref=f"T-{bill.account_number}", account_number=bill.account_number,
-                                       amount=bill.amount, currency="SAR", paid_at=timezone.now())
-    payment_apply(payment_id=payment.pk)
-    return event_apply(case_id=case.pk, event="payment.paid")
 
 
 @pytest.fixture

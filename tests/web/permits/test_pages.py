@@ -90,7 +90,7 @@ def test_the_what_if_page_for_planners(town, plot, r1, engineer, designer):
 def test_the_case_page_of_an_issued_permit_links_its_verification(designer, engineer, plot, owner, town,
                                                                    django_user_model):
     from cases.services import case_transition
-    from tests.permits.workflow.test_permit_walk import pay
+    from tests.surveys.conftest import pay_in_process as pay
 
     approver = django_user_model.objects.create_user("approver", password="x")
     from accounts.services import membership_grant
