@@ -154,3 +154,15 @@ def test_a_renewal_paid_extends_the_term_and_a_fine_is_billed_from_the_schedule(
                         data={"permit_number": permit.number})
     assert Case.objects.filter(case_type="occupancy_certificate").count() == 0
     assert latest_proposal(case=case).passed
+
+
+def test_an_unknown_use_is_refused_and_a_reviewer_applies_at_the_counter(draft, designer, engineer, town, plot,
+                                                                        owner):
+    with pytest.raises(RegisterError) as refused:
+        proposal_add(case=draft, actor=designer, proposal=villa(use="casino"))
+    assert refused.value.code == "use" and not Proposal.objects.filter(case=draft).exists()
+    at_counter = permit_draft_create(municipality=town, actor=engineer, parcel=plot, applicant=owner)
+    assert at_counter.status == "draft"
+    stranger = type(owner).objects.create(kind="person", name_ar="آخر", national_id="1055555555")
+    with pytest.raises(NotPermitted):  # an applicant user names only parties they act for
+        permit_draft_create(municipality=town, actor=designer, parcel=plot, applicant=stranger)

@@ -105,3 +105,13 @@ def test_the_case_page_of_an_issued_permit_links_its_verification(designer, engi
     page = signed_in(designer).get(f"/inbox/cases/{case.pk}/")
     html = page.content.decode()
     assert page.status_code == 200 and 'data-test="permit-issued"' in html and "/verify/" in html
+
+
+def test_a_correction_page_of_someone_elses_case_is_not_found(designer, plot, owner, django_user_model):
+    signed_in(designer).post("/permits/new/", {"parcel": plot.pk, "proposal": json.dumps(villa()),
+                                               "applicant": owner.pk, "submit": "draft"})
+    case = Case.objects.get()
+    assert case.status == "draft"
+    stranger = django_user_model.objects.create_user("stranger", password="x")
+    assert signed_in(stranger).get(f"/permits/cases/{case.pk}/proposal/").status_code == 404
+    assert signed_in(designer).get(f"/permits/cases/{case.pk}/proposal/").status_code == 200
