@@ -21,6 +21,23 @@ from imports.errors import ImportRefused, gdal_message
 _POLYGONAL = {"Polygon", "MultiPolygon"}
 
 
+def dxf_frame(content: bytes, *, columns: list[str]):
+    """A DXF drawing (its bytes) as GDAL reads it, closed polylines as polygons and block INSERTs expanded: a
+    GeoDataFrame of ``columns``. GDAL's own error when it cannot read it (the callers say what it means)."""
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".dxf") as tmp:
+        tmp.write(content)
+        tmp.flush()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pyogrio.set_gdal_config_options({"DXF_CLOSED_LINE_AS_POLYGON": "TRUE", "DXF_INLINE_BLOCKS": "TRUE"})
+            try:
+                return pyogrio.read_dataframe(tmp.name, columns=columns)
+            finally:
+                pyogrio.set_gdal_config_options({"DXF_CLOSED_LINE_AS_POLYGON": None, "DXF_INLINE_BLOCKS": None})
+
+
 def read_parcels(path: Path):
     from imports.readers import Batch
 

@@ -33,6 +33,15 @@ FIELDS = (
     Field("with_fence", _("with a boundary wall"), kind="boolean", required=False),
 )
 
+# The steps a proposal's case shares (a new permit, a modification): submitted with a checked proposal, reviewed,
+# resubmitted after a return with a new one.
+SUBMIT = Transition("submit", _("submit"), ("draft",), "submitted", roles=(APPLICANT,),
+                    guards=(workflow.proposal_ready,), actions=(workflow.rules_day_fixed,), effects=(notify.submitted,))
+START_REVIEW = Transition("start_review", _("start the review"), ("submitted",), "in_review", roles=(REVIEWER,))
+RESUBMIT = Transition("resubmit", _("resubmit"), ("returned",), "submitted", roles=(APPLICANT,),
+                      guards=(workflow.new_proposal_since_return,), effects=(notify.submitted,))
+WITHDRAW = Transition("withdraw", _("withdraw"), ("draft", "submitted", "returned"), "withdrawn", roles=(APPLICANT,))
+
 BUILDING_PERMIT = CaseType(
     code=CODE,
     title_ar="رخصة بناء جديدة",
@@ -53,14 +62,10 @@ BUILDING_PERMIT = CaseType(
     ),
     initial="draft",
     transitions=(
-        Transition("submit", _("submit"), ("draft",), "submitted", roles=(APPLICANT,),
-                   guards=(workflow.proposal_ready,), actions=(workflow.rules_day_fixed,),
-                   effects=(notify.submitted,)),
-        Transition("start_review", _("start the review"), ("submitted",), "in_review", roles=(REVIEWER,)),
+        SUBMIT, START_REVIEW,
         Transition("return", _("return for correction"), ("in_review", "reviewed"), "returned",
                    roles=(REVIEWER, APPROVER), note_required=True, note_to_applicant=True, effects=(notify.returned,)),
-        Transition("resubmit", _("resubmit"), ("returned",), "submitted", roles=(APPLICANT,),
-                   guards=(workflow.new_proposal_since_return,), effects=(notify.submitted,)),
+        RESUBMIT,
         Transition("recommend", _("recommend approval"), ("in_review",), "reviewed", roles=(REVIEWER,),
                    guards=(workflow.proposal_ready,)),
         Transition("send_back", _("send back to the reviewer"), ("reviewed",), "in_review", roles=(APPROVER,),
@@ -77,7 +82,7 @@ BUILDING_PERMIT = CaseType(
                    roles=(SYSTEM,), on_event="occupancy.issued", actions=(workflow.construction_completed,)),
         Transition("reject", _("reject"), ("in_review", "reviewed"), "rejected", roles=(REVIEWER, APPROVER),
                    objectionable=True, note_required=True, note_to_applicant=True, effects=(notify.rejected,)),
-        Transition("withdraw", _("withdraw"), ("draft", "submitted", "returned"), "withdrawn", roles=(APPLICANT,)),
+        WITHDRAW,
     ),
     fields=FIELDS,
     documents=(

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.types import APPLICANT, SYSTEM, CaseType, Document, Field, State, Transition, register_case_type
 from permits import notify
-from permits.case_types import APPROVER, DRAWING_TYPES, INSPECTOR, REVIEWER
+from permits.case_types import APPROVER, DRAWING_TYPES, INSPECTOR, RESUBMIT, REVIEWER, START_REVIEW, SUBMIT, WITHDRAW
 from permits.services import linked, workflow
 
 PERMIT_NUMBER = Field("permit_number", _("building permit number"), max_length=32)
@@ -54,21 +54,17 @@ MODIFICATION = CaseType(
             State("withdrawn", _("withdrawn"), final=True)),
     initial="draft",
     transitions=(
-        Transition("submit", _("submit"), ("draft",), "submitted", roles=(APPLICANT,),
-                   guards=(workflow.proposal_ready,), actions=(workflow.rules_day_fixed,),
-                   effects=(notify.submitted,)),
-        Transition("start_review", _("start the review"), ("submitted",), "in_review", roles=(REVIEWER,)),
+        SUBMIT, START_REVIEW,
         Transition("return", _("return for correction"), ("in_review",), "returned", roles=(REVIEWER,),
                    note_required=True, note_to_applicant=True, effects=(notify.returned,)),
-        Transition("resubmit", _("resubmit"), ("returned",), "submitted", roles=(APPLICANT,),
-                   guards=(workflow.new_proposal_since_return,), effects=(notify.submitted,)),
+        RESUBMIT,
         Transition("approve", _("approve (bill the fee)"), ("in_review",), "approved", roles=(APPROVER,),
                    guards=(workflow.proposal_ready,), actions=(linked.bill_modification,),
                    effects=(notify.approved,)),
         Transition("issue", _("modify the permit (fee paid)"), ("approved",), "modified", **PAID,
                    actions=(linked.modify,)),
         LAPSE, _reject(("in_review",), (REVIEWER, APPROVER)),
-        Transition("withdraw", _("withdraw"), ("draft", "submitted", "returned"), "withdrawn", roles=(APPLICANT,)),
+        WITHDRAW,
     ),
     fields=(PERMIT_NUMBER,),
     documents=(Document("drawing", _("drawing of the modified building (DXF or GeoJSON)"), required=False,

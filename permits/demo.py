@@ -58,9 +58,9 @@ def _shapes(site: dict):
     return project, back
 
 
-def building(site: dict, parcel: Parcel, *, good: bool) -> dict:
+def building(site: dict, parcel: Parcel | None, *, good: bool) -> dict:
     """A two-floor villa with a roof annex: inside the envelope (less a metre) when ``good``, else over the
-    whole parcel less half a metre (into every setback)."""
+    whole of ``parcel`` less half a metre (into every setback)."""
     project, back = _shapes(site)
     if good:
         ground = reproject(project, shape(site["envelope"])).buffer(-1.0, join_style="mitre")

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
-import warnings
 from dataclasses import dataclass, field
 
 import shapely
@@ -20,6 +18,7 @@ from shapely.ops import unary_union
 from common.errors import RegisterError
 from geo.crs import KNOWN_CRS, srid_from_name
 from imports.crs_guess import candidates
+from imports.dxf import dxf_frame
 from permits.check.contract import reproject
 
 PLOT_LAYER = "PLOT_BOUNDARY"
@@ -49,21 +48,10 @@ def _polygons(geom) -> list[Polygon]:
 
 
 def _dxf_layers(content: bytes) -> dict[str, list[Polygon]]:
-    import pyogrio
-
-    with tempfile.NamedTemporaryFile(suffix=".dxf") as tmp:
-        tmp.write(content)
-        tmp.flush()
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                pyogrio.set_gdal_config_options({"DXF_CLOSED_LINE_AS_POLYGON": "TRUE", "DXF_INLINE_BLOCKS": "TRUE"})
-                try:
-                    df = pyogrio.read_dataframe(tmp.name, columns=["Layer"])
-                finally:
-                    pyogrio.set_gdal_config_options({"DXF_CLOSED_LINE_AS_POLYGON": None, "DXF_INLINE_BLOCKS": None})
-        except Exception:
-            raise ProposalRefused(_("The drawing cannot be read as DXF."), code="drawing_unreadable") from None
+    try:
+        df = dxf_frame(content, columns=["Layer"])
+    except Exception:
+        raise ProposalRefused(_("The drawing cannot be read as DXF."), code="drawing_unreadable") from None
     layers: dict[str, list[Polygon]] = {}
     for name, geom in zip(df["Layer"].fillna("").astype(str), df.geometry.values, strict=True):
         layers.setdefault(name.strip().upper(), []).extend(_polygons(shapely.force_2d(geom) if geom else None))

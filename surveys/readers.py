@@ -7,8 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import tempfile
-import warnings
 from dataclasses import dataclass
 
 import shapely
@@ -18,6 +16,7 @@ from shapely.geometry import Polygon, shape
 from common.errors import RegisterError
 from geo.crs import KNOWN_CRS, srid_from_name
 from imports.crs_guess import candidates
+from imports.dxf import dxf_frame
 from surveys.compare import to_srid
 
 MAX_CORNERS = 500
@@ -128,21 +127,10 @@ def read_geojson(content: bytes) -> tuple[Polygon, int | None]:
 
 def read_dxf(content: bytes) -> tuple[Polygon, list[str]]:
     """The plot's outline in a drawing: its closed polylines (the largest one when there are several)."""
-    import pyogrio
-
-    with tempfile.NamedTemporaryFile(suffix=".dxf") as tmp:
-        tmp.write(content)
-        tmp.flush()
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                pyogrio.set_gdal_config_options({"DXF_CLOSED_LINE_AS_POLYGON": "TRUE", "DXF_INLINE_BLOCKS": "TRUE"})
-                try:
-                    df = pyogrio.read_dataframe(tmp.name, columns=["Layer"])
-                finally:
-                    pyogrio.set_gdal_config_options({"DXF_CLOSED_LINE_AS_POLYGON": None, "DXF_INLINE_BLOCKS": None})
-        except Exception:
-            raise SurveyRefused(_("The drawing cannot be read as DXF."), code="survey_dxf") from None
+    try:
+        df = dxf_frame(content, columns=["Layer"])
+    except Exception:
+        raise SurveyRefused(_("The drawing cannot be read as DXF."), code="survey_dxf") from None
     polygons = []
     for g in df.geometry.values:
         if g is not None and g.geom_type == "Polygon":

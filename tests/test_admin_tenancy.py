@@ -27,6 +27,7 @@ from parcels import models as m
 from payments.lines import FeeLine
 from payments.models import Biller, FeeRule, Refund
 from payments.services import bill_issue, discrepancy_open, payment_apply, payment_record
+from permits.models import Overlay, Permit, Proposal, RuleSet
 from surveys.models import Survey, SurveyRules
 from tests.factories import MunicipalityFactory, ParcelFactory, PlanFactory, RegulationFactory
 from tests.shapes import rect
@@ -84,7 +85,22 @@ def _rows_of(muni, django_user_model) -> dict[str, object]:
     refund = Refund.objects.create(municipality=muni, payment=payment, bill=bill, amount=Decimal(5), reason="x",
                                    requested_by=colleague)
     discrepancy = discrepancy_open(municipality_id=muni.pk, kind="late_payment", bill=bill, payment=payment)
-    return {"payments.biller": biller, "payments.bill": bill, "payments.payment": payment,
+    rule_set = RuleSet.objects.create(municipality=muni, regulation=regulation, number=1, status="adopted",
+                                      valid_from=dt.date(2020, 1, 1), coverage_ground_pct=60, coverage_upper_pct=60,
+                                      max_floors=2, max_height_m=10, far=Decimal("1.2"), front_setback_m=2,
+                                      side_setback_m=2, rear_setback_m=2, allowed_uses=["residential"])
+    overlay = Overlay.objects.create(municipality=muni, kind="heritage", name_ar="منطقة تراثية", name_en="Heritage",
+                                     valid_from=dt.date(2020, 1, 1), geom=rect(-500, -500, -400, -400))
+    proposal = Proposal.objects.create(municipality=muni, case=case, number=1, parcel=parcel, source="drawn",
+                                       use="residential", height_m=9, floors=[], footprint=parcel.geom,
+                                       floor_area_m2=100, rule_set=rule_set, rules_date=dt.date(2026, 1, 1),
+                                       passed=True)
+    permit = Permit.objects.create(municipality=muni, case=case, number=f"P-{muni.pk}", kind="building_permit",
+                                   parcel=parcel, proposal=proposal, issued_on=dt.date(2026, 1, 2),
+                                   valid_until=dt.date(2029, 1, 2), use="residential", floors=2, floor_area_m2=100,
+                                   geom=parcel.geom)
+    return {"permits.ruleset": rule_set, "permits.overlay": overlay, "permits.proposal": proposal,
+            "permits.permit": permit, "payments.biller": biller, "payments.bill": bill, "payments.payment": payment,
             "payments.refund": refund, "payments.discrepancy": discrepancy, "payments.feerule": fee_rule,
             "surveys.surveyrules": rules, "surveys.survey": survey,
             "cases.personaldatalookup": lookup, "cases.delegation": delegation,

@@ -14,7 +14,7 @@ from shapely.geometry import MultiPolygon, mapping, shape
 from shapely.ops import unary_union
 
 from accounts.models import Party, Person
-from accounts.selectors import acting_parties
+from accounts.selectors import acting_parties, role_codes_of
 from audit.models import ChangeRecord
 from audit.services import change_record
 from cases import services as cases_services
@@ -22,6 +22,7 @@ from cases.documents.services import document_upload
 from cases.models import Case, CaseParcel, PartyRole
 from common.errors import NotPermitted, RegisterError
 from parcels.models import Parcel
+from parcels.models.parcel import LandUse
 from permits import inputs
 from permits.check import run_check
 from permits.models import Proposal, ProposalSource, RuleSet
@@ -36,10 +37,13 @@ APPLICANT_STATUSES = ("draft", "returned")
 REVIEWER_STATUSES = ("in_review",)
 
 
-def _applicant_of(actor, applicant: Party | None) -> Party:
+def _applicant_of(actor, applicant: Party | None, *, municipality_id: int | None = None) -> Party:
+    """The applicant: a party the actor acts for (default: their own person), or — for a permit reviewer of the
+    municipality at the counter — the party named."""
     acting = acting_parties(actor)
     if applicant is not None:
-        if applicant.pk not in acting:
+        at_counter = municipality_id is not None and REVIEWER in role_codes_of(actor, municipality_id=municipality_id)
+        if applicant.pk not in acting and not at_counter:
             raise NotPermitted(_("You do not act for %(p)s.") % {"p": applicant.name_ar}, needed=["applicant"])
         return applicant
     person = Person.objects.filter(user=actor).first()
@@ -57,7 +61,7 @@ def permit_draft_create(*, municipality, actor, parcel: Parcel, applicant: Party
     if parcel.municipality_id != municipality.pk:
         raise RegisterError(_("Parcel %(n)s belongs to another municipality.") % {"n": parcel.number}, code="tenant")
     inputs.check_inputs(parcel=parcel, on=timezone.localdate())  # no zone or no rules: refused before the case
-    party = _applicant_of(actor, applicant)
+    party = _applicant_of(actor, applicant, municipality_id=municipality.pk)
     listed = [(party, PartyRole.APPLICANT), *((p, r) for p, r in parties)]
     if not any(r == PartyRole.OWNER for _p, r in listed):
         listed.append((party, PartyRole.OWNER))
@@ -124,6 +128,9 @@ def proposal_add(*, case: Case, actor, proposal: dict, source: str = ProposalSou
         _may_add(case, actor)
     if source not in ProposalSource.values:
         raise RegisterError(_("Unknown source of a proposal: %(s)s.") % {"s": str(source)[:20]}, code="proposal")
+    if isinstance(proposal, dict) and proposal.get("use") not in LandUse.values:
+        raise RegisterError(_("The building's use must be one of: %(uses)s.") % {"uses": ", ".join(LandUse.values)},
+                            code="use")
     if not isinstance(proposal, dict) or not isinstance(proposal.get("floors"), list) or not proposal["floors"]:
         raise RegisterError(_("The proposal has no floors: draw or upload at least the ground floor's footprint."),
                             code="no_floors")

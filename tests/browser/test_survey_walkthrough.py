@@ -68,6 +68,16 @@ def step(page, name, note=None):
     page.wait_for_selector(".flash")
 
 
+def pay_at_bank(browser, sadad_live, bill) -> None:
+    """The bill paid on the SADAD simulator's bank page, as a phone's bank app would (its receipt shown)."""
+    bank = browser.new_context(locale="ar", viewport={"width": 375, "height": 740}, is_mobile=True).new_page()
+    bank.goto(sadad_live.bank_url)
+    bank.fill("#number", bill.bill_number_display)
+    bank.click("button[type=submit]")
+    bank.click("#pay")
+    bank.wait_for_url("**/bank/receipt/**")
+
+
 def drawn(page, layer: str) -> int:
     return page.evaluate("(l) => ardh.idle().then(() => ardh.map.queryRenderedFeatures({layers: [l]}).length)", layer)
 
@@ -129,12 +139,7 @@ def test_a_survey_decision_from_application_to_approval(browser, live_server, pe
     wait_for(lambda: Bill.objects.get(pk=bill.pk).status == "active", what="the bill presented", worker=worker)
 
     # The owner pays at the bank (the simulator's bank page, on a phone): the case moves on by itself.
-    bank = browser.new_context(locale="ar", viewport={"width": 375, "height": 740}, is_mobile=True).new_page()
-    bank.goto(sadad_live.bank_url)
-    bank.fill("#number", bill.bill_number_display)
-    bank.click("button[type=submit]")
-    bank.click("#pay")
-    bank.wait_for_url("**/bank/receipt/**")
+    pay_at_bank(browser, sadad_live, bill)
     wait_for(lambda: Case.objects.get(pk=case.pk).status == "issued", timeout=30, what="the decision issued",
              worker=worker)
     decision = IssuedDocument.objects.get(case=case, kind="survey_decision")

@@ -157,7 +157,7 @@ class CorrectView(PermitPage):
     def _case(self, request, pk: int):
         viewer = viewer_of(request)
         case = Case.objects.filter(pk=pk, case_type__in=PERMIT_TYPES).first()
-        if case is None:
+        if case is None or not cases_services.roles_on(case, request.user):  # not theirs: not told it exists
             raise Http404("case")
         parcel_id = CaseParcel.objects.filter(case=case).values_list("parcel_id", flat=True).first()
         return viewer, case, Parcel.objects.select_related("plan").get(pk=parcel_id)

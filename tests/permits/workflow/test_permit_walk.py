@@ -19,21 +19,11 @@ from permits.selectors_cases import latest_proposal
 from permits.services import permit_draft_create, proposal_add, proposal_justify
 from permits.services.linked import follow_up_apply
 from tests.permits.conftest import villa
+from tests.surveys.conftest import pay_in_process as pay
 
 
 def step(case, name, actor, note=None):
     return case_transition(case=case, transition=name, actor=actor, expected_version=None, note=note)
-
-
-def pay(case):
-    from payments.services import payment_apply, payment_record
-
-    bill = Bill.objects.get(case=case)
-    payment, _created = payment_record(municipality=case.municipality, biller_code=bill.biller_code,
-                                       payment_ref=f"T-{bill.account_number}", account_number=bill.account_number,
-                                       amount=bill.amount, currency="SAR", paid_at=timezone.now())
-    payment_apply(payment_id=payment.pk)
-    return event_apply(case_id=case.pk, event="payment.paid")
 
 
 @pytest.fixture
@@ -164,3 +154,15 @@ def test_a_renewal_paid_extends_the_term_and_a_fine_is_billed_from_the_schedule(
                         data={"permit_number": permit.number})
     assert Case.objects.filter(case_type="occupancy_certificate").count() == 0
     assert latest_proposal(case=case).passed
+
+
+def test_an_unknown_use_is_refused_and_a_reviewer_applies_at_the_counter(draft, designer, engineer, town, plot,
+                                                                        owner):
+    with pytest.raises(RegisterError) as refused:
+        proposal_add(case=draft, actor=designer, proposal=villa(use="casino"))
+    assert refused.value.code == "use" and not Proposal.objects.filter(case=draft).exists()
+    at_counter = permit_draft_create(municipality=town, actor=engineer, parcel=plot, applicant=owner)
+    assert at_counter.status == "draft"
+    stranger = type(owner).objects.create(kind="person", name_ar="آخر", national_id="1055555555")
+    with pytest.raises(NotPermitted):  # an applicant user names only parties they act for
+        permit_draft_create(municipality=town, actor=designer, parcel=plot, applicant=stranger)

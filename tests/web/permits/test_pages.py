@@ -85,3 +85,33 @@ def test_the_what_if_page_for_planners(town, plot, r1, engineer, designer):
     [feature] = whatif["features"]["features"]
     assert feature["properties"]["delta_m2"] == pytest.approx(-48, abs=0.1)
     assert signed_in(designer).get("/permits/whatif/").status_code == 403
+
+
+def test_the_case_page_of_an_issued_permit_links_its_verification(designer, engineer, plot, owner, town,
+                                                                   django_user_model):
+    from cases.services import case_transition
+    from tests.surveys.conftest import pay_in_process as pay
+
+    approver = django_user_model.objects.create_user("approver", password="x")
+    from accounts.services import membership_grant
+
+    membership_grant(user=approver, municipality=town, roles=["permit_approver"])
+    signed_in(designer).post("/permits/new/", {"parcel": plot.pk, "proposal": json.dumps(villa()),
+                                               "applicant": owner.pk, "submit": "submit"})
+    case = Case.objects.get()
+    for name, who in (("start_review", engineer), ("recommend", engineer), ("approve", approver)):
+        case = case_transition(case=case, transition=name, actor=who, expected_version=None)
+    assert pay(case) == "issue"
+    page = signed_in(designer).get(f"/inbox/cases/{case.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200 and 'data-test="permit-issued"' in html and "/verify/" in html
+
+
+def test_a_correction_page_of_someone_elses_case_is_not_found(designer, plot, owner, django_user_model):
+    signed_in(designer).post("/permits/new/", {"parcel": plot.pk, "proposal": json.dumps(villa()),
+                                               "applicant": owner.pk, "submit": "draft"})
+    case = Case.objects.get()
+    assert case.status == "draft"
+    stranger = django_user_model.objects.create_user("stranger", password="x")
+    assert signed_in(stranger).get(f"/permits/cases/{case.pk}/proposal/").status_code == 404
+    assert signed_in(designer).get(f"/permits/cases/{case.pk}/proposal/").status_code == 200

@@ -136,6 +136,7 @@ async function main() {
   const {map} = await createMap({container: "map", bounds: [Math.min(...xs) - pad, Math.min(...ys) - pad,
     Math.max(...xs) + pad, Math.max(...ys) + pad]});
   map.doubleClickZoom.disable();
+  window.ardh.drawing = state;  // what is drawn so far (people's scripts and tests read it)
   map.on("load", () => {
     map.addSource("site", {type: "geojson", data: {type: "FeatureCollection", features: [
       ...P.site.setback_strips.features.map((f) => ({...f, properties: {...f.properties, role: "strip"}})),
