@@ -55,6 +55,7 @@ for _code, _title in [
     ("surveys.review", _("review survey decisions")),
     ("permits.review", _("review building permit applications")),
     ("permits.approve", _("approve or refuse building permits")),
+    ("permits.inspect", _("inspect construction sites and record building violations")),
     ("licensing.manage", _("issue, renew and suspend commercial licenses")),
     ("inspections.perform", _("carry out inspections and record findings")),
     ("inspections.supervise", _("plan inspection rounds and confirm penalties")),

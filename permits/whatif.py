@@ -53,8 +53,10 @@ def permits_no_longer_complying(*, draft: RuleSet, area, on: date) -> list[dict]
             out.append({"permit": permit.number, "failing": ["input"], "why": [str(exc)],
                         "geometry": json.loads(permit.geom.geojson)})
             continue
-        failing = [r for r in result["results"] if not r["passed"]]
-        if failing and proposal.passed:  # it complied with its own rules and would not with the draft's
+        # What it would newly break: a permit approved with a justified failure is listed for the others.
+        before = {r["rule"] for r in (proposal.check_result or {}).get("results", []) if not r.get("passed")}
+        failing = [r for r in result["results"] if not r["passed"] and r["rule"] not in before]
+        if failing:
             out.append({"permit": permit.number, "parcel": permit.parcel.number,
                         "failing": [r["rule"] for r in failing],
                         "why": [r["explain_ar"] if (get_language() or "ar").startswith("ar") else r["explain_en"]

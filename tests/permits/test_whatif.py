@@ -47,3 +47,18 @@ def test_a_looser_draft_changes_nothing_that_complies(town, plot, r1, district, 
     draft = rule_set_new_version(rule_set=r1, actor=engineer, coverage_ground_pct=80)
     result = whatif(draft=draft, district=district)
     assert (result["changed"], result["permits"]) == (0, [])
+
+
+def test_a_permit_approved_with_a_justified_failure_is_listed_for_what_it_would_newly_break(
+        town, plot, r1, district, designer, owner, engineer):
+    built = ParcelFactory(plan=plot.plan, geom=rect(20, 0, 40, 30), number="8", status="built")
+    case = permit_draft_create(municipality=town, actor=designer, parcel=built, applicant=owner)
+    # 3 m from the street (4 m required: justified) and on the 2 m side lines.
+    proposal = proposal_add(case=case, actor=designer, justification="على امتداد الجوار",
+                            proposal=villa(ground=(22, 3, 38, 28), annex=(26, 10, 34, 20)))
+    assert [r["rule"] for r in proposal.check_result["results"] if not r["passed"]] == ["setback_front"]
+    Permit.objects.create(municipality=town, case=case, number="RAS-BP-1448-00010", kind="building_permit",
+                          parcel=built, proposal=proposal, issued_on="2026-01-01", valid_until="2029-01-01",
+                          use="residential", floors=2, floor_area_m2=proposal.floor_area_m2, geom=proposal.footprint)
+    stricter = whatif(draft=rule_set_new_version(rule_set=r1, actor=engineer, side_setback_m=3), district=district)
+    assert [(p["permit"], p["failing"]) for p in stricter["permits"]] == [("RAS-BP-1448-00010", ["setback_side"])]
