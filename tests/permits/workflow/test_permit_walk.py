@@ -166,3 +166,27 @@ def test_an_unknown_use_is_refused_and_a_reviewer_applies_at_the_counter(draft, 
     stranger = type(owner).objects.create(kind="person", name_ar="آخر", national_id="1055555555")
     with pytest.raises(NotPermitted):  # an applicant user names only parties they act for
         permit_draft_create(municipality=town, actor=designer, parcel=plot, applicant=stranger)
+
+
+def test_a_permit_whose_term_ended_unbuilt_expires_and_a_renewal_revives_it(draft, designer, engineer, approver):
+    from permits.services.workflow import permits_expire_due
+
+    proposal_add(case=draft, actor=designer, proposal=villa())
+    case = draft
+    for name, who in (("submit", designer), ("start_review", engineer), ("recommend", engineer),
+                      ("approve", approver)):
+        case = step(case, name, who)
+    pay(case)
+    permit = Permit.objects.get(case=case)
+    assert permits_expire_due(today=permit.valid_until) == 0  # its last day: still valid
+    assert permits_expire_due(today=permit.valid_until + timedelta(days=1)) == 1
+    permit.refresh_from_db()
+    assert permit.status == "expired"
+    assert ChangeRecord.objects.filter(entity="permits.permit", object_id=permit.pk,
+                                       changes__status=["issued", "expired"]).exists()
+    renewal = follow_up_apply(case_type="permit_renewal", municipality=case.municipality, actor=designer,
+                              data={"permit_number": permit.number})
+    step(renewal, "approve", engineer)
+    pay(renewal)
+    permit.refresh_from_db()
+    assert permit.status == "issued" and permit.valid_until > timezone.localdate()
