@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.gis.geos import MultiLineString
 
-from accounts.models import Organisation, Person, Representation
+from accounts.models import Person, Representation
 from accounts.services import membership_grant
 from parcels.models import Street, Zone
 from payments.fees.national import national_schedule_ensure
@@ -21,6 +21,7 @@ from permits.models import RuleSet
 from tests.factories import MunicipalityFactory, ParcelFactory, PlanFactory, RegulationFactory
 from tests.shapes import line as street_line
 from tests.shapes import lonlat, rect
+from tests.surveys.conftest import office, owner  # noqa: F401, F811 (fixtures: the owner, the office)
 
 RULES_V1 = dict(
     number=1, status="adopted", valid_from=date(2020, 1, 1), coverage_ground_pct=75, coverage_upper_pct=75,
@@ -70,20 +71,7 @@ def plot(town, r1):
 
 
 @pytest.fixture
-def owner(db, django_user_model):
-    user = django_user_model.objects.create_user("owner", password="x")
-    return Person.objects.create(kind="person", name_ar="عبدالله السالم", name_en="Abdullah", national_id="1012345670",
-                                 mobile="+966500000001", email="owner@example.invalid", user=user)
-
-
-@pytest.fixture
-def office(db):
-    return Organisation.objects.create(kind="organisation", name_ar="مكتب الرس الهندسي", name_en="Al-Rass office",
-                                       cr_number="1131000017", org_kind="engineering_office")
-
-
-@pytest.fixture
-def designer(office, owner, django_user_model):
+def designer(office, owner, django_user_model):  # noqa: F811 (pytest fixtures by name)
     """The office's employee; the office is engaged by the owner."""
     user = django_user_model.objects.create_user("designer", password="x")
     person = Person.objects.create(kind="person", name_ar="سارة", name_en="Sara", national_id="1098765432",
