@@ -21,7 +21,7 @@ from permits.models import RuleSet
 from tests.factories import MunicipalityFactory, ParcelFactory, PlanFactory, RegulationFactory
 from tests.shapes import line as street_line
 from tests.shapes import lonlat, rect
-from tests.surveys.conftest import office, owner  # noqa: F401, F811 (fixtures: the owner, the office)
+from tests.surveys.conftest import office, owner  # noqa: F401 (fixtures: the owner, the office)
 
 RULES_V1 = dict(
     number=1, status="adopted", valid_from=date(2020, 1, 1), coverage_ground_pct=75, coverage_upper_pct=75,
