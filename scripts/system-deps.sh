@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   postgresql-15 postgresql-15-postgis-3 postgresql-contrib
+  postgresql-15-pgrouting  # the street network: travel times for the inspectors' routes (licensing/routing.py)
   gdal-bin libgdal32 libgeos-c1v5 libproj25 proj-data
   python3-venv nodejs npm
   docker-compose
