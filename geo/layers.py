@@ -35,6 +35,7 @@ class Style:
     width_field: str | None = None
     label_min_zoom: int | None = None  # None: from the layer's min_zoom
     label_size: int = 13
+    heatmap_below_zoom: int | None = None  # points: a heat map up to this zoom, dots from it
 
 
 @dataclass(frozen=True)

@@ -41,9 +41,14 @@ def style_layers(layer: Layer) -> list[dict]:
         return out
     if "POINT" in geometry:  # a site drawn as a dot (premises, say), coloured as the layer declares its fill
         colour = look.fill if look.fill is not None else look.line_colour
-        out.append({**_common(layer, "point", "circle"), "paint": {
+        dots = {**_common(layer, "point", "circle"), "paint": {
             "circle-color": colour, "circle-radius": 5, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1,
-        }})
+        }}
+        if look.heatmap_below_zoom is not None:  # many points (violations): their density at low zoom
+            out.append({**_common(layer, "heat", "heatmap"), "maxzoom": look.heatmap_below_zoom, "paint": {
+                "heatmap-radius": 18, "heatmap-opacity": 0.75}})
+            dots["minzoom"] = max(layer.min_zoom, look.heatmap_below_zoom)
+        out.append(dots)
         return out
     if look.fill is not None:
         out.append({**_common(layer, "fill", "fill"),

@@ -34,12 +34,14 @@ INSTALLED_APPS = [
     "parcels",
     "cases",  # the backbone of every process: numbers, parties, workflow, SLA, timeline
     "notifications",  # the outbox: SMS and email in Arabic and English, sent by jobs
-    "licensing",
     "surveys",  # the survey decision (القرار المساحي), the first process on the backbone
     "payments",  # fees, bills and SADAD (docs/payments.md); after the processes: its demo part pays their bills
     # Building permits (الرخص الفنية) with zoning rules as code (docs/permits.md). After payments in this list
     # only so its demo part pays its own bills (the payments' demo pays the survey decisions').
     "permits",
+    # Commercial licenses and environmental-health inspections (docs/licensing.md): after payments and permits
+    # so its demo part pays its own bills.
+    "licensing",
     "tiles",
     "fixtures",
     "web",

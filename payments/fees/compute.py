@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 
+from common.bilingual import in_both
 from common.errors import RegisterError
 from payments.fees.selectors import rules_in_force
 from payments.lines import FeeLine, sar, total_of
@@ -41,12 +41,7 @@ class FeeResult:
                 "lines": [line.as_dict() for line in self.lines], "service": self.service, "on": self.on.isoformat()}
 
 
-def _both(text_fn) -> tuple[str, str]:
-    with translation.override("ar"):
-        ar = text_fn()
-    with translation.override("en"):
-        en = text_fn()
-    return ar, en
+_both = in_both
 
 
 def _tidy(value: Decimal | None) -> Decimal | None:

@@ -1,0 +1,13 @@
+"""What licensing declares to the house when it starts: case types, notification templates, map layers, the
+offline day's part (tiles' offline registry) and the queue's daily job."""
+
+from __future__ import annotations
+
+
+def register_all() -> None:
+    from licensing import case_types, layers, notify, offline, tasks  # noqa: F401  (tasks: the daily job)
+
+    case_types.register()
+    notify.register()
+    layers.register()
+    offline.register()

@@ -1,0 +1,74 @@
+"""An inspector's offline day (issue 20): what the processes registered in ``geo.offline`` contribute for the
+caller and the day (licensing: the visits in route order with their checklists), and the map that covers it —
+the addresses of the base map's tiles, style and glyphs for a device to keep (the installable inspection app's
+service worker serves them offline).
+
+GET /api/v1/offline/day?day=YYYY-MM-DD  (a signed-in member of a municipality; parts by permission)
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import quote
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+
+from accounts.selectors import user_has_permission
+from api.access import TenantScope
+from api.base import ApiBase
+from api.errors import BadInput
+from geo.offline import parts
+from tiles.grid import tiles_touching
+from tiles.style import FONT
+
+DAY_ZOOMS = range(13, 17)
+MAX_TILES = 3000
+# Glyph ranges of Arabic and Latin labels (Basic Latin, Arabic, Arabic presentation forms).
+GLYPH_RANGES = ("0-255", "1536-1791", "64256-64511", "65024-65279", "65280-65535")
+
+
+def _day(value) -> date:
+    if value in (None, ""):
+        return timezone.localdate()
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise BadInput(_("“day” must be a date (YYYY-MM-DD)."), param="day") from None
+
+
+def map_assets(bbox) -> dict:
+    tiles = [f"/tiles/base/{t.z}/{t.x}/{t.y}.mvt" for z in DAY_ZOOMS for t in tiles_touching(tuple(bbox), z)]
+    if len(tiles) > MAX_TILES:
+        tiles = tiles[:MAX_TILES]
+    stack = quote(",".join(FONT))
+    return {"bbox": bbox, "zooms": [DAY_ZOOMS.start, DAY_ZOOMS.stop - 1], "tiles": tiles,
+            "assets": ["/tiles/style.json", "/tiles/base/tilejson.json",
+                       *[f"/tiles/fonts/{stack}/{r}.pbf" for r in GLYPH_RANGES]]}
+
+
+class OfflineDayApi(ApiBase):
+    permission_classes = [TenantScope]
+    required_scopes = {"GET": "read"}
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        day = _day(request.query_params.get("day"))
+        municipality, user = self.municipality, self.actor
+        out, boxes = {}, []
+        for part in parts():
+            if part.permission and (isinstance(user, str) or not user_has_permission(
+                    user, part.permission, municipality_id=municipality.pk)):
+                continue
+            built = part.build(user=user, municipality=municipality, day=day)
+            out[part.key] = built
+            if built.get("bbox"):
+                boxes.append(built["bbox"])
+        body = {"day": day.isoformat(), "generated_at": timezone.now().isoformat(), "parts": out}
+        if boxes:
+            body["map"] = map_assets([min(b[0] for b in boxes), min(b[1] for b in boxes),
+                                      max(b[2] for b in boxes), max(b[3] for b in boxes)])
+        return Response(body)
