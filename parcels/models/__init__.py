@@ -2,6 +2,7 @@
 
 from accounts.models import Municipality  # the tenant lives in accounts/; re-exported for the registers
 from parcels.models.areas import District
+from parcels.models.network import StreetEdge, StreetNode
 from parcels.models.parcel import LandUse, Parcel, ParcelStatus
 from parcels.models.plans import Block, SubdivisionPlan
 from parcels.models.streets import Street
@@ -15,6 +16,8 @@ __all__ = [
     "Parcel",
     "ParcelStatus",
     "Street",
+    "StreetEdge",
+    "StreetNode",
     "SubdivisionPlan",
     "Zone",
     "ZoningRegulation",
