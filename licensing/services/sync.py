@@ -182,7 +182,7 @@ def _one(*, actor, municipality_id: int, item, device: str) -> dict:
         earlier = VisitSubmission.objects.select_related("visit").filter(uuid=read["uuid"]).first()
         if earlier is not None:
             return _answer(earlier, repeat=True)
-        visit = (Visit.objects.select_for_update().select_related("premises", "license")
+        visit = (Visit.objects.select_for_update(of=("self",)).select_related("premises", "license")
                  .filter(pk=read["visit"], municipality_id=municipality_id).first())
         if visit is None:
             return {"uuid": str(read["uuid"]), "status": "invalid", "message": _("No such visit.")}
@@ -215,7 +215,7 @@ def visits_sync(*, actor, municipality_id: int, results: list, device: str = "")
 def submission_decide(*, submission: VisitSubmission, actor, apply: bool, note: str = "") -> VisitSubmission:
     """The supervisor's decision on a held result: apply it (recorded as the visit's result when the visit is still
     open) or discard it (kept, marked discarded). Audited."""
-    sub = VisitSubmission.objects.select_for_update().select_related("visit").get(pk=submission.pk)
+    sub = VisitSubmission.objects.select_for_update(of=("self",)).select_related("visit").get(pk=submission.pk)
     if not user_has_permission(actor, "inspections.supervise", municipality_id=sub.municipality_id):
         raise NotPermitted(_("Only an inspection supervisor decides on held results."),
                            needed=["inspection_supervisor"])

@@ -86,7 +86,7 @@ def score_of(items: list[ChecklistItem], answers: dict[str, bool]) -> tuple[Deci
 def visit_record(*, visit: Visit, actor, answers: dict, notes: str = "", done_at: datetime | None = None,
                  submission=None) -> Outcome:
     """Record a planned visit's answers (all of them) and what follows from them, in one transaction."""
-    visit = Visit.objects.select_for_update().select_related("premises__establishment", "license").get(pk=visit.pk)
+    visit = Visit.objects.select_for_update(of=("self",)).select_related("premises__establishment", "license").get(pk=visit.pk)
     if visit.status != VisitStatus.PLANNED:
         raise TransitionError(_("This visit is already %(s)s.") % {"s": visit.get_status_display()},
                               allowed=[])
@@ -110,10 +110,11 @@ def visit_record(*, visit: Visit, actor, answers: dict, notes: str = "", done_at
                            "score": [None, str(score)]})
     outcome = Outcome(visit=visit)
     _violations(outcome, items=items, answers=answers, actor=actor)
-    if license is not None and license.status == LicenseStatus.ACTIVE:
+    if license is not None:
         license.last_result = result
-        license.next_visit_on = next_visit_after(risk=license.risk, result=result, day=timezone.localdate(),
-                                                 score=float(score))
+        if license.status == LicenseStatus.ACTIVE:  # the schedule follows the result; a new license's starts on issue
+            license.next_visit_on = next_visit_after(risk=license.risk, result=result, day=timezone.localdate(),
+                                                     score=float(score))
         License.objects.filter(pk=license.pk).update(last_result=result, next_visit_on=license.next_visit_on)
     _follow_up(outcome, actor=actor)
     if visit.origin_case_id:
