@@ -94,7 +94,7 @@ class SyncApi(StaffApiBase):
     def post(self, request):
         self.require("inspections.perform")
         body = request.data if isinstance(request.data, dict) else {}
-        if "results" not in body:
+        if not isinstance(body.get("results"), list):
             raise BadInput(_("Send {\"device\": …, \"results\": [...]} (docs/inspections.md)."), param="results")
         answers = visits_sync(actor=self.actor, municipality_id=self.municipality.pk, results=body["results"],
                               device=str(body.get("device") or ""))
