@@ -129,3 +129,15 @@ def test_an_empty_network_is_a_clear_error(db):
     with pytest.raises(RegisterError) as err:
         plan_routes(municipality=muni, starts=[Start("insp", at(0))], stops=[Stop("a", at(50))])
     assert err.value.code == "no_street_network" and "build_street_network" in str(err.value)
+
+
+def test_the_work_is_shared_fairly(avenue):
+    # Both start at the west end; alone, one inspector would take every visit. A fair share: at most
+    # ceil(1.25 x 6 / 2) = 4 each, unless a Start says otherwise.
+    stops = [Stop(key=f"x{x}", point=at(x), service_min=5) for x in (100, 200, 300, 400, 500, 600)]
+    starts = [Start("a", at(0), returns=False), Start("b", at(0), returns=False)]
+    plan = plan_routes(municipality=avenue, starts=starts, stops=stops, time_limit_s=QUICK)
+    assert sorted(len(r.stops) for r in plan.routes) in ([2, 4], [3, 3]) and plan.unassigned == []
+    starts = [Start("a", at(0), returns=False, max_visits=6), Start("b", at(0), returns=False, max_visits=0)]
+    plan = plan_routes(municipality=avenue, starts=starts, stops=stops, time_limit_s=QUICK)
+    assert [len(r.stops) for r in plan.routes] == [6, 0]

@@ -130,3 +130,15 @@ def test_the_generator_puts_a_vertex_on_every_street_where_another_ends():
     arterial = {c for s in streets if s["kind"] == "arterial" for part in s["geom"].geoms for c in part.coords}
     assert ends and all(c in vertices for c in ends)
     assert sum(c in arterial for c in ends) >= len(ends) // 2  # the locals' ends are on the arterials, exactly
+
+
+def test_the_command_rebuilds_the_network(town):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    muni, _ = town
+    out = StringIO()
+    call_command("build_street_network", "--municipality", muni.code, stdout=out)
+    assert "8 edges, 1 connected component(s)" in out.getvalue()
+    assert StreetEdge.objects.filter(municipality=muni).count() == 8
