@@ -113,7 +113,7 @@ BENCH_DB ?= ardh_bench
 BENCH := ARDH_DB_NAME=$(BENCH_DB)
 BENCH_IMPORT_PARCELS ?= 1000000
 .PHONY: bench bench-db bench-city bench-generate bench-import bench-tiles bench-api bench-map bench-jobs bench-cases \
-        bench-payments bench-payments-recon bench-permits
+        bench-payments bench-payments-recon bench-permits bench-licensing-routes
 
 bench-db: deps
 	@$(BENCH) bash scripts/pg.sh start
@@ -177,5 +177,10 @@ bench-payments-recon: bench-db
 BENCH_CHECKS ?= 200
 bench-permits: bench-city
 	@$(BENCH) BENCH_CHECKS=$(BENCH_CHECKS) $(PY) bench/permits.py
+
+# The inspectors' day on the demo city (the `make demo` database): 40 visits for one inspector (goal <= 2 s), 10 x 40
+# (<= 10 s), the routes' length against the naive nearest-next order.
+bench-licensing-routes: demo-data
+	@$(PY) bench/licensing_routes.py
 
 bench: bench-generate bench-import bench-tiles bench-api bench-map bench-jobs bench-cases bench-payments bench-permits

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -29,6 +30,7 @@ from parcels.selectors import nearest_nodes, network_required
 from parcels.services.network import EDGES_SQL
 
 MAX_SNAP_M = 500.0  # a stop farther than this from the street network cannot be driven to
+FAIR_SHARE = 1.25  # no inspector gets more than this times the average number of visits (unless told otherwise)
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Start:
     day_start: dt.time = dt.time(8, 0)
     day_end: dt.time = dt.time(14, 0)
     returns: bool = True  # the day ends back at the start
+    max_visits: int | None = None  # None: a fair share, a quarter above the average (FAIR_SHARE)
 
 
 @dataclass
@@ -187,6 +190,8 @@ def plan_routes(*, municipality: Municipality, starts: list[Start], stops: list[
         travel_s=matrix, service_s=[stops[i].service_min * 60 for i in usable],
         windows=[window(stops[i]) for i in usable],
         days=[(_seconds(s.day_start), _seconds(s.day_end)) for s in starts], returns=[s.returns for s in starts],
+        max_visits=[s.max_visits if s.max_visits is not None else math.ceil(FAIR_SHARE * len(usable) / len(starts))
+                    for s in starts],
     )
     limit = time_limit_s if time_limit_s is not None else solver.default_time_limit(
         inspectors=len(starts), stops=len(usable))

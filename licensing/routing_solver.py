@@ -26,6 +26,7 @@ class Problem:
     windows: list[tuple[int, int]]  # per stop: earliest and latest start of the visit (seconds since midnight)
     days: list[tuple[int, int]]  # per inspector: leaves the start no earlier than, is back (or done) by
     returns: list[bool]  # per inspector: the day ends back at the start
+    max_visits: list[int] | None = None  # per inspector: at most this many visits (a fair share of the day's work)
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,10 @@ def solve(p: Problem, *, time_limit_s: float) -> Solution:
         routing.AddVariableMinimizedByFinalizer(clock.CumulVar(routing.End(v)))
     for v in range(vehicles):
         routing.AddVariableMaximizedByFinalizer(clock.CumulVar(routing.Start(v)))
+
+    if p.max_visits is not None:
+        ones = routing.RegisterUnaryTransitVector([1 if i < stops else 0 for i in range(len(matrix))])
+        routing.AddDimensionWithVehicleCapacity(ones, 0, [int(m) for m in p.max_visits], True, "visits")
 
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
