@@ -25,6 +25,7 @@ urlpatterns = [
     path("finance/reconciliation/", include("web.finance.reconciliation_urls")),  # SADAD's daily files (payments)
     path("finance/", include("web.finance.urls")),  # finance officers: bills, revenue, unpaid map (docs/finance.md)
     path("permits/", include("web.permits.urls")),  # building permits: drawing and check, what-if (docs/permits.md)
+    path("inspect/", include("web.inspect.urls")),  # the inspectors' offline app (docs/inspections.md)
     # ---
     path("", include("web.urls")),
 ]

@@ -29,7 +29,7 @@ from api.errors import BadInput
 from licensing.eligibility import eligibility_check
 from licensing.models import Activity, InspectionRoute, SubmissionStatus, VisitSubmission
 from licensing.routes import routes_plan
-from licensing.services.sync import visits_sync, submission_decide
+from licensing.services.sync import submission_decide, visits_sync
 
 SYNC_BODY_LIMIT = 50 * 1024 * 1024
 
@@ -112,6 +112,7 @@ def _submission(s: VisitSubmission) -> dict:
 
 
 class SubmissionsApi(StaffApiBase):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         self.require("inspections.perform")
         from accounts.selectors import user_has_permission
@@ -127,6 +128,7 @@ class SubmissionsApi(StaffApiBase):
 
 
 class SubmissionDecisionApi(StaffApiBase):
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, pk: int):
         sub = VisitSubmission.objects.filter(pk=pk, municipality=self.municipality).first()
         if sub is None:
@@ -150,12 +152,14 @@ def _route(r: InspectionRoute) -> dict:
 
 
 class RoutesApi(StaffApiBase):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         self.require("inspections.perform")
         day = _day(request.query_params.get("day"))
         qs = InspectionRoute.objects.filter(municipality=self.municipality, day=day).select_related("inspector")
         return Response([_route(r) for r in qs])
 
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
     def post(self, request):
         self.require("inspections.supervise")
         body = request.data if isinstance(request.data, dict) else {}

@@ -27,6 +27,7 @@ from licensing.models import (
     Visit,
     VisitStatus,
 )
+from licensing.reference_data import reference_ensure
 from licensing.routes import routes_plan
 from licensing.schedule import licenses_expire_due, visits_schedule_due
 from licensing.services.visits import visit_record
@@ -180,6 +181,7 @@ def _due_today(ctx) -> int:
 
 
 def generate(ctx) -> None:
+    reference_ensure()
     _areas(ctx)
     if License.objects.filter(municipality=ctx.municipality).exists():
         ctx.log("licensing: already there; today's routes again")

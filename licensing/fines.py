@@ -32,7 +32,7 @@ def fine_line(*, penalty: Penalty, category: int, size_class: str, repeat: bool)
     amount = fine_amount(penalty=penalty, category=category, size_class=size_class, repeat=repeat)
     figures = {"code": penalty.code, "min": penalty.fine_min, "max": penalty.fine_max, "cat": category,
                "size": SIZE_PERCENT[size_class], "amount": amount}
-    ar, en = in_both(lambda: (_("%(title)s (penalty %(code)s, SAR %(min)s–%(max)s; municipality category %(cat)s, "
+    ar, en = in_both(lambda: (_("%(title)s (penalty %(code)s, SAR %(min)s to %(max)s; municipality category %(cat)s, "
                                 "establishment size %(size)s %%)") + (" " + _("doubled: repeated") if repeat else ""))
                      % {**figures, "title": _title(penalty)})
     return FeeLine(kind="fine", rule=f"{SERVICE}.{penalty.code}@c{category}/{size_class}{'/repeat' if repeat else ''}",

@@ -9,7 +9,6 @@ from datetime import date
 
 from geo.offline import OfflinePart
 from geo.offline import register as register_part
-from licensing.selectors import visits_for
 from licensing.models import (
     ChecklistItem,
     HealthCertificate,
@@ -17,6 +16,7 @@ from licensing.models import (
     Violation,
     ViolationStatus,
 )
+from licensing.selectors import visits_for
 
 KEY = "licensing.visits"
 

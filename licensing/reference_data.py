@@ -63,3 +63,11 @@ def _current(name: str):
     from django.apps import apps as global_apps
 
     return global_apps.get_model("licensing", name)
+
+
+def reference_ensure() -> None:
+    """Load the reference data when it is missing (a database emptied by a test's flush, say)."""
+    from licensing.models import Activity
+
+    if not Activity.objects.exists():
+        reference_sync()

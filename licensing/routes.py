@@ -49,8 +49,9 @@ def routes_plan(*, municipality, day: date, inspectors=None, actor=None) -> list
             route = plan.routes[0]
             values.update(stops=[{**s, "arrive": _hhmm(s.get("arrive")), "leave": _hhmm(s.get("leave"))}
                                  for s in route.stops],
-                          unassigned=[asdict(u) for u in plan.unassigned], length_m=route.length_m, drive_s=route.drive_s,
-                          naive_length_m=route.naive_length_m, solve_s=round(plan.solve_s + plan.matrix_s + plan.legs_s, 3),
+                          unassigned=[asdict(u) for u in plan.unassigned], length_m=route.length_m,
+                          drive_s=route.drive_s, naive_length_m=route.naive_length_m,
+                          solve_s=round(plan.solve_s + plan.matrix_s + plan.legs_s, 3),
                           geom=route.geom)
         saved, created = InspectionRoute.objects.update_or_create(
             municipality=municipality, inspector=inspector, day=day, defaults=values)

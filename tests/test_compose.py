@@ -53,7 +53,9 @@ def test_compose_has_db_app_and_worker(compose):
     assert {k: v for k, v in worker["environment"].items() if k != "ARDH_JOB_CONCURRENCY"} == app_env
     assert set(_settings_reads({k: str(v) for k, v in worker["environment"].items()})["read"]) >= set(
         worker["environment"]) - {"DJANGO_SETTINGS_MODULE"}
-    assert compose["services"]["db"]["image"].startswith("postgis/postgis:15")
+    db = compose["services"]["db"]
+    dockerfile = (ROOT / "deploy" / db["build"]["dockerfile"]).read_text()
+    assert "FROM postgis/postgis:15" in dockerfile and "postgresql-15-pgrouting" in dockerfile  # routes need it
 
 
 def test_missing_secrets_are_refused():

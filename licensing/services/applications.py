@@ -81,7 +81,8 @@ def license_apply(*, municipality, actor, data=None, parties=(), parcels=(), poi
         municipality=municipality, establishment=establishment, name_ar=data["trade_name"], parcel=parcel,
         street_id=result.street_id, district_id=result.district_id, area_m2=Decimal(str(data["area_m2"])),
         opens=_time(data.get("opens")), closes=_time(data.get("closes")), geom=point)
-    license = License.objects.create(municipality=municipality, premises=premises, activity=activity, activity_code=activity.code, case=case,
+    license = License.objects.create(municipality=municipality, premises=premises, activity=activity,
+                                     activity_code=activity.code, case=case,
                                      risk=activity.risk, geom=point)
     if data.get("signboard_m2"):
         ChildPermit.objects.create(municipality=municipality, license=license, kind=ChildPermitKind.SIGNBOARD,

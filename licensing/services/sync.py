@@ -17,7 +17,6 @@ import binascii
 import io
 import uuid as uuidlib
 
-
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone

@@ -86,7 +86,8 @@ def score_of(items: list[ChecklistItem], answers: dict[str, bool]) -> tuple[Deci
 def visit_record(*, visit: Visit, actor, answers: dict, notes: str = "", done_at: datetime | None = None,
                  submission=None) -> Outcome:
     """Record a planned visit's answers (all of them) and what follows from them, in one transaction."""
-    visit = Visit.objects.select_for_update(of=("self",)).select_related("premises__establishment", "license").get(pk=visit.pk)
+    visit = (Visit.objects.select_for_update(of=("self",)).select_related("premises__establishment", "license")
+             .get(pk=visit.pk))
     if visit.status != VisitStatus.PLANNED:
         raise TransitionError(_("This visit is already %(s)s.") % {"s": visit.get_status_display()},
                               allowed=[])
@@ -146,8 +147,8 @@ def _violations(outcome: Outcome, *, items, answers, actor) -> None:
         repeat = before is not None
         in_grace = penalty.grace_days > 0 and not repeat and not penalty.closure
         violation = Violation(
-            municipality_id=visit.municipality_id, visit=visit, premises=premises, penalty=penalty, penalty_code=penalty.code, item=item.code,
-            repeat=repeat, closure=penalty.closure, geom=premises.geom,
+            municipality_id=visit.municipality_id, visit=visit, premises=premises, penalty=penalty,
+            penalty_code=penalty.code, item=item.code, repeat=repeat, closure=penalty.closure, geom=premises.geom,
             status=ViolationStatus.GRACE if in_grace else ViolationStatus.FINED,
             grace_until=today + timedelta(days=penalty.grace_days) if in_grace else None)
         if not in_grace:

@@ -13,6 +13,7 @@ from django.contrib.gis.geos import MultiLineString, Point
 from accounts.models import Person
 from accounts.services import membership_grant
 from licensing.models import InspectorArea
+from licensing.reference_data import reference_ensure
 from parcels.models import District, Street, Zone
 from payments.fees.national import national_schedule_ensure
 from payments.models import Biller
@@ -30,6 +31,7 @@ def town(db):
     municipality = MunicipalityFactory(short_code="RAS", fee_category=3, metric_srid=9358)
     Biller.objects.create(municipality=municipality, code="091", name_ar="بلدية الرس", name_en="Al-Rass")
     national_schedule_ensure()
+    reference_ensure()
     return municipality
 
 

@@ -37,6 +37,11 @@ class Viewer:
 
 
     @property
+    def inspects(self) -> bool:
+        """Carries out inspections (/inspect/: the offline app; supervisors also /inspect/supervisor/)."""
+        return self.access is not None and self.access.can("inspections.perform")
+
+    @property
     def plans_rules(self) -> bool:
         """May compare draft building rules with those in force (/permits/whatif/): planners, permit reviewers."""
         return self.access is not None and (self.access.can("registers.write") or self.access.can("permits.review"))

@@ -1,0 +1,1 @@
+"""The inspectors' installable app (/inspect/: works offline) and the supervisor's page (/inspect/supervisor/)."""
