@@ -113,7 +113,7 @@ BENCH_DB ?= ardh_bench
 BENCH := ARDH_DB_NAME=$(BENCH_DB)
 BENCH_IMPORT_PARCELS ?= 1000000
 .PHONY: bench bench-db bench-city bench-generate bench-import bench-tiles bench-api bench-map bench-jobs bench-cases \
-        bench-payments bench-payments-recon bench-permits bench-licensing-routes
+        bench-payments bench-payments-recon bench-permits bench-licensing-routes bench-licensing
 
 bench-db: deps
 	@$(BENCH) bash scripts/pg.sh start
@@ -181,6 +181,12 @@ bench-permits: bench-city
 # The inspectors' day on the demo city (the `make demo` database): 40 visits for one inspector (goal <= 2 s), 10 x 40
 # (<= 10 s), the routes' length against the naive nearest-next order.
 bench-licensing-routes: demo-data
+	@$(PY) bench/licensing_routes.py
+
+# Licensing on the demo city: the spatial eligibility p95 (goal <= 30 ms) beside its floor, a sync of 200 offline
+# visits in one batch (<= 5 s, 0 lost, 0 duplicated, then repeated), and the routes (bench-licensing-routes).
+bench-licensing: demo-data
+	@$(PY) bench/licensing.py
 	@$(PY) bench/licensing_routes.py
 
 bench: bench-generate bench-import bench-tiles bench-api bench-map bench-jobs bench-cases bench-payments bench-permits

@@ -26,6 +26,7 @@ from accounts.selectors import require_permission
 from api.access import SignedInPerson, TenantScope
 from api.base import ApiBase
 from api.errors import BadInput
+from common.errors import NotPermitted
 from licensing.eligibility import eligibility_check
 from licensing.models import Activity, InspectionRoute, SubmissionStatus, VisitSubmission
 from licensing.routes import routes_plan
@@ -53,6 +54,9 @@ class StaffApiBase(ApiBase):
     required_scopes = {"GET": "read", "POST": "read"}
 
     def require(self, permission: str) -> None:
+        if isinstance(self.actor, str):  # a system's key: these are people's own (their visits, their decisions)
+            raise NotPermitted(_("Inspectors and supervisors sign in as themselves for this: a key may not."),
+                               needed=[permission])
         require_permission(actor=self.actor, permission=permission, municipality_id=self.municipality.pk)
 
 

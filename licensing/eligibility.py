@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from common.bilingual import in_both
 from licensing.models import Activity, LicenseStatus
+from parcels.models import Street
 
 FRONTING_M = 60  # a premises fronts a street whose centreline is this near
 PERMIT_CASE = "building_permit"
@@ -170,7 +171,6 @@ def _zone(activity: Activity, zone: str | None) -> Check:
 
 
 def _street(activity: Activity, street) -> Check:
-    allowed = ", ".join(activity.allowed_streets)
     if street is None:
         return _check("street", False, lambda: _("No street within %(m)d m: the premises must front a street.")
                       % {"m": FRONTING_M})
@@ -178,10 +178,19 @@ def _street(activity: Activity, street) -> Check:
     passed = kind in activity.allowed_streets
     if passed:
         return _check("street", True, lambda: _("Fronts %(name)s (%(kind)s street, %(d).0f m away).")
-                      % {"name": name, "kind": kind, "d": dist}, street=sid, kind=kind)
+                      % {"name": name, "kind": _kind(kind), "d": dist}, street=sid, kind=kind)
     return _check("street", False, lambda: _("Fronts %(name)s, a %(kind)s street: %(a)s needs a street of kind "
-                                             "%(allowed)s.") % {"name": name, "kind": kind, "a": activity.code,
-                                                                "allowed": allowed}, street=sid, kind=kind)
+                                             "%(allowed)s.") % {"name": name, "kind": _kind(kind), "a": activity.code,
+                                                                "allowed": ", ".join(_kind(k) for k in
+                                                                                     activity.allowed_streets)},
+                  street=sid, kind=kind)
+
+
+def _kind(code: str) -> str:
+    try:
+        return str(Street.Kind(code).label)
+    except ValueError:
+        return code
 
 
 def _distance(rule: dict, activity: Activity, lon: float, lat: float, municipality_id: int,

@@ -12,6 +12,7 @@ from django.contrib.gis.admin import GISModelAdmin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.admin_readonly import ReadOnlyAdmin
 from common.errors import RegisterError
 from geo.widgets import OfflineMapWidget
 from permits.models import Overlay, Permit, Proposal, RuleSet, RuleSetStatus
@@ -88,15 +89,7 @@ class OverlayAdmin(GISModelAdmin):
     list_filter = ("kind", "prohibited")
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+ReadOnly = ReadOnlyAdmin
 
 
 @admin.register(Permit)
