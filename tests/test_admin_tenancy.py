@@ -34,7 +34,7 @@ from tests.shapes import rect
 
 # Admins of models that belong to no municipality: national reference data and Django's own.
 NATIONAL = {"accounts.role", "accounts.person", "accounts.organisation", "accounts.representation", "auth.user",
-            "auth.group"}
+            "auth.group", "licensing.activity", "licensing.requirement", "licensing.penalty"}
 
 
 def _rows_of(muni, django_user_model) -> dict[str, object]:
@@ -99,7 +99,8 @@ def _rows_of(muni, django_user_model) -> dict[str, object]:
                                    parcel=parcel, proposal=proposal, issued_on=dt.date(2026, 1, 2),
                                    valid_until=dt.date(2029, 1, 2), use="residential", floors=2, floor_area_m2=100,
                                    geom=parcel.geom)
-    return {"permits.ruleset": rule_set, "permits.overlay": overlay, "permits.proposal": proposal,
+    licensing = _licensing_rows(muni, case=case, parcel=parcel, district=district, owner=applicant, user=someone)
+    return {**licensing, "permits.ruleset": rule_set, "permits.overlay": overlay, "permits.proposal": proposal,
             "permits.permit": permit, "payments.biller": biller, "payments.bill": bill, "payments.payment": payment,
             "payments.refund": refund, "payments.discrepancy": discrepancy, "payments.feerule": fee_rule,
             "surveys.surveyrules": rules, "surveys.survey": survey,
@@ -109,6 +110,41 @@ def _rows_of(muni, django_user_model) -> dict[str, object]:
             "parcels.parcel": parcel, "parcels.block": block, "parcels.district": district, "parcels.street": street,
             "parcels.zone": zone, "accounts.apikey": key, "accounts.membership": membership,
             "audit.changerecord": record, "cases.case": case, "cases.holiday": holiday}
+
+
+def _licensing_rows(muni, *, case, parcel, district, owner, user) -> dict[str, object]:
+    from licensing import models as lic
+
+    activity = lic.Activity.objects.get_or_create(code="T99", defaults={"name_ar": "نشاط", "name_en": "x",
+                                                                        "risk": "low"})[0]
+    penalty = lic.Penalty.objects.get_or_create(code="T99", defaults={"title_ar": "x", "title_en": "x",
+                                                                      "fine_min": 1, "fine_max": 2})[0]
+    establishment = lic.Establishment.objects.create(municipality=muni, cr_number=f"7{muni.pk:09d}", name_ar="منشأة",
+                                                     owner=owner)
+    health = lic.HealthCertificate.objects.create(municipality=muni, establishment=establishment, holder_name="x",
+                                                  holder_id_number="2000000000", number=f"HC-{muni.pk}",
+                                                  expires_on=dt.date(2027, 1, 1))
+    point = parcel.geom.point_on_surface
+    premises = lic.Premises.objects.create(municipality=muni, establishment=establishment, name_ar="محل",
+                                           parcel=parcel, area_m2=50, geom=point)
+    license = lic.License.objects.create(municipality=muni, premises=premises, activity=activity,
+                                         activity_code="T99", case=case, risk="low", geom=point)
+    visit = lic.Visit.objects.create(municipality=muni, premises=premises, license=license,
+                                     due_on=dt.date(2026, 12, 4), geom=point)
+    return {
+        "licensing.establishment": establishment, "licensing.healthcertificate": health,
+        "licensing.premises": premises, "licensing.license": license, "licensing.visit": visit,
+        "licensing.inspectorarea": lic.InspectorArea.objects.create(municipality=muni, inspector=user,
+                                                                    district=district),
+        "licensing.violation": lic.Violation.objects.create(municipality=muni, visit=visit, premises=premises,
+                                                            penalty=penalty, penalty_code="T99", item="X",
+                                                            status="fined", geom=point),
+        "licensing.visitsubmission": lic.VisitSubmission.objects.create(municipality=muni, visit=visit,
+                                                                        inspector=user, payload={},
+                                                                        base_version=1, status="conflict"),
+        "licensing.inspectionroute": lic.InspectionRoute.objects.create(municipality=muni, inspector=user,
+                                                                        day=dt.date(2026, 12, 4)),
+    }
 
 
 @pytest.fixture

@@ -50,6 +50,18 @@ def map_assets(bbox) -> dict:
                        *[f"/tiles/fonts/{stack}/{r}.pbf" for r in GLYPH_RANGES]]}
 
 
+def day_parts(*, user, municipality, day: date) -> dict:
+    """What the registered processes contribute to ``user``'s offline day (the parts ``user`` may have)."""
+    out = {}
+    if user is None or isinstance(user, str):  # a system's key: an offline day is a person's
+        return out
+    for part in parts():
+        if part.permission and not user_has_permission(user, part.permission, municipality_id=municipality.pk):
+            continue
+        out[part.key] = part.build(user=user, municipality=municipality, day=day)
+    return out
+
+
 class OfflineDayApi(ApiBase):
     permission_classes = [TenantScope]
     required_scopes = {"GET": "read"}
@@ -58,17 +70,8 @@ class OfflineDayApi(ApiBase):
     def get(self, request):
         day = _day(request.query_params.get("day"))
         municipality, user = self.municipality, self.actor
-        out, boxes = {}, []
-        for part in parts():
-            if isinstance(user, str):  # a system's key: an offline day is a person's
-                break
-            if part.permission and (not user_has_permission(
-                    user, part.permission, municipality_id=municipality.pk)):
-                continue
-            built = part.build(user=user, municipality=municipality, day=day)
-            out[part.key] = built
-            if built.get("bbox"):
-                boxes.append(built["bbox"])
+        out = day_parts(user=user, municipality=municipality, day=day)
+        boxes = [p["bbox"] for p in out.values() if p.get("bbox")]
         body = {"day": day.isoformat(), "generated_at": timezone.now().isoformat(), "parts": out}
         if boxes:
             body["map"] = map_assets([min(b[0] for b in boxes), min(b[1] for b in boxes),

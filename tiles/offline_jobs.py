@@ -120,10 +120,31 @@ def _build(package: OfflinePackage) -> OfflinePackage:
         package.status, package.error = S.FAILED, _("The package could not be built: %(e)s") % {"e": exc}
         package.save(update_fields=["status", "error", "updated_at"])
         return package
+    _add_day_parts(package, built.vector)
     package.status, package.tiles_done, package.size_bytes = S.READY, built.tiles, built.bytes
     package.vector_path, package.ortho_path = str(built.vector), str(built.ortho or "")
     package.save()
     return package
+
+
+def _add_day_parts(package: OfflinePackage, path) -> None:
+    """The processes' parts of the requester's day (``geo.offline``: licensing's visits and checklists) in the
+    package's metadata (``ardh:day``, JSON), so a GIS client's package carries them too."""
+    import json
+    import sqlite3
+
+    from django.utils import timezone
+
+    from tiles.offline_day import day_parts
+
+    user = package.requested_by
+    if user is None:
+        return
+    parts = day_parts(user=user, municipality=package.municipality, day=timezone.localdate())
+    if not parts:
+        return
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO metadata VALUES (?, ?)", ("ardh:day", json.dumps(parts, default=str)))
 
 
 def run_pending() -> int:

@@ -86,7 +86,7 @@ def test_licensed_premises_are_public_and_violations_the_staffs(client, restaura
 def test_the_days_route_runs_on_the_streets_and_the_supervisor_sees_it(restaurant, town, inspector,  # noqa: F811
                                                                         supervisor):
     street_network_build(municipality=town)
-    license, visit = restaurant
+    _license, visit = restaurant
     [route] = routes_plan(municipality=town, day=timezone.localdate())
     assert [s["key"] for s in route.stops] == [str(visit.pk)] and route.length_m > 0 and route.geom is not None
     assert InspectionRoute.objects.get(inspector=inspector).stops[0]["arrive"]
@@ -97,3 +97,44 @@ def test_the_days_route_runs_on_the_streets_and_the_supervisor_sees_it(restauran
     assert body[0]["stops"][0]["key"] == str(visit.pk)
     assert person_client(inspector).post("/api/v1/licensing/routes", {}, format="json").status_code == 403
     assert Visit.objects.get(pk=visit.pk).status == "planned"
+
+
+def test_the_district_package_carries_the_inspectors_day(restaurant, inspector, district, settings,  # noqa: F811
+                                                          tmp_path):
+    import json
+    import sqlite3
+
+    from tiles.models import OfflinePackage
+    from tiles.offline_jobs import run_package
+
+    settings.ARDH_OFFLINE_DIR = str(tmp_path / "offline")
+    _license, visit = restaurant
+    response = person_client(inspector).post("/api/v1/offline-packages/",
+                                             {"district": "D001", "minzoom": 13, "maxzoom": 14}, format="json")
+    assert response.status_code == 202, response.content
+    package = run_package(response.json()["id"])
+    assert package.status == "ready", package.error
+    with sqlite3.connect(package.vector_path) as db:
+        [(value,)] = db.execute("SELECT value FROM metadata WHERE name = 'ardh:day'").fetchall()
+    assert [v["id"] for v in json.loads(value)["licensing.visits"]["visits"]] == [visit.pk]
+    assert OfflinePackage.objects.get(pk=package.pk).size_bytes > 0
+
+
+def test_a_complaint_asks_for_a_visit_that_licensing_owns(restaurant, inspector, town, owner):  # noqa: F811
+    from cases.models import Case
+    from licensing.services.visits import visit_request
+
+    license, visit = restaurant
+    complaint = Case.objects.create(municipality=town, number="RAS-1448-009999", case_type="survey_decision",
+                                    status="submitted", status_since=timezone.now(), location=license.geom)
+    asked = visit_request(premises=license.premises, case=complaint, actor=inspector)
+    assert asked.pk == visit.pk  # the visit already planned answers it
+    asked.refresh_from_db()
+    assert asked.origin_case == complaint and asked.kind == "complaint"
+    visit_record(visit=asked, actor=inspector, answers=yes(license))
+    from cases.models import TimelineEntry
+
+    # The asking case hears of the result (its type takes no step on it here: the event is recorded).
+    assert TimelineEntry.objects.filter(case=complaint, data__event="visit.passed").exists()
+    second = visit_request(premises=license.premises, case=complaint, actor=inspector)
+    assert second.pk != visit.pk and second.kind == "complaint" and second.inspector == inspector
