@@ -7,8 +7,10 @@ field names come from the layer registry's allow-lists, numbers are parsed and b
 from __future__ import annotations
 
 import math
+from datetime import date
 
 from django.contrib.gis.geos import Polygon
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from api.errors import BadInput
@@ -99,3 +101,13 @@ def ordering(raw: str | None, *, allowed: tuple[str, ...], default: str = "id") 
             )
         result.append(("-" if descending else "") + ("pk" if name == "id" else name))
     return result
+
+
+def day(value, *, name: str = "day") -> date:
+    """A date parameter (YYYY-MM-DD); today when absent. BadInput names the parameter."""
+    if value in (None, ""):
+        return timezone.localdate()
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise BadInput(_("“%(name)s” must be a date (YYYY-MM-DD).") % {"name": name}, param=name) from None

@@ -11,11 +11,8 @@ GET  licensing/routes?day=YYYY-MM-DD            the day's routes;  POST licensin
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import Point
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -23,6 +20,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from accounts.selectors import require_permission
+from api import params
 from api.access import SignedInPerson, TenantScope
 from api.base import ApiBase
 from api.errors import BadInput
@@ -35,13 +33,6 @@ from licensing.services.sync import submission_decide, visits_sync
 SYNC_BODY_LIMIT = 50 * 1024 * 1024
 
 
-def _day(value) -> date:
-    if value in (None, ""):
-        return timezone.localdate()
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise BadInput(_("“day” must be a date (YYYY-MM-DD)."), param="day") from None
 
 
 class LicensingApiBase(ApiBase):
@@ -159,7 +150,7 @@ class RoutesApi(StaffApiBase):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         self.require("inspections.perform")
-        day = _day(request.query_params.get("day"))
+        day = params.day(request.query_params.get("day"))
         qs = InspectionRoute.objects.filter(municipality=self.municipality, day=day).select_related("inspector")
         return Response([_route(r) for r in qs])
 
@@ -167,7 +158,7 @@ class RoutesApi(StaffApiBase):
     def post(self, request):
         self.require("inspections.supervise")
         body = request.data if isinstance(request.data, dict) else {}
-        day = _day(body.get("day"))
+        day = params.day(body.get("day"))
         ids = body.get("inspectors")
         inspectors = None
         if ids is not None:

@@ -4,30 +4,19 @@ issued permits as open data (CSV, public)."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from api import params
 from api.access import SignedInPerson, TenantScope
 from api.base import ApiBase
 from api.errors import BadInput
 from parcels.models import Parcel
 from permits import inputs
 from permits.check import CheckInputError, run_check
-
-
-def _day(value) -> date:
-    if value in (None, ""):
-        return timezone.localdate()
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise BadInput(_("“on” must be a date (YYYY-MM-DD)."), param="on") from None
 
 
 class PermitsApiBase(ApiBase):
@@ -65,7 +54,7 @@ class PrecheckApi(PermitsApiBase):
         if "parcel" not in body or "proposal" not in body:
             raise BadInput(_("Send {\"parcel\": …, \"proposal\": …} (docs/permits-check.md)."), param="body")
         parcel = self.parcel(body["parcel"])
-        site = inputs.check_inputs(parcel=parcel, on=_day(body.get("on")))
+        site = inputs.check_inputs(parcel=parcel, on=params.day(body.get("on"), name="on"))
         try:
             result = run_check({**site, "proposal": body["proposal"]})
         except CheckInputError as exc:
@@ -81,4 +70,4 @@ class SiteApi(PermitsApiBase):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, pk: int):
         parcel = self.parcel(pk)
-        return Response(inputs.prefill(parcel=parcel, on=_day(request.query_params.get("on"))))
+        return Response(inputs.prefill(parcel=parcel, on=params.day(request.query_params.get("on"), name="on")))

@@ -12,15 +12,14 @@ from datetime import date
 from urllib.parse import quote
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
 from accounts.selectors import user_has_permission
+from api import params
 from api.access import TenantScope
 from api.base import ApiBase
-from api.errors import BadInput
 from geo.offline import parts
 from tiles.grid import tiles_touching
 from tiles.style import FONT
@@ -31,13 +30,6 @@ MAX_TILES = 3000
 GLYPH_RANGES = ("0-255", "1536-1791", "64256-64511", "65024-65279", "65280-65535")
 
 
-def _day(value) -> date:
-    if value in (None, ""):
-        return timezone.localdate()
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise BadInput(_("“day” must be a date (YYYY-MM-DD)."), param="day") from None
 
 
 def map_assets(bbox) -> dict:
@@ -68,7 +60,7 @@ class OfflineDayApi(ApiBase):
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
-        day = _day(request.query_params.get("day"))
+        day = params.day(request.query_params.get("day"))
         municipality, user = self.municipality, self.actor
         out = day_parts(user=user, municipality=municipality, day=day)
         boxes = [p["bbox"] for p in out.values() if p.get("bbox")]

@@ -10,14 +10,13 @@ from decimal import Decimal
 import pytest
 from django.contrib.gis.geos import MultiLineString, Point
 
-from accounts.models import Person
-from accounts.services import membership_grant
 from licensing.models import InspectorArea
 from licensing.reference_data import reference_ensure
 from parcels.models import District, Street, Zone
 from payments.fees.national import national_schedule_ensure
 from payments.models import Biller
 from tests.factories import MunicipalityFactory, ParcelFactory, PlanFactory, RegulationFactory
+from tests.permits.conftest import staff
 from tests.shapes import line, lonlat, rect
 from tests.surveys.conftest import owner, pay_in_process  # noqa: F401 (fixtures and the payment helper)
 
@@ -68,14 +67,6 @@ def shops(town, street):
     made["house"] = ParcelFactory(plan=plan, geom=rect(0, 150, 20, 175), number="H-1", land_use="residential",
                                   status="built")
     return made
-
-
-def staff(django_user_model, town, name, roles):
-    user = django_user_model.objects.create_user(name, password="x", first_name=name.title())
-    Person.objects.create(kind="person", name_ar=f"موظف {name}", name_en=name, user=user,
-                          national_id=str(1090000000 + sum(map(ord, name)) * 13))
-    membership_grant(user=user, municipality=town, roles=roles)
-    return user
 
 
 @pytest.fixture

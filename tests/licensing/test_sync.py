@@ -27,6 +27,7 @@ def png(size=(8, 8)) -> str:
 def client_for(user) -> APIClient:
     c = APIClient()
     c.force_login(user)
+    c.credentials(HTTP_ACCEPT_LANGUAGE="en")  # messages asserted in English
     return c
 
 

@@ -109,7 +109,9 @@ def test_beyond_tolerance_needs_a_reviewers_reason_then_the_decision_is_printed(
     assert pay_in_process(case) == "issue"
     decision = valid_decision_for(parcel=plot)
     assert decision is not None and decision.case_id == case.pk
-    assert (decision.valid_until - decision.issued_at.date()).days == rules_for(municipality_id=town.pk).validity_days
+    # The validity counts from the issue day in Riyadh (the server's day), not in UTC.
+    issued_on = timezone.localtime(decision.issued_at).date()
+    assert (decision.valid_until - issued_on).days == rules_for(municipality_id=town.pk).validity_days
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", "-layout", decision.pdf.path, "-"], capture_output=True,
                               text=True, check=True).stdout
