@@ -18,7 +18,7 @@ import io
 import uuid as uuidlib
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -177,6 +177,14 @@ def _one(*, actor, municipality_id: int, item, device: str) -> dict:
     except Invalid as exc:
         return {"uuid": str(item.get("uuid")) if isinstance(item, dict) else None, "status": "invalid",
                 "message": str(exc)}
+    try:
+        return _apply(actor=actor, municipality_id=municipality_id, read=read, device=device)
+    except IntegrityError:  # the same result sent twice at once: the other request recorded it first
+        earlier = VisitSubmission.objects.select_related("visit").get(uuid=read["uuid"])
+        return _answer(earlier, repeat=True)
+
+
+def _apply(*, actor, municipality_id: int, read: dict, device: str) -> dict:
     with transaction.atomic():
         earlier = VisitSubmission.objects.select_related("visit").filter(uuid=read["uuid"]).first()
         if earlier is not None:

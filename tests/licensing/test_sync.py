@@ -121,3 +121,31 @@ def test_another_inspectors_visit_and_bad_shapes_are_refused(restaurant, other_i
     assert r.status_code == 400
     [bad] = sync(inspector, {"uuid": "not-a-uuid"})
     assert bad["status"] == "invalid"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_result_sent_twice_at_once_is_applied_once(restaurant, inspector):  # noqa: F811
+    import threading
+
+    from django.db import connection
+
+    license, visit = restaurant
+    item = result(visit, license, answers=yes(license) | {"STOR": False})
+    answers, barrier = [], threading.Barrier(2)
+
+    def send():
+        try:
+            barrier.wait()
+            answers.append(sync(inspector, item)[0])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(a["status"] for a in answers) == ["applied", "applied"]
+    assert sorted(a["repeat"] for a in answers) == [False, True]
+    assert VisitSubmission.objects.count() == 1 and Violation.objects.count() == 1
+    assert Bill.objects.filter(service_code="inspection_fine").count() == 1
