@@ -29,7 +29,7 @@ from licensing.models import (
 )
 from licensing.reference_data import reference_ensure
 from licensing.routes import routes_plan
-from licensing.schedule import licenses_expire_due, visits_schedule_due
+from licensing.schedule import inspector_for, licenses_expire_due, visits_schedule_due
 from licensing.services.visits import visit_record
 from parcels.models import District, Parcel
 from payments.demo import pay_demo_bill
@@ -64,19 +64,27 @@ def _areas(ctx) -> None:
 
 
 def _sites(ctx):
-    """Built commercial parcels, spread over the city, with a point inside each."""
+    """Built commercial parcels over the whole city: a first pass a stride apart, then the ones between."""
     ids = list(Parcel.objects.filter(municipality=ctx.municipality, valid_to__isnull=True, land_use="commercial",
                                      status="built").order_by("id").values_list("id", flat=True))
-    step = max(1, len(ids) // (COUNT + 12))
-    for pk in ids[::step]:
-        yield Parcel.objects.get(pk=pk)
+    stride = max(1, len(ids) // COUNT)
+    for i in sorted(range(len(ids)), key=lambda i: (i % stride, i)):
+        yield Parcel.objects.get(pk=ids[i])
 
 
-def _apply(ctx, parcel: Parcel, n: int) -> Case | None:
+IMMEDIATE = ["G01", "T01", "L01", "S01", "F01"]
+REVIEWED = ["R01", "C01", "P01", "B01", "W01"]
+GRAVE = ["R01", "B01", "C01", "F01"]  # their checklists have a grave item (pests, gas)
+CHOICES = {"awaiting_payment": IMMEDIATE, "submitted": REVIEWED, "in_review": REVIEWED, "inspection": REVIEWED,
+           "rejected": REVIEWED, "suspended": GRAVE, "cancelled": GRAVE}
+
+
+def _apply(ctx, parcel: Parcel, n: int, fate: str) -> Case | None:
     point = parcel.geom.point_on_surface
     activities = {a.code: a for a in Activity.objects.all()}
-    for k in range(len(ACTIVITIES)):
-        code = ACTIVITIES[(n + k) % len(ACTIVITIES)]
+    choices = CHOICES.get(fate, ACTIVITIES)
+    for k in range(len(choices)):
+        code = choices[(n + k) % len(choices)]
         if eligibility_check(municipality_id=ctx.municipality.pk, activity=activities[code], point=point).eligible:
             break
     else:
@@ -121,7 +129,7 @@ def _age(license: License, *, expires_in_days: int) -> None:
 
 def _fate(ctx, case: Case, fate: str) -> None:
     officer = ctx.users["licensing"]
-    if fate == "submitted" or (fate == "awaiting_payment" and case.status == "awaiting_payment"):
+    if fate in ("submitted", "awaiting_payment"):  # as applied: a reviewed one waits, an immediate one is billed
         return
     if fate in ("in_review", "inspection", "rejected") and case.status == "submitted":
         case = case_transition(case=case, transition="start_review", actor=officer, expected_version=None)
@@ -136,12 +144,13 @@ def _fate(ctx, case: Case, fate: str) -> None:
         _age(license, expires_in_days=40)
     elif fate == "expired":
         _age(license, expires_in_days=-20)
-    elif fate in ("suspended", "cancelled") and any(i.severity == "grave" for i in license.activity.checklist.all()):
+    elif fate in ("suspended", "cancelled"):
+        inspector = inspector_for(license.premises) or ctx.users["health"]
         visit = Visit.objects.create(municipality=ctx.municipality, premises=license.premises, license=license,
                                      due_on=timezone.localdate() - timedelta(days=5), geom=license.geom,
-                                     inspector=ctx.users["health"])
+                                     inspector=inspector)
         grave = next(i.code for i in license.activity.checklist.all() if i.severity == "grave")
-        outcome = visit_record(visit=visit, actor=ctx.users["health"], answers=_yes(license) | {grave: False},
+        outcome = visit_record(visit=visit, actor=inspector, answers=_yes(license) | {grave: False},
                                notes="مخالفة جسيمة: " + grave)
         if fate == "cancelled":
             case_transition(case=outcome.closure_case, transition="cancel_license",
@@ -158,7 +167,7 @@ def _past_visits(ctx, licenses: list[License]) -> int:
             continue
         visit = Visit.objects.create(municipality=ctx.municipality, premises=license.premises, license=license,
                                      due_on=timezone.localdate() - timedelta(days=10 + n), geom=license.geom,
-                                     inspector=ctx.users["health"] if n % 4 == 0 else ctx.users["health2"])
+                                     inspector=inspector_for(license.premises) or ctx.users["health"])
         items = [i for i in license.activity.checklist.all() if i.severity != "grave"]
         answers = _yes(license) | {items[(n // 2) % len(items)].code: False}
         outcome = visit_record(visit=visit, actor=visit.inspector, answers=answers,
@@ -193,7 +202,7 @@ def generate(ctx) -> None:
             break
         try:
             with transaction.atomic():
-                case = _apply(ctx, parcel, n)
+                case = _apply(ctx, parcel, n, FATES[made % len(FATES)])
                 if case is None:
                     continue
                 _fate(ctx, case, FATES[made % len(FATES)])
