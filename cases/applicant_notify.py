@@ -32,14 +32,16 @@ def case_recipients(case: Case) -> list[Recipient]:
     return out
 
 
-def notify_applicants(case_id: int, template: str, **extra) -> None:
-    """Send ``template`` (with the case's number and municipality, and ``extra``) to the case's recipients."""
+def notify_applicants(case_id: int, template: str, *, once_for: str | None = None, **extra) -> None:
+    """Send ``template`` (with the case's number and municipality, and ``extra``) to the case's recipients, once
+    per version of the case (or once per ``once_for``: a reminder about something other than the case's step)."""
     case = Case.objects.select_related("municipality").get(pk=case_id)
     context = {"number": case.number, "municipality": case.municipality.name_ar, **extra}
+    once = once_for or f"v{case.version}"
     for i, recipient in enumerate(case_recipients(case)):
         try:
             notification_send(municipality=case.municipality, recipient=recipient, template=template,
-                              context=context, dedupe_key=f"{template}:{case.pk}:v{case.version}:{i}")
+                              context=context, dedupe_key=f"{template}:{case.pk}:{once}:{i}")
         except NotificationRefused:
             logger.warning("case %s: %s not sent to %s", case.number, template, recipient.name)
 

@@ -15,6 +15,7 @@ TEMPLATES = {
     "license_issued": _("Your commercial license is issued"),
     "license_rejected": _("Your commercial license application was refused"),
     "license_renewed": _("Your commercial license is renewed"),
+    "license_renewal_open": _("Your commercial license may be renewed now"),
     "license_reopened": _("Your premises may open again"),
     "license_cancelled": _("Your commercial license is cancelled"),
 }

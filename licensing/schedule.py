@@ -61,3 +61,21 @@ def licenses_expire_due(*, today: date | None = None) -> int:
         change_record(instance=license, action=ChangeRecord.Action.UPDATE, actor="system: licenses expiry",
                       changes={"status": [LicenseStatus.ACTIVE, LicenseStatus.EXPIRED]})
     return len(due)
+
+
+@transaction.atomic
+def renewal_reminders_send(*, today: date | None = None) -> int:
+    """Tell each active license's owner that its renewal window is open (90 days before expiry): once per term,
+    however often the daily job runs."""
+    from cases.applicant_notify import notify_applicants
+    from licensing.services.applications import RENEWAL_WINDOW_DAYS
+
+    today = today or timezone.localdate()
+    due = License.objects.filter(status=LicenseStatus.ACTIVE, expires_on__gt=today,
+                                 expires_on__lte=today + timedelta(days=RENEWAL_WINDOW_DAYS))
+    count = 0
+    for license in due:
+        notify_applicants(license.case_id, "license_renewal_open", once_for=f"renewal-{license.expires_on}",
+                          license=license.number, expires_on=license.expires_on.isoformat())
+        count += 1
+    return count

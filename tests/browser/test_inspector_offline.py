@@ -114,6 +114,7 @@ def test_an_inspector_records_visits_offline_and_syncs_them(browser, live_server
     page.reload()  # from the service worker: there is no server to answer
     page.wait_for_selector("body[data-ready=true]")
     assert page.locator("li.visit[data-visit]").count() == 4
+    page.wait_for_selector("body[data-map=ready]", timeout=20_000)  # the route's map: style and tiles kept
     first = answer(page, ids[0], no={"EXPFOOD"})
     first.locator("input[type=file]").set_input_files(files=[{"name": "shelf.png", "mimeType": "image/png",
                                                                "buffer": png()}])

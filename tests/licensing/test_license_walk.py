@@ -154,3 +154,16 @@ def test_another_owner_cannot_take_a_registered_cr_or_renew_anothers_license(tow
     expiring(license, timezone.localdate() + timedelta(days=5))
     with pytest.raises(RegisterError):
         apply(town, stranger, {"license_number": license.number}, None, case_type="license_renewal")
+
+
+def test_the_owner_is_told_once_when_the_renewal_window_opens(town, shops, owner):
+    from licensing.schedule import renewal_reminders_send
+    from notifications.models import Notification
+
+    license = issued(town, owner)
+    assert renewal_reminders_send() == 0  # a year to go
+    expiring(license, timezone.localdate() + timedelta(days=60))
+    assert renewal_reminders_send() == 1
+    renewal_reminders_send()  # the job again the next day: nothing new
+    [sent] = Notification.objects.filter(template="license_renewal_open")
+    assert sent.context["license"] == license.number and sent.recipient_name == owner.name_ar
