@@ -149,3 +149,19 @@ def test_the_same_result_sent_twice_at_once_is_applied_once(restaurant, inspecto
     assert sorted(a["repeat"] for a in answers) == [False, True]
     assert VisitSubmission.objects.count() == 1 and Violation.objects.count() == 1
     assert Bill.objects.filter(service_code="inspection_fine").count() == 1
+
+
+def test_a_batch_bigger_than_the_default_body_limit_is_read(restaurant, inspector):  # noqa: F811
+    """A day's photos exceed the API's usual 5 MB body: the sync takes up to 50 MB."""
+    import os
+
+    license, visit = restaurant
+    noise = Image.frombytes("RGB", (1100, 1100), os.urandom(1100 * 1100 * 3))
+    buf = io.BytesIO()
+    noise.save(buf, format="PNG")
+    big = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+    assert len(big) > 4_000_000
+    item = result(visit, license, photos=[big, big])
+    [answer] = sync(inspector, item)
+    assert answer["status"] == "applied"
+    assert VisitPhoto.objects.filter(visit=visit).count() == 2

@@ -224,35 +224,56 @@
   // --- sync -----------------------------------------------------------------------------------------------
 
   let syncing = false;
+  const BATCH_BYTES = 20 * 1024 * 1024;  // the server takes 50 MB a request: photos make batches heavy
+
+  function batches(outbox) {
+    const out = [[]];
+    let size = 0;
+    for (const item of outbox) {
+      const n = JSON.stringify(item).length;
+      if (out[out.length - 1].length && size + n > BATCH_BYTES) { out.push([]); size = 0; }
+      out[out.length - 1].push(item);
+      size += n;
+    }
+    return out;
+  }
+
+  async function send(items) {
+    let r;
+    try {
+      r = await fetch(CFG.sync, {method: "POST", credentials: "same-origin", headers: {
+        "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf()},
+        body: JSON.stringify({device: navigator.userAgent.slice(0, 60), results: items})});
+    } catch (err) {
+      setNet(false);
+      $("#sync-status").textContent = S.sync_failed;
+      return false;
+    }
+    setNet(true);
+    if (r.status === 401 || r.status === 403) { $("#sync-status").textContent = S.signin; return false; }
+    if (!r.ok) { $("#sync-status").textContent = `${r.status}`; return false; }
+    const body = await r.json();
+    for (const answer of body.results) {
+      const sent = items.find((o) => o.uuid === answer.uuid);
+      if (!sent) continue;
+      if (answer.status === "invalid") {  // kept on the device, with why
+        await put("results", {visit: sent.visit, status: "invalid", message: answer.message});
+        continue;
+      }
+      await put("results", {visit: sent.visit, ...answer});
+      await del("outbox", sent.uuid);
+    }
+    return true;
+  }
+
   async function sync() {
     if (syncing) return;
     const outbox = await all("outbox");
     if (!outbox.length) { await render(); return; }
     syncing = true;
     try {
-      let r;
-      try {
-        r = await fetch(CFG.sync, {method: "POST", credentials: "same-origin", headers: {
-          "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf()},
-          body: JSON.stringify({device: navigator.userAgent.slice(0, 60), results: outbox})});
-      } catch (err) {
-        setNet(false);
-        $("#sync-status").textContent = S.sync_failed;
-        return;
-      }
-      setNet(true);
-      if (r.status === 401 || r.status === 403) { $("#sync-status").textContent = S.signin; return; }
-      if (!r.ok) { $("#sync-status").textContent = `${r.status}`; return; }
-      const body = await r.json();
-      for (const answer of body.results) {
-        const sent = outbox.find((o) => o.uuid === answer.uuid);
-        if (!sent) continue;
-        if (answer.status === "invalid") {  // kept on the device, with why
-          await put("results", {visit: sent.visit, status: "invalid", message: answer.message});
-          continue;
-        }
-        await put("results", {visit: sent.visit, ...answer});
-        await del("outbox", sent.uuid);
+      for (const items of batches(outbox)) {
+        if (!(await send(items))) break;
       }
       document.body.dataset.synced = String((document.body.dataset.synced | 0) + 1);
     } finally {
