@@ -5,16 +5,19 @@ from parcels.models.areas import District
 from parcels.models.network import StreetEdge, StreetNode
 from parcels.models.parcel import LandUse, Parcel, ParcelStatus
 from parcels.models.plans import Block, SubdivisionPlan
+from parcels.models.reservations import LandReservation, ReservationPurpose
 from parcels.models.streets import Street
 from parcels.models.zoning import Zone, ZoningRegulation
 
 __all__ = [
     "Block",
     "District",
+    "LandReservation",
     "LandUse",
     "Municipality",
     "Parcel",
     "ParcelStatus",
+    "ReservationPurpose",
     "Street",
     "StreetEdge",
     "StreetNode",
