@@ -7,29 +7,31 @@ from django.utils.translation import gettext as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
+from api.errors import PayloadTooLarge
 from common.json_input import JSONInputError, loads
 
 
-class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser with the checks of ``loads`` (depth, NaN/Infinity), for every API view."""
+class JSONParser(parsers.BaseParser):
+    """JSON with the checks of ``loads`` (depth, NaN/Infinity), for every API view, read up to the view's own
+    ``body_limit`` (``api.base.ApiBase``: e.g. an inspector's day of photos) or ``DATA_UPLOAD_MAX_MEMORY_SIZE``.
 
-    def parse(self, stream, media_type=None, parser_context=None):
-        parser_context = parser_context or {}
-        encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
-        try:
-            return loads(stream.read().decode(encoding))
-        except UnicodeDecodeError:
-            raise ParseError(_("The JSON is not %(enc)s text.") % {"enc": encoding}, code="invalid_json") from None
-        except JSONInputError as exc:
-            raise ParseError(str(exc), code=exc.code) from None
-
-
-class LargeJSONParser(parsers.BaseParser):
-    """JSON bodies larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` for the views that declare a larger ``body_limit``
-    (an inspector's day of photos): DRF reads a ``JSONParser``'s body through ``request.body``, which refuses
-    them, so this one reads the stream itself (the view's ``body_limit`` was checked against Content-Length)."""
+    Not a subclass of DRF's ``JSONParser``: DRF reads those through ``request.body``, which caps every body at
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE`` whatever the view declares."""
 
     media_type = "application/json"
 
     def parse(self, stream, media_type=None, parser_context=None):
-        return JSONParser().parse(stream, media_type, parser_context)
+        parser_context = parser_context or {}
+        encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
+        view, request = parser_context.get("view"), parser_context.get("request")
+        limit = (view.body_limit(request) if hasattr(view, "body_limit") and request is not None
+                 else settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        raw = stream.read(limit + 1) if limit else stream.read()
+        if limit and len(raw) > limit:
+            raise PayloadTooLarge()
+        try:
+            return loads(raw.decode(encoding))
+        except UnicodeDecodeError:
+            raise ParseError(_("The JSON is not %(enc)s text.") % {"enc": encoding}, code="invalid_json") from None
+        except JSONInputError as exc:
+            raise ParseError(str(exc), code=exc.code) from None

@@ -41,6 +41,25 @@ def hijri_year(day: date) -> int:
     return Gregorian(day.year, day.month, day.day).to_hijri().year
 
 
+def years_after(day: date, years: int) -> date:
+    """The same day ``years`` later (29 February → 28 February): a permit's or a license's term."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def register_number(*, model, municipality: Municipality, code: str, day: date) -> str:
+    """The next number of an issued record (``model``: a permit, a license) in the Hijri year of ``day``:
+    ``RAS-<code>-1448-00001``. The municipality's row is locked until the transaction ends, so two issues never
+    take the same number."""
+    prefix = f"{municipality.short_code or code}-{code}-{hijri_year(day)}-"
+    Municipality.objects.select_for_update().filter(pk=municipality.pk).values_list("pk").get()
+    last = (model.objects.filter(municipality=municipality, number__startswith=prefix).order_by("-number")
+            .values_list("number", flat=True).first())
+    return f"{prefix}{int(last.rsplit('-', 1)[1]) + 1 if last else 1:05d}"
+
+
 def next_number(*, municipality: Municipality, day: date) -> str:
     """The next number of the municipality in the Hijri year of ``day``: ``RAS-1448-000123``.
 

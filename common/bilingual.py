@@ -15,3 +15,8 @@ def in_both(text_fn: Callable[[], str]) -> tuple[str, str]:
     with translation.override("en"):
         en = str(text_fn())
     return ar, en
+
+
+def in_language(ar: str, en: str) -> str:
+    """The one of a record's two texts for the request's language (Arabic unless English was asked for)."""
+    return ar if (translation.get_language() or "ar").startswith("ar") else en

@@ -24,7 +24,6 @@ from api import params
 from api.access import SignedInPerson, TenantScope
 from api.base import ApiBase
 from api.errors import BadInput
-from api.parsers import LargeJSONParser
 from common.errors import NotPermitted
 from licensing.eligibility import eligibility_check
 from licensing.models import Activity, InspectionRoute, SubmissionStatus, VisitSubmission
@@ -83,8 +82,6 @@ class EligibilityApi(LicensingApiBase):
 
 
 class SyncApi(StaffApiBase):
-    parser_classes = [LargeJSONParser]  # a day's photos are more than the API's usual body
-
     def body_limit(self, request) -> int:
         return SYNC_BODY_LIMIT
 

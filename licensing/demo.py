@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from cases.events import event_apply
 from cases.models import Case
 from cases.services import case_apply, case_transition
 from common.errors import RegisterError
@@ -32,8 +31,7 @@ from licensing.routes import routes_plan
 from licensing.schedule import inspector_for, licenses_expire_due, visits_schedule_due
 from licensing.services.visits import visit_record
 from parcels.models import District, Parcel
-from payments.demo import pay_demo_bill
-from payments.models import Bill, BillStatus
+from payments.demo import pay_case
 
 COUNT = 48
 ACTIVITIES = ["G01", "R01", "C01", "S01", "P01", "T01", "B01", "F01", "L01", "W01"]
@@ -46,13 +44,6 @@ SIZES = ["micro", "small", "small", "medium", "large"]
 FATES = ["active", "active", "active", "active", "renewal_window", "active", "in_review", "active", "awaiting_payment",
          "active", "inspection", "active", "expired", "active", "suspended", "active", "cancelled", "submitted",
          "active", "rejected"]
-
-
-def _pay(ctx, case: Case) -> None:
-    for bill in Bill.objects.filter(case=case, status__in=[BillStatus.DRAFT, BillStatus.UPLOADED,
-                                                           BillStatus.ACTIVE]):
-        pay_demo_bill(ctx, bill, paid_at=timezone.now())
-    event_apply(case_id=case.pk, event="payment.paid")
 
 
 def _areas(ctx) -> None:
@@ -116,7 +107,7 @@ def _to_active(ctx, case: Case) -> License:
         visit = Visit.objects.get(origin_case=case, status=VisitStatus.PLANNED)
         visit_record(visit=visit, actor=visit.inspector or ctx.users["health"], answers=_yes(license))
         case.refresh_from_db()
-    _pay(ctx, case)
+    pay_case(ctx, case)
     license.refresh_from_db()
     return license
 
@@ -173,7 +164,7 @@ def _past_visits(ctx, licenses: list[License]) -> int:
         outcome = visit_record(visit=visit, actor=visit.inspector, answers=answers,
                                done_at=timezone.now() - timedelta(days=10 + n))
         if outcome.fine_case is not None and n % 3 == 0:
-            _pay(ctx, outcome.fine_case)
+            pay_case(ctx, outcome.fine_case)
         done += 1
     return done
 

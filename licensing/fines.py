@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-from common.bilingual import in_both
+from common.bilingual import in_both, in_language
 from licensing.models import Penalty
 from payments.lines import FeeLine
 
@@ -34,12 +34,7 @@ def fine_line(*, penalty: Penalty, category: int, size_class: str, repeat: bool)
                "size": SIZE_PERCENT[size_class], "amount": amount}
     ar, en = in_both(lambda: (_("%(title)s (penalty %(code)s, SAR %(min)s to %(max)s; municipality category %(cat)s, "
                                 "establishment size %(size)s %%)") + (" " + _("doubled: repeated") if repeat else ""))
-                     % {**figures, "title": _title(penalty)})
+                     % {**figures, "title": in_language(penalty.title_ar, penalty.title_en)})
     return FeeLine(kind="fine", rule=f"{SERVICE}.{penalty.code}@c{category}/{size_class}{'/repeat' if repeat else ''}",
                    quantity=Decimal("1"), rate=amount, amount=amount, explain_ar=ar[:500], explain_en=en[:500])
 
-
-def _title(penalty: Penalty) -> str:
-    from django.utils.translation import get_language
-
-    return penalty.title_ar if (get_language() or "ar").startswith("ar") else penalty.title_en

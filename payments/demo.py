@@ -39,6 +39,16 @@ def pay_demo_bill(ctx, bill: Bill, *, paid_at) -> bool:
     return created
 
 
+def pay_case(ctx, case) -> None:
+    """A process's demo part: the case's open bills paid as SADAD would tell us, and the case's step on the
+    payment taken at once (what the worker would do)."""
+    from cases.events import event_apply
+
+    for bill in Bill.objects.filter(case=case, status__in=[BillStatus.DRAFT, BillStatus.UPLOADED, BillStatus.ACTIVE]):
+        pay_demo_bill(ctx, bill, paid_at=timezone.now())
+    event_apply(case_id=case.pk, event="payment.paid")
+
+
 @transaction.atomic
 def generate(ctx) -> None:
     ensure_biller(ctx.municipality)

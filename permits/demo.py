@@ -19,8 +19,7 @@ from cases.events import event_apply
 from cases.models import Case
 from common.errors import RegisterError
 from parcels.models import Parcel
-from payments.demo import pay_demo_bill
-from payments.models import Bill, BillStatus
+from payments.demo import pay_case
 from permits import inputs, seed
 from permits.check import describe_site
 from permits.check.contract import reproject
@@ -100,13 +99,6 @@ def _parcels(ctx, count: int) -> list[tuple[Parcel, dict]]:
     return out
 
 
-def _pay(ctx, case: Case) -> None:
-    for bill in Bill.objects.filter(case=case, status__in=[BillStatus.DRAFT, BillStatus.UPLOADED,
-                                                           BillStatus.ACTIVE]):
-        pay_demo_bill(ctx, bill, paid_at=timezone.now())
-    event_apply(case_id=case.pk, event="payment.paid")  # the worker would; the demo goes on at once
-
-
 def _follow_up(ctx, case_type: str, permit_case: Case, actor, data: dict, steps=()) -> Case:
     from permits.selectors_cases import permit_of
 
@@ -117,7 +109,7 @@ def _follow_up(ctx, case_type: str, permit_case: Case, actor, data: dict, steps=
         follow = cases_services.case_transition(case=follow, transition=step, actor=ctx.users[who],
                                                 expected_version=None, note=note)
         if step == "approve":
-            _pay(ctx, follow)
+            pay_case(ctx, follow)
             follow.refresh_from_db()
     return follow
 
@@ -137,7 +129,7 @@ def _walk(ctx, parcel: Parcel, site: dict, path: list[str], owner) -> Case:
         elif step == "correct":
             proposal_add(case=case, actor=office, proposal=building(site, parcel, good=True))
         elif step == "pay":
-            _pay(ctx, case)
+            pay_case(ctx, case)
         elif step == "inspection":
             _follow_up(ctx, "construction_inspection", case, ctx.users["inspector"], {"stage": "structure"},
                        steps=[("record_visit", "inspector", "الأعمال الإنشائية مطابقة للمخططات المعتمدة")])

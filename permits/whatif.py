@@ -11,10 +11,10 @@ from django.contrib.gis.db.models import Union
 from django.contrib.gis.db.models.functions import AsWKB, PointOnSurface
 from django.contrib.gis.geos import GEOSGeometry
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from shapely import wkb
 
+from common.bilingual import in_language
 from common.errors import RegisterError
 from parcels.models import District, Parcel, Street, Zone
 from permits.check import CheckInputError, run_check
@@ -59,8 +59,7 @@ def permits_no_longer_complying(*, draft: RuleSet, area, on: date) -> list[dict]
         if failing:
             out.append({"permit": permit.number, "parcel": permit.parcel.number,
                         "failing": [r["rule"] for r in failing],
-                        "why": [r["explain_ar"] if (get_language() or "ar").startswith("ar") else r["explain_en"]
-                                for r in failing],
+                        "why": [in_language(r["explain_ar"], r["explain_en"]) for r in failing],
                         "geometry": json.loads(permit.geom.geojson)})
     return out
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from django.contrib.gis.db.models import Extent
 from django.db import models
-from django.utils.translation import get_language
 
+from common.bilingual import in_language
 from geo.layers import Layer
 
 DEFAULT_BOUNDS = (34.5, 16.0, 55.7, 32.2)  # the Kingdom, when no municipality is loaded yet
 
 
 def title(layer: Layer) -> str:
-    return layer.title_ar if (get_language() or "ar").startswith("ar") else layer.title_en
+    return in_language(layer.title_ar, layer.title_en)
 
 
 def field_types(layer: Layer) -> dict[str, str]:

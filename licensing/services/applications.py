@@ -16,6 +16,7 @@ from cases.documents.services import document_upload
 from cases.events import event_apply
 from cases.models import Case, PartyRole
 from cases.services import case_create
+from common.bilingual import in_language
 from common.errors import RegisterError
 from licensing.eligibility import eligibility_check
 from licensing.models import (
@@ -66,8 +67,10 @@ def license_apply(*, municipality, actor, data=None, parties=(), parcels=(), poi
     point = _point_of(point, parcels)
     result = eligibility_check(municipality_id=municipality.pk, activity=activity, point=point)
     if not result.eligible:
-        raise RegisterError(_("The premises is not eligible for %(a)s here: %(why)s") % {
-            "a": activity.code, "why": " ".join(_localised(c) for c in result.failing())}, code="not_eligible")
+        why = " ".join(in_language(c.why_ar, c.why_en) for c in result.failing())
+        raise RegisterError(_("The premises is not eligible for %(a)s here: %(why)s") % {"a": activity.code,
+                                                                                       "why": why},
+                            code="not_eligible")
     parcel = Parcel.objects.get(pk=result.parcel_id)
     if parcels and parcel.pk not in {p.pk for p in parcels}:
         raise RegisterError(_("The premises' point lies in parcel %(n)s, not in the parcel named.")
@@ -98,12 +101,6 @@ def license_apply(*, municipality, actor, data=None, parties=(), parcels=(), poi
         event_apply(case_id=case.pk, event="license.immediate")
         case.refresh_from_db()
     return case
-
-
-def _localised(check) -> str:
-    from django.utils.translation import get_language
-
-    return check.why_ar if (get_language() or "ar").startswith("ar") else check.why_en
 
 
 def _establishment(*, municipality, owner, data: dict, actor) -> Establishment:

@@ -3,7 +3,7 @@ the pre-opening visit, closure and cancellation — each inside its step's trans
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from cases.models import Case, EntryKind, TimelineEntry
 from common.errors import RegisterError
 from licensing.models import ChildPermit, ChildPermitKind, License, LicenseStatus, Visit, VisitKind, VisitStatus
 from licensing.schedule import inspector_for, next_visit_after
-from payments.fees import compute_fee
+from payments.fees import case_fee_lines
 from payments.services import bill_issue
 
 TERM_YEARS = 1
@@ -33,12 +33,6 @@ def _license_of_renewal(case: Case) -> License:
             .get(municipality_id=case.municipality_id, number=case.data["license_number"]))
 
 
-def _lines(*, case: Case, service: str, measures: dict, flags=()):
-    municipality = Municipality.objects.get(pk=case.municipality_id)
-    return compute_fee(municipality=municipality, service=service, measures=measures, on=timezone.localdate(),
-                       flags=frozenset(flags)).lines
-
-
 # --- the application ----------------------------------------------------------------------------------
 
 
@@ -51,26 +45,11 @@ def immediate_only(case: Case, actor):
 def bill_license(*, case: Case, actor) -> None:
     """The license fee by the premises' area, with the signboard's fee by its area when there is one."""
     license = license_of(case)
-    lines = _lines(case=case, service="commercial_license", measures={"floor_area": license.premises.area_m2})
+    lines = case_fee_lines(case=case, service="commercial_license", measures={"floor_area": license.premises.area_m2})
     sign = license.children.filter(kind=ChildPermitKind.SIGNBOARD).first()
     if sign is not None and sign.area_m2:
-        lines += _lines(case=case, service="signboard", measures={"sign_area": sign.area_m2})
+        lines += case_fee_lines(case=case, service="signboard", measures={"sign_area": sign.area_m2})
     bill_issue(case=case, actor=actor, service_code=case.case_type, lines=lines)
-
-
-def _term_end(day: date) -> date:
-    try:
-        return day.replace(year=day.year + TERM_YEARS)
-    except ValueError:
-        return day.replace(year=day.year + TERM_YEARS, day=28)
-
-
-def _next_number(*, municipality: Municipality, day: date) -> str:
-    prefix = f"{municipality.short_code or 'CL'}-CL-{cases_services.hijri_year(day)}-"
-    Municipality.objects.select_for_update().filter(pk=municipality.pk).values_list("pk").get()
-    last = (License.objects.filter(municipality=municipality, number__startswith=prefix).order_by("-number")
-            .values_list("number", flat=True).first())
-    return f"{prefix}{int(last.rsplit('-', 1)[1]) + 1 if last else 1:05d}"
 
 
 def _approver(case: Case):
@@ -100,8 +79,10 @@ def license_issue(*, case: Case, actor) -> None:
         raise RegisterError(_("Case %(n)s already has its license.") % {"n": case.number}, code="issued")
     municipality = Municipality.objects.get(pk=case.municipality_id)
     today = timezone.localdate()
-    license.number = _next_number(municipality=municipality, day=today)
-    license.status, license.issued_on, license.expires_on = LicenseStatus.ACTIVE, today, _term_end(today)
+    license.number = cases_services.register_number(model=License, municipality=municipality, code="CL",
+                                                    day=today)
+    license.status, license.issued_on = LicenseStatus.ACTIVE, today
+    license.expires_on = cases_services.years_after(today, TERM_YEARS)
     license.next_visit_on = next_visit_after(risk=license.risk, result=license.last_result or None, day=today)
     license.version += 1
     license.save()
@@ -140,7 +121,7 @@ def pre_opening_visit(*, case: Case, actor) -> None:
 def bill_renewal(*, case: Case, actor) -> None:
     license = _license_of_renewal(case)
     flags = {"late_renewal"} if case.data.get("late") else set()
-    lines = _lines(case=case, service="license_renewal", measures={"floor_area": license.premises.area_m2},
+    lines = case_fee_lines(case=case, service="license_renewal", measures={"floor_area": license.premises.area_m2},
                    flags=flags)
     bill_issue(case=case, actor=actor, service_code=case.case_type, lines=lines)
 
@@ -150,7 +131,7 @@ def license_renew(*, case: Case, actor) -> None:
     license = _license_of_renewal(case)
     today = timezone.localdate()
     before = (license.status, license.expires_on)
-    license.expires_on = _term_end(max(license.expires_on, today))
+    license.expires_on = cases_services.years_after(max(license.expires_on, today), TERM_YEARS)
     license.status, license.version = LicenseStatus.ACTIVE, license.version + 1
     license.save(update_fields=["expires_on", "status", "version", "updated_at"])
     license.children.filter(revoked_because="expired").update(active=True, revoked_on=None, revoked_because="")

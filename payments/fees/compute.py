@@ -126,6 +126,17 @@ def _percent_line(rule: FeeRule, base: Decimal, category: int) -> FeeLine:
     return _line(rule, kind=rule.kind, quantity=base, rate=percent, amount=amount, figures=figures)
 
 
+def case_fee_lines(*, case, service: str, measures: dict, flags=frozenset()) -> list[FeeLine]:
+    """The lines of ``service``'s fee for a case's municipality today (a process's step bills them)."""
+    from django.utils import timezone
+
+    from accounts.models import Municipality
+
+    municipality = Municipality.objects.get(pk=case.municipality_id)
+    return compute_fee(municipality=municipality, service=service, measures=measures, on=timezone.localdate(),
+                       flags=frozenset(flags)).lines
+
+
 def compute_fee(*, municipality, service: str, measures: dict, on: date,
                 flags: frozenset[str] = frozenset()) -> FeeResult:
     """The fee of ``service`` for ``municipality`` on the day ``on``: the lines of its schedule (the

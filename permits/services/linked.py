@@ -18,6 +18,7 @@ from cases.events import event_publish
 from cases.models import Case, CaseLink, LinkKind, PartyRole
 from common.errors import RegisterError
 from parcels.models import Parcel
+from payments.fees import case_fee_lines
 from payments.services import bill_issue
 from permits.models import Permit, PermitStatus
 from permits.selectors_cases import latest_proposal, permit_by_number
@@ -93,7 +94,7 @@ def applier(case_type: str):
 
 def _bill(*, case: Case, actor, service: str, measures: dict) -> None:
     bill_issue(case=case, actor=actor, service_code=service,
-               lines=workflow.fee_lines(case=case, service=service, measures=measures))
+               lines=case_fee_lines(case=case, service=service, measures=measures))
 
 
 def bill_renewal(*, case: Case, actor) -> None:

@@ -21,7 +21,7 @@ from cases.models import Case, EntryKind, TimelineEntry
 from common.errors import RegisterError
 from parcels.models import Parcel
 from parcels.services import parcel_status_follow
-from payments.fees import compute_fee
+from payments.fees import case_fee_lines
 from payments.services import bill_issue
 from permits import certificate
 from permits.models import Permit, PermitStatus, Proposal
@@ -70,12 +70,6 @@ def rules_day_fixed(*, case: Case, actor) -> None:
                            "height_m": str(latest.height_m), "floors": latest.floors})
 
 
-def fee_lines(*, case: Case, service: str, measures: dict, flags=frozenset()):
-    municipality = Municipality.objects.get(pk=case.municipality_id)
-    return compute_fee(municipality=municipality, service=service, measures=measures, on=timezone.localdate(),
-                       flags=frozenset(flags)).lines
-
-
 def bill_permit(*, case: Case, actor) -> None:
     """The approval's action: the permit fee from the schedule (floor area; a boundary wall by the frontage)."""
     latest = latest_proposal(case=case)
@@ -83,7 +77,7 @@ def bill_permit(*, case: Case, actor) -> None:
     measures = {"floor_area": round(latest.floor_area_m2, 2),
                 "frontage_length": round(float(latest.check_result.get("frontage_m") or 0), 2)}
     bill_issue(case=case, actor=actor, service_code=case.case_type,
-               lines=fee_lines(case=case, service=PERMIT, measures=measures, flags=flags))
+               lines=case_fee_lines(case=case, service=PERMIT, measures=measures, flags=flags))
 
 
 def approver_of(case: Case, step: str = "approve"):
@@ -93,21 +87,8 @@ def approver_of(case: Case, step: str = "approve"):
     return entry.actor if entry else Approver(name=_("Building permits department"))
 
 
-def _next_number(*, municipality: Municipality, day: date) -> str:
-    year = cases_services.hijri_year(day)
-    prefix = f"{municipality.short_code or 'BP'}-BP-{year}-"
-    Municipality.objects.select_for_update().filter(pk=municipality.pk).values_list("pk").get()
-    last = (Permit.objects.filter(municipality=municipality, number__startswith=prefix).order_by("-number")
-            .values_list("number", flat=True).first())
-    return f"{prefix}{int(last.rsplit('-', 1)[1]) + 1 if last else 1:05d}"
-
-
 def term_end(day: date) -> date:
-    years = settings.ARDH_PERMIT_TERM_YEARS
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+    return cases_services.years_after(day, settings.ARDH_PERMIT_TERM_YEARS)
 
 
 def certificate_issue(*, case: Case, permit: Permit, proposal: Proposal, actor, approver) -> None:
@@ -134,10 +115,11 @@ def permit_issue(*, case: Case, actor) -> None:
     municipality = Municipality.objects.get(pk=case.municipality_id)
     today = timezone.localdate()
     floors = sum(1 for f in proposal.floors if f.get("kind") in ("ground", "upper"))
+    number = cases_services.register_number(model=Permit, municipality=municipality, code="BP", day=today)
     permit = Permit.objects.create(
-        municipality=municipality, case=case, number=_next_number(municipality=municipality, day=today),
-        kind=case.case_type, parcel=proposal.parcel, proposal=proposal, issued_on=today, valid_until=term_end(today),
-        use=proposal.use, floors=max(floors, 1), floor_area_m2=proposal.floor_area_m2, geom=proposal.footprint)
+        municipality=municipality, case=case, number=number, kind=case.case_type, parcel=proposal.parcel,
+        proposal=proposal, issued_on=today, valid_until=term_end(today), use=proposal.use, floors=max(floors, 1),
+        floor_area_m2=proposal.floor_area_m2, geom=proposal.footprint)
     change_record(instance=permit, action=ChangeRecord.Action.CREATE, actor=actor, changes={
         "number": [None, permit.number], "case": [None, case.number], "valid_until": [None, str(permit.valid_until)]})
     certificate_issue(case=case, permit=permit, proposal=proposal, actor=actor, approver=approver_of(case))
