@@ -56,8 +56,8 @@ def _rows_of(muni, django_user_model) -> dict[str, object]:
                                          municipality=muni, changes={})
     notification = notification_send(municipality=muni, template="test_message", channels=["email"],
                                      recipient=Recipient(name="x", email=f"x@{muni.code}.example.sa"))
-    muni.short_code = "".join(c for c in muni.code.upper() if c.isalpha())[:3] + "".join(
-        "ABCDEFGHIJ"[int(c)] for c in muni.code if c.isdigit())[:3]
+    # unique per row: the primary key's last five digits spelt in letters (M + 5 letters)
+    muni.short_code = "M" + "".join("ABCDEFGHIJ"[int(c)] for c in f"{muni.pk:05d}"[-5:])
     muni.save(update_fields=["short_code"])
     applicant = Person.objects.create(kind="person", name_ar="مقدم", national_id=f"1{muni.pk:09d}")
     case = case_create(municipality=muni, case_type="kiosk_permit", actor="portal",
