@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     # Commercial licenses and environmental-health inspections (docs/licensing.md): after payments and permits
     # so its demo part pays its own bills.
     "licensing",
+    # Land grants drawn by a verifiable lottery (docs/grants.md) and investment sites leased by sealed bids
+    # (docs/investment.md): processes on the backbone; their land is held through parcels' reservations.
+    "grants",
+    "investment",
     "tiles",
     "fixtures",
     "web",
