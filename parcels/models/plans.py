@@ -19,6 +19,12 @@ class SubdivisionPlan(TenantOwned):
         SUPERSEDED = "superseded", _("superseded")
         CANCELLED = "cancelled", _("cancelled")
 
+    class Purpose(models.TextChoices):
+        GENERAL = "general", _("general (sold and built freely)")
+        GRANTS = "grants", _("land grants (منح)")
+        INVESTMENT = "investment", _("municipal investment")
+        GOVERNMENT = "government", _("government facilities")
+
     district = models.ForeignKey(
         "parcels.District", null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("district")
     )
@@ -27,6 +33,8 @@ class SubdivisionPlan(TenantOwned):
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.APPROVED)
     approval_date = models.DateField(_("approval date"), null=True, blank=True)
+    # What the plan's land is for: a grants plan's vacant residential plots form the land-grant pool (grants/).
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices, default=Purpose.GENERAL)
     geom = models.MultiPolygonField(_("boundary"), srid=4326, spatial_index=False)
 
     class Meta:
