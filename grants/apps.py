@@ -9,3 +9,10 @@ class GrantsConfig(AppConfig):
 
     name = "grants"
     verbose_name = _("Land grants")
+    api_urls = "grants.urls"
+    demo_part = "grants.demo:generate"
+
+    def ready(self):
+        from grants import registry
+
+        registry.register_all()

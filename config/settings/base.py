@@ -304,3 +304,7 @@ ARDH_PERMIT_TERM_YEARS = env.integer("ARDH_PERMIT_TERM_YEARS", 3)
 ARDH_PAYMENTS_EXPIRY_CRON = env.string("ARDH_PAYMENTS_EXPIRY_CRON", "5 21 * * *")
 # SADAD's daily reconciliation of yesterday for every biller (cron, UTC; 01:30 UTC is 04:30 in Riyadh).
 ARDH_PAYMENTS_RECONCILE_CRON = env.string("ARDH_PAYMENTS_RECONCILE_CRON", "30 1 * * *")
+
+# Land grants: the national systems asked for facts Ardh does not hold (identity and family from Yaqeen,
+# property from the Ministry of Justice). The demo's backend is a simulator and says so in every answer it records.
+ARDH_GRANTS_FACTS_BACKEND = env.string("ARDH_GRANTS_FACTS_BACKEND", "grants.facts.Simulator")
