@@ -59,6 +59,7 @@ LAND_GRANT = CaseType(
         Field("family_ids", _("family members' ID numbers (comma-separated)"), max_length=400,
               pattern=r"^\s*([0-9]{10}\s*[,،]\s*)*([0-9]{10})?\s*$", required=False),
         Field("special_circumstance", _("special circumstance (documented)"), kind="boolean", required=False),
+        Field("transferred_from", _("transferred from (municipality:application)"), max_length=64, required=False),
     ),
     documents=(Document("family_record", _("family record (سجل الأسرة)"), required=False),
                Document("special_proof", _("proof of the special circumstance"), required=False)),

@@ -82,6 +82,8 @@ def allocation_decide(*, allocation: Allocation, actor) -> str:
     entitlement). A plot no longer free sends the applicant back to the queue, keeping their rank."""
     application = allocation.application
     parcel = Parcel.objects.get(pk=allocation.parcel_id)
+    if Case.objects.filter(pk=application.case_id, status="queued").exists():  # its announcement has not run yet
+        event_apply(case_id=application.case_id, event="grant.drawn")
     try:
         with transaction.atomic():
             if parcel.status != ParcelStatus.VACANT or parcel.valid_to is not None:
@@ -130,7 +132,7 @@ def deed_record(*, application: GrantApplication, deed_number: str, deed_date: d
     if allocation is None or allocation.status != AllocationStatus.ALLOCATED:
         raise RegisterError(_("Application %(n)s has no allocated plot awaiting its deed.") % {"n": application.number},
                             code="no_allocation")
-    if application.case.status != "allocated":
+    if Case.objects.filter(pk=application.case_id).values_list("status", flat=True).get() != "allocated":
         raise RegisterError(_("The deed is handed over once the plot is allocated and any bill paid."),
                             code="not_ready")
     allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
