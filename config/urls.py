@@ -26,6 +26,7 @@ urlpatterns = [
     path("finance/", include("web.finance.urls")),  # finance officers: bills, revenue, unpaid map (docs/finance.md)
     path("permits/", include("web.permits.urls")),  # building permits: drawing and check, what-if (docs/permits.md)
     path("inspect/", include("web.inspect.urls")),  # the inspectors' offline app (docs/inspections.md)
+    path("grants/", include("web.grants.urls")),  # public: land-grant lotteries, their map and the inquiry
     # ---
     path("", include("web.urls")),
 ]

@@ -14,6 +14,7 @@ from accounts.models import Person
 from cases.models import PartyRole
 from cases.services import case_apply
 from grants.models import EntitlementBand, Lottery, LotteryStatus, Programme, ProgrammeRule
+from grants.selectors import plot_pool
 from grants.services.allocations import batch_verify, deed_record
 from grants.services.lottery import lottery_commit, lottery_draw
 from grants.tasks import batch_announce
@@ -25,7 +26,7 @@ FIRST = ["محمد", "أحمد", "سلطان", "ناصر", "عبدالرحمن",
 LAST = ["الدوسري", "الحربي", "العتيبي", "القحطاني", "الشمري", "المطيري", "الزهراني", "الغامدي", "السبيعي", "العنزي"]
 RULES = [("nationality", "SA"), ("min_age", "21"), ("married_or_age", "25"), ("no_earlier_grant", ""),
          ("no_property", ""), ("residence_years", "3")]
-BANDS = [("small", 1, 4, 625, 600, 700), ("medium", 5, 8, 700, 700, 780), ("large", 9, 20, 800, 780, 900)]
+BANDS = [("small", 1, 4, 575, 550, 700), ("medium", 5, 8, 700, 700, 780), ("large", 9, 20, 800, 780, 900)]
 
 
 def programme_ensure(municipality) -> Programme:
@@ -51,7 +52,7 @@ def eligible_id(n: int) -> str:
 
 
 def _family(n: int) -> str:
-    size = (2, 3, 4, 5, 6, 7, 9)[n % 7]  # members beyond the applicant → bands small / medium / large
+    size = (1, 2, 3, 4, 4, 5, 6, 9)[n % 8]  # the applicant's family → bands small (most) / medium / large
     return ",".join(f"2{n:05d}{k:04d}" for k in range(size - 1))
 
 
@@ -81,6 +82,9 @@ def generate(ctx) -> None:
     for n in range(DRAWN):
         if not programme.applications.filter(applicant__national_id=eligible_id(n)).exists():
             _apply(ctx, programme, n)
+    if not plot_pool(programme=programme).exists():  # a small city may have no grants plan
+        ctx.log("grants: no plot in the pool (no grants plan in this city): the applicants wait in the queue")
+        return
     lottery = Lottery.objects.filter(programme=programme, status=LotteryStatus.COMMITTED).first() or \
         lottery_commit(programme=programme, actor=officer)
     lottery = lottery_draw(lottery=lottery, public_salt="1448-05-14 الرس", actor=officer)

@@ -100,7 +100,9 @@ def _rows_of(muni, django_user_model) -> dict[str, object]:
                                    valid_until=dt.date(2029, 1, 2), use="residential", floors=2, floor_area_m2=100,
                                    geom=parcel.geom)
     licensing = _licensing_rows(muni, case=case, parcel=parcel, district=district, owner=applicant, user=someone)
-    return {**licensing, "permits.ruleset": rule_set, "permits.overlay": overlay, "permits.proposal": proposal,
+    grants = _grants_rows(muni, case=case, parcel=parcel)
+    return {**licensing, **grants, "permits.ruleset": rule_set, "permits.overlay": overlay,
+            "permits.proposal": proposal,
             "permits.permit": permit, "payments.biller": biller, "payments.bill": bill, "payments.payment": payment,
             "payments.refund": refund, "payments.discrepancy": discrepancy, "payments.feerule": fee_rule,
             "surveys.surveyrules": rules, "surveys.survey": survey,
@@ -144,6 +146,28 @@ def _licensing_rows(muni, *, case, parcel, district, owner, user) -> dict[str, o
                                                                         base_version=1, status="conflict"),
         "licensing.inspectionroute": lic.InspectionRoute.objects.create(municipality=muni, inspector=user,
                                                                         day=dt.date(2026, 12, 4)),
+    }
+
+
+def _grants_rows(muni, *, case, parcel) -> dict[str, object]:
+    from grants import models as g
+    from grants.demo import programme_ensure
+
+    programme = programme_ensure(muni)
+    band = programme.bands.first()
+    applicant = Person.objects.create(kind="person", name_ar="مستفيد", national_id=f"2{muni.pk:09d}")
+    application = g.GrantApplication.objects.create(
+        municipality=muni, programme=programme, case=case, applicant=applicant, number=f"G-{muni.pk}",
+        applied_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC), family_size=2, band=band, entitled_m2=625)
+    lottery = g.Lottery.objects.create(municipality=muni, programme=programme, number=f"L-{muni.pk}", seed="00",
+                                       seed_commitment="x", applicants_hash="a", plots_hash="p", applicants="",
+                                       plots="", committed_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC))
+    return {
+        "grants.programme": programme, "grants.grantapplication": application, "grants.lottery": lottery,
+        "grants.allocation": g.Allocation.objects.create(municipality=muni, lottery=lottery, application=application,
+                                                         parcel=parcel, area_m2=650, geom=parcel.geom),
+        "grants.plotassessment": g.PlotAssessment.objects.create(municipality=muni, parcel=parcel, reason="wadi",
+                                                                 assessed_by="test"),
     }
 
 

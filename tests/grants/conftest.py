@@ -1,5 +1,5 @@
 """A grants plan in local metres (tests.shapes.ORIGIN): a residential zone over it; vacant residential plots of
-650 m² (small band, entitled 625), 729 m² (medium, 700) and 840 m² (large, 800), a built plot, a commercial plot,
+650 m² (small band, entitled 575), 729 m² (medium, 700) and 840 m² (large, 800), a built plot, a commercial plot,
 a plot of a general plan; the demo programme's rules and bands (grants.demo); a grants officer.
 
 Applicants are persons whose ID the facts simulator (grants.facts) answers as wished: ``person(...)``."""

@@ -48,7 +48,7 @@ def test_the_drawn_are_told_and_a_verified_batch_reserves_grants_and_bills(drawn
     assert {Case.objects.get(pk=c.pk).status for c in cases.values()} == {"drawn"}
     assert Notification.objects.filter(template="grant_drawn").count() == 2
     counts = batch_verify(batch=batch, reference="MOMAH-1", actor=officer)
-    assert counts == {"allocated": 0, "billed": 2, "requeued": 0}  # 650 > 625 and 729 > 700 m²
+    assert counts == {"allocated": 0, "billed": 2, "requeued": 0}  # 650 > 575 and 729 > 700 m²
     for band, case in cases.items():
         allocation = allocation_of(case)
         parcel = Parcel.objects.get(pk=allocation.parcel_id)
@@ -58,7 +58,7 @@ def test_the_drawn_are_told_and_a_verified_batch_reserves_grants_and_bills(drawn
         reservation = LandReservation.objects.get(parcel=parcel)
         assert reservation.purpose == "grant_plot" and reservation.holder == allocation.application.number
         bill = Bill.objects.get(case=case)
-        entitled = {"small": 625, "medium": 700}[band]
+        entitled = {"small": 575, "medium": 700}[band]
         assert allocation.excess_m2 == (allocation.area_m2 - entitled)
         assert bill.amount == (allocation.excess_m2 * 150).quantize(Decimal("0.01"))
         assert Case.objects.get(pk=case.pk).status == "awaiting_payment"
