@@ -67,8 +67,8 @@ def plot_pool(*, programme: Programme, band: EntitlementBand | None = None) -> Q
     allocated = Allocation.objects.filter(parcel=OuterRef("pk")).exclude(
         status__in=[AllocationStatus.REPLACED, AllocationStatus.CANCELLED])
     unbuildable = PlotAssessment.objects.filter(parcel=OuterRef("pk"), buildable=False)
-    return (Parcel.objects.filter(municipality_id=programme.municipality_id, plan_id__in=plan_ids, valid_to__isnull=True,
-                                  status=ParcelStatus.VACANT, land_use=LandUse.RESIDENTIAL)
+    return (Parcel.objects.filter(municipality_id=programme.municipality_id, plan_id__in=plan_ids,
+                                  valid_to__isnull=True, status=ParcelStatus.VACANT, land_use=LandUse.RESIDENTIAL)
             .filter(areas)
             .exclude(pk__in=RawSQL(NO_HOMES_ZONE_SQL, [programme.municipality_id, LandUse.RESIDENTIAL.value]))  # noqa: S611 (fixed SQL, bound values)
             .exclude(Exists(reserved)).exclude(Exists(allocated)).exclude(Exists(unbuildable))
