@@ -67,3 +67,4 @@ def test_every_command_of_the_tour_runs(demo, tmp_path):
     assert '"parcels"' in result.stdout  # at-point
     assert "Feature Count:" in result.stdout  # ogrinfo counted the layer
     assert '"number":"RAS-' in result.stdout.replace(" ", "")  # the reviewer signed in and saw her queue
+    assert "verified: the draw recomputes exactly" in result.stdout  # a drawn lottery recomputed by its script
