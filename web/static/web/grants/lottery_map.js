@@ -17,7 +17,12 @@ async function start() {
       map.addLayer({id: `${name}-fill`, type: "fill", source: name, "source-layer": name,
         paint: {"fill-color": name === "grant_pool" ? "#3498db" : COLOURS, "fill-opacity": 0.6}});
     }
-    map.once("idle", () => { document.body.dataset.ready = "true"; });
+    map.once("idle", () => {
+      const drawn = map.getLayer("grant_allocations-fill")
+        ? map.queryRenderedFeatures({layers: ["grant_allocations-fill"]}) : [];
+      document.body.dataset.drawn = String(new Set(drawn.map((f) => f.id)).size);
+      document.body.dataset.ready = "true";
+    });
   });
 }
 
