@@ -11,11 +11,12 @@ from cases.models import PartyRole
 from cases.services import case_apply
 from grants.demo import programme_ensure
 from parcels.models import Zone
-from payments.fees.national import national_schedule_ensure
-from payments.models import Biller
-from tests.factories import MunicipalityFactory, ParcelFactory, PlanFactory, RegulationFactory
+from tests.factories import ParcelFactory, PlanFactory, RegulationFactory
 from tests.permits.conftest import staff
+from tests.permits.conftest import town as municipality_with_fees
 from tests.shapes import rect
+
+town = municipality_with_fees  # the fixture: a municipality (RAS) with its SADAD biller and the national fees
 
 SIZES = {"small": (26, 25), "medium": (27, 27), "large": (28, 30)}  # 650, 729, 840 m²
 
@@ -45,14 +46,6 @@ def apply(town, officer, applicant, *, family=1, since="2015-01-01", special=Fal
                       data={"programme": programme, "residence_since": since, "family_ids": members,
                             "special_circumstance": special},
                       parties=[(applicant, PartyRole.APPLICANT)])
-
-
-@pytest.fixture
-def town(db):
-    municipality = MunicipalityFactory(short_code="RAS", fee_category=3, metric_srid=9358)
-    Biller.objects.create(municipality=municipality, code="091", name_ar="بلدية الرس", name_en="Al-Rass")
-    national_schedule_ensure()
-    return municipality
 
 
 @pytest.fixture
