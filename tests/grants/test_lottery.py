@@ -93,8 +93,9 @@ def test_a_changed_input_gives_another_allocation_and_fails_verification(drawn, 
         lines[0], lines[1] = core.canonical_lines([second]), core.canonical_lines([first])
         bundle["applicants"] = "".join(lines)
     else:
-        lines = bundle["plots"].splitlines(keepends=True)
-        bundle["plots"] = "".join(lines[1:])
+        taken = original[0][1]  # the first applicant's plot leaves the list
+        bundle["plots"] = "".join(line for line in bundle["plots"].splitlines(keepends=True)
+                                  if json.loads(line)["parcel"] != taken)
     assert independent_draw(bundle) != original
     done = run_script(tmp_path, bundle)
     assert done.returncode == 1 and "MISMATCH" in done.stdout
