@@ -230,7 +230,7 @@ def _end(contract: Contract, actor, status: str, reason: str) -> None:
     contract.status = status
     contract.version += 1
     contract.save(update_fields=["status", "version", "updated_at"])
-    site = Site.objects.select_for_update().select_related("reservation").get(pk=contract.site_id)
+    site = Site.objects.select_for_update(of=("self",)).select_related("reservation").get(pk=contract.site_id)
     site_free(site=site, actor=actor)
 
 

@@ -103,7 +103,7 @@ def site_free(*, site: Site, actor, status: str = SiteStatus.AVAILABLE) -> Site:
 @transaction.atomic
 def site_withdraw(*, site: Site, actor) -> Site:
     require_permission(actor=actor, permission=MANAGE, municipality_id=site.municipality_id)
-    site = Site.objects.select_for_update().select_related("reservation").get(pk=site.pk)
+    site = Site.objects.select_for_update(of=("self",)).select_related("reservation").get(pk=site.pk)
     if site.opportunities.filter(status__in=OPEN_TENDER).exists() or site.status == SiteStatus.LEASED:
         raise RegisterError(_("Site %(n)s is offered or leased: cancel its opportunity or end its contract first.")
                             % {"n": site.number}, code="in_use")
