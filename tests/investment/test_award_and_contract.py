@@ -97,7 +97,7 @@ def test_a_tie_goes_to_the_chairs_bid(opened, committee, town, django_user_model
     vote_cast(opportunity=opportunity, actor=committee[1], bid=a)
     vote_cast(opportunity=opportunity, actor=committee[2], bid=a)
     vote_cast(opportunity=opportunity, actor=fourth, bid=b)
-    assert award_decide(opportunity=opportunity, actor=committee[0]).pk == b.pk  # 2–2: the chair's
+    assert award_decide(opportunity=opportunity, actor=committee[0]).pk == b.pk  # 2 to 2: the chair's
 
 
 def test_only_members_vote_and_only_for_compliant_bids(opened, officer, committee):
@@ -124,7 +124,7 @@ def test_all_offers_non_compliant_cancels_the_tender(published, investors, commi
 
 
 def test_the_winner_not_signing_within_a_month_cancels_the_award(opened, committee):
-    opportunity, (a, b) = opened
+    opportunity, (a, _b) = opened
     for member in committee:
         vote_cast(opportunity=opportunity, actor=member, bid=a)
     award_decide(opportunity=opportunity, actor=committee[0])
