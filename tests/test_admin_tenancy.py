@@ -101,7 +101,8 @@ def _rows_of(muni, django_user_model) -> dict[str, object]:
                                    geom=parcel.geom)
     licensing = _licensing_rows(muni, case=case, parcel=parcel, district=district, owner=applicant, user=someone)
     investment = _investment_rows(muni, case=case, parcel=parcel, investor=applicant)
-    return {**licensing, **investment, "permits.ruleset": rule_set, "permits.overlay": overlay, "permits.proposal": proposal,
+    return {**licensing, **investment, "permits.ruleset": rule_set, "permits.overlay": overlay,
+            "permits.proposal": proposal,
             "permits.permit": permit, "payments.biller": biller, "payments.bill": bill, "payments.payment": payment,
             "payments.refund": refund, "payments.discrepancy": discrepancy, "payments.feerule": fee_rule,
             "surveys.surveyrules": rules, "surveys.survey": survey,
