@@ -26,6 +26,7 @@ urlpatterns = [
     path("finance/", include("web.finance.urls")),  # finance officers: bills, revenue, unpaid map (docs/finance.md)
     path("permits/", include("web.permits.urls")),  # building permits: drawing and check, what-if (docs/permits.md)
     path("inspect/", include("web.inspect.urls")),  # the inspectors' offline app (docs/inspections.md)
+    path("investment/", include("web.investment.urls")),  # public: investment opportunities (docs/investment.md)
     # ---
     path("", include("web.urls")),
 ]
