@@ -8,13 +8,13 @@ from decimal import Decimal
 
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Municipality
 from accounts.selectors import require_permission
 from audit.models import ChangeRecord
 from audit.services import change_record
-from common.bilingual import in_both
 from common.errors import RegisterError
 from investment.models import OpportunityStatus, Site, SiteStatus
 from parcels.models import Parcel
@@ -43,6 +43,19 @@ def _outline(*, parcel: Parcel | None, geom: GEOSGeometry | None) -> MultiPolygo
     return geom
 
 
+def _holders_of(site: Site) -> list[str]:
+    """Who holds land overlapping the site's now (what the database's refusal was about)."""
+    from django.db.models import Q
+
+    from parcels.models import LandReservation
+
+    today = timezone.localdate()
+    held = (LandReservation.objects.filter(municipality_id=site.municipality_id, released_on__isnull=True,
+                                           geom__intersects=site.geom)
+            .filter(Q(period__contains=today) | Q(period__startswith__gt=today)))
+    return sorted({r.holder for r in held if r.geom.intersection(site.geom).area > 0})
+
+
 def site_reserve(*, site: Site, actor) -> Site:
     """Hold the site's land (from today, until released). Refused (``reserved``) when anyone holds any of it;
     the message, in Arabic and English, names the holder."""
@@ -54,8 +67,11 @@ def site_reserve(*, site: Site, actor) -> Site:
     except RegisterError as exc:
         if exc.code != "reserved":
             raise
-        message = exc.messages[0]
-        ar, en = in_both(lambda: _("The site's land is already held: %(why)s") % {"why": message})
+        holders = ", ".join(_holders_of(site)) or "?"
+        # Both languages at once (a desk officer and an English-reading engineer see the same refusal).
+        ar = f"أرض الموقع {site.number} محجوزة في الفترة نفسها لـ: {holders}. لا يُحجز الموقع حتى تُحرَّر."
+        en = _("The land of site %(n)s is already held for that period by: %(by)s. Release it first.") % {
+            "n": site.number, "by": holders}
         raise RegisterError(f"{ar} — {en}", code="reserved") from None
     site.reservation = reservation
     site.version += 1
