@@ -1,7 +1,7 @@
-"""Investment's part of the demo (``InvestmentConfig.demo_part``): five sites on vacant land of the demo city and
-their opportunities on the public map (/investment/) — two open for bids (one with a sealed bid), one whose bids
-have closed and whose envelopes may be opened now (its committee's shares are written to
-``.data/investment-demo-shares.json``, outside the database, so the tour can open it), one awarded with a signed
+"""Investment's part of the demo (``InvestmentConfig.demo_part``): five sites on the demo city's commercial land
+set aside for investment and their opportunities on the public map (/investment/) — two open for bids (one with a
+sealed bid), one whose bids have closed and whose envelopes may be opened now (its committee's shares are written
+to ``.data/investment-demo-shares.json``, outside the database, so the tour can open it), one awarded with a signed
 contract handed over fourteen months ago (semi-annual rent: two instalments paid, one overdue, the rest to come),
 and one draft.
 
@@ -56,8 +56,10 @@ def shares_path() -> Path:
 def _parcels(ctx) -> list[Parcel]:
     held = LandReservation.objects.filter(municipality=ctx.municipality, released_on__isnull=True,
                                           parcel__isnull=False).values("parcel_id")
-    return list(Parcel.objects.filter(municipality=ctx.municipality, valid_to__isnull=True, status="vacant")
-                .exclude(pk__in=held).exclude(land_use="residential").order_by("-id")[:40])
+    # the city's parcels set aside for investment first (status "investment"), then vacant commercial land
+    return list(Parcel.objects.filter(municipality=ctx.municipality, valid_to__isnull=True, land_use="commercial",
+                                      status__in=("investment", "vacant"))
+                .exclude(pk__in=held).order_by("status", "-id")[:40])
 
 
 def _investors(ctx):
