@@ -195,3 +195,46 @@ def test_the_ceremony_hands_each_share_out_once(site, officer, committee):
                                         {"committee": [u.pk for u in committee], "chair": committee[0].pk, "k": 2},
                                         format="json")
     assert again.status_code == 409 and "share" not in again.content.decode().lower()
+
+
+def test_an_investor_buys_the_booklet_through_the_api(published, investors, client):
+    opportunity, _shares = published
+    url = f"/api/v1/investment/opportunities/{opportunity.pk}/booklet"
+    assert client.post(url, {}, format="json").status_code in (401, 403)
+    response = person_client(investors[0].user).post(url, {}, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["paid"] is False and body["amount"] == "2000.00" and body["sadad"]
+    early = person_client(investors[0].user).post(
+        f"/api/v1/investment/opportunities/{opportunity.pk}/bid",
+        {"annual_rent": "150000", "guarantee_ref": "LG", "guarantee_amount": "50000"}, format="json")
+    assert early.status_code == 422 and early.json()["code"] == "booklet"
+
+
+def test_contract_steps_through_the_api_and_an_illegal_one_is_a_409(published, investors, committee, officer):
+    from investment.services.tenders import bid_submit, share_enter, vote_cast
+
+    opportunity, shares = published
+    paid_booklet(opportunity, investors[0])
+    receipt = bid_submit(opportunity=opportunity, investor=investors[0], actor=investors[0].user,
+                         offer={"annual_rent": "120000"}, guarantee_ref="LG", guarantee_amount=Decimal("40000"))
+    to_opening(opportunity)
+    share_enter(opportunity=opportunity, actor=committee[0], share=shares["chairman"])
+    share_enter(opportunity=opportunity, actor=committee[1], share=shares["memberone"])
+    for member in committee:
+        vote_cast(opportunity=opportunity, actor=member, bid=Bid.objects.get(pk=receipt.bid.pk))
+    api = person_client(officer)
+    assert api.post(f"/api/v1/investment/opportunities/{opportunity.pk}/award", {}, format="json").status_code == 200
+    made = api.post(f"/api/v1/investment/opportunities/{opportunity.pk}/contract",
+                    {"frequency": "annual", "escalation_pct": "5"}, format="json")
+    assert made.status_code == 201, made.content
+    pk = made.json()["id"]
+    assert api.post(f"/api/v1/investment/contracts/{pk}/extend", {"years": 2}, format="json").status_code == 409
+    handed = api.post(f"/api/v1/investment/contracts/{pk}/hand_over", {"on": "2025-01-01"}, format="json")
+    assert handed.status_code == 200 and handed.json()["ends_on"] == "2035-01-01"
+    overdue = api.get("/api/v1/investment/overdue").json()
+    assert overdue and overdue[0]["instalment"] == 1 and overdue[0]["amount"] == "120000.00"
+    ended = api.post(f"/api/v1/investment/contracts/{pk}/terminate", {"note": "Breach"}, format="json")
+    assert ended.status_code == 200 and ended.json()["status"] == "terminated"
+    assert api.post(f"/api/v1/investment/contracts/{pk}/terminate", {"note": "again"},
+                    format="json").status_code == 409
