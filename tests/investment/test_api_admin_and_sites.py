@@ -15,7 +15,7 @@ from parcels.models import LandReservation
 from parcels.services.reservations import land_reserve
 from tests.cases.conftest import person_client
 from tests.investment.conftest import SECRET_RENT, paid_booklet, to_opening
-from tests.investment.test_sealed_bids import amount_forms
+from tests.investment.test_sealed_bids import amount_forms, every_text_in_investment_tables
 from tests.shapes import rect
 
 
@@ -78,6 +78,7 @@ def sealed(published, investors):
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["commitment"] == Bid.objects.get().commitment and str(SECRET_RENT) not in response.content.decode()
+    _no_amount(every_text_in_investment_tables())  # sent through the API: nothing kept its body either
     return opportunity, shares
 
 

@@ -234,3 +234,24 @@ def test_a_contract_past_its_term_expires_and_frees_the_land(contract, officer):
     assert Case.objects.get(pk=contract.case_id).status == "expired"
     assert Site.objects.get(pk=contract.site_id).reservation_id is None
     assert Contract.objects.filter(status=ContractStatus.ACTIVE).count() == 0
+
+
+def test_the_overdue_rent_layer_shows_the_contract_to_staff_only(contract, officer, client, settings, tmp_path):
+    import mapbox_vector_tile
+
+    from tests.cases.conftest import person_client
+    from tests.shapes import lonlat
+    from tiles.grid import tiles_touching
+
+    settings.ARDH_TILE_CACHE_DIR = str(tmp_path / "tiles")
+    lon, lat = lonlat(50, 40)
+    t = next(iter(tiles_touching((lon, lat, lon, lat), 16, buffer=0)))
+    url = f"/tiles/investment_rent_overdue/{t.z}/{t.x}/{t.y}.mvt"
+    assert client.get(url).status_code == 401
+    contract_hand_over(contract=contract, actor=officer, on=date.today() - timedelta(days=10))
+    tile = mapbox_vector_tile.decode(person_client(officer).get(url).content)
+    [feature] = tile["investment_rent_overdue"]["features"]
+    assert feature["properties"]["number"] == contract.number
+    public = mapbox_vector_tile.decode(client.get(f"/tiles/investment_opportunities/{t.z}/{t.x}/{t.y}.mvt").content)
+    [site] = public["investment_opportunities"]["features"]
+    assert set(site["properties"]) <= {"number", "name_ar", "name_en", "status", "area_m2"}
