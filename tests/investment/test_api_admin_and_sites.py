@@ -239,3 +239,27 @@ def test_contract_steps_through_the_api_and_an_illegal_one_is_a_409(published, i
     assert ended.status_code == 200 and ended.json()["status"] == "terminated"
     assert api.post(f"/api/v1/investment/contracts/{pk}/terminate", {"note": "again"},
                     format="json").status_code == 409
+
+
+def test_the_committee_opens_votes_and_awards_on_its_page(sealed, committee, investors, client):
+    opportunity, shares = sealed
+    url = f"/investment/staff/{opportunity.pk}/"
+    client.force_login(committee[1])
+    page = client.get(url).content.decode()
+    assert Bid.objects.get().receipt in page and 'data-test="share-form"' in page
+    _no_amount(page)
+    to_opening(opportunity)
+    for member in (committee[0], committee[1]):
+        client.force_login(member)
+        client.post(url, {"action": "share", "share": shares[member.username]}, HTTP_ACCEPT_LANGUAGE="en")
+    page = client.get(url).content.decode()
+    assert "987654,32" in page  # the Arabic page's decimal comma: opened, the committee reads it
+    for member in committee:
+        client.force_login(member)
+        client.post(url, {"action": "vote", "bid": Bid.objects.get().pk})
+    client.force_login(committee[0])
+    client.post(url, {"action": "award"})
+    opportunity.refresh_from_db()
+    assert opportunity.status == "awarded"
+    client.force_login(investors[0].user)
+    assert client.get(url).status_code == 403

@@ -22,7 +22,8 @@ def bid(opportunity, investor, rent=SECRET_RENT, **more):
 
 def amount_forms(amount: Decimal) -> list[str]:
     return [str(amount), f"{amount:.2f}", f"{amount:,.2f}", str(int(amount)), f"{amount:,.0f}",
-            str(amount).replace(".", "")]
+            str(amount).replace(".", ""), f"{amount:.2f}".replace(".", ","), f"{amount:.2f}".replace(".", "\u066b"),
+            f"{amount:.2f}".translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))]
 
 
 def every_text_in_investment_tables() -> str:

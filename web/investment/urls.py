@@ -1,8 +1,10 @@
 from django.urls import path
 
-from web.investment import views
+from web.investment import staff, views
 
 app_name = "investment-web"
 urlpatterns = [
     path("", views.PublicOpportunitiesView.as_view(), name="public"),
+    path("staff/", staff.StaffListView.as_view(), name="staff"),
+    path("staff/<int:pk>/", staff.StaffOpportunityView.as_view(), name="staff-opportunity"),
 ]
