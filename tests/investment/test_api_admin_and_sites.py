@@ -263,3 +263,25 @@ def test_the_committee_opens_votes_and_awards_on_its_page(sealed, committee, inv
     assert opportunity.status == "awarded"
     client.force_login(investors[0].user)
     assert client.get(url).status_code == 403
+
+
+def test_an_investor_bids_on_the_opportunitys_page(published, investors, client):
+    opportunity, _shares = published
+    url = f"/investment/{opportunity.pk}/"
+    assert client.get(url).status_code == 200  # public
+    assert client.post(url, {"action": "booklet"}).status_code == 302  # to sign in
+    client.force_login(investors[0].user)
+    client.post(url, {"action": "booklet"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "SADAD" in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    low = {"action": "bid", "annual_rent": "5000", "guarantee_ref": "LG", "guarantee_amount": "5000"}
+    below = client.post(url, low, HTTP_ACCEPT_LANGUAGE="en")
+    assert below.status_code == 422 and "booklet" in below.content.decode()
+    paid_booklet(opportunity, investors[0])
+    low = {"action": "bid", "annual_rent": "5000", "guarantee_ref": "LG", "guarantee_amount": "5000"}
+    below = client.post(url, low, HTTP_ACCEPT_LANGUAGE="en")
+    assert below.status_code == 422 and "below the minimum" in below.content.decode() and not Bid.objects.exists()
+    sealed = client.post(url, {"action": "bid", "annual_rent": str(SECRET_RENT), "guarantee_ref": "LG-9",
+                               "guarantee_amount": "300000"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert sealed.status_code == 200 and Bid.objects.get().commitment in sealed.content.decode()
+    _no_amount(sealed.content.decode())
+    _no_amount(every_text_in_investment_tables())
