@@ -427,6 +427,14 @@ def _open(opportunity: Opportunity, shares: list[str], actor) -> None:
                                 "updated_at"])
     _set_status(opportunity, OpportunityStatus.OPENED, actor,
                 note=f"opened: {len(bids)} bids, {len(compliant)} compliant", opened_at=_now())
+    for bid in bids:  # each bidder's timeline: the opening and what it found about their bid
+        if bid.rank:
+            body = _("The envelopes were opened: your bid %(r)s is compliant, ranked %(n)s of %(of)s.") % {
+                "r": bid.receipt, "n": bid.rank, "of": len(compliant)}
+        else:
+            body = _("The envelopes were opened: your bid %(r)s is not compliant (%(why)s).") % {
+                "r": bid.receipt, "why": ", ".join(bid.reasons)}
+        case_record(case=bid.booklet.case, actor=actor, data={"bid": bid.pk, "status": bid.status}, body=body)
     if not compliant:
         _cancel(opportunity, "system:investment", _("No compliant offer at or above the minimum."),
                 release_winner=True)

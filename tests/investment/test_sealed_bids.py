@@ -133,6 +133,10 @@ def test_k_shares_at_the_opening_decrypt_what_was_sent_and_rank_it(published, in
     assert (one.annual_rent, two.annual_rent) == (Decimal("150000.50"), SECRET_RENT)
     assert (two.rank, one.rank) == (1, 2) and one.status == two.status == BidStatus.COMPLIANT
     assert PendingShare.objects.count() == 0  # wiped once the key was rebuilt
+    from cases.models import TimelineEntry
+
+    said = TimelineEntry.objects.filter(case=two.booklet.case).values_list("body", flat=True)
+    assert any("ranked 1 of 2" in text for text in said) and any(two.receipt in text for text in said)
 
 
 def test_a_late_bid_is_refused(published, investors):
