@@ -17,6 +17,7 @@ from accounts.models import Municipality, Party
 from accounts.selectors import require_permission
 from audit.models import ChangeRecord
 from audit.services import change_record
+from cases.documents.services import Approver, document_issue
 from cases.models import Case, CaseParty, PartyRole
 from cases.services import case_create, case_record, case_transition, register_number, years_after
 from common.errors import RegisterError, TransitionError
@@ -108,6 +109,10 @@ def contract_sign(*, opportunity: Opportunity, actor, frequency: str = RentFrequ
     opportunity.save(update_fields=["status", "version", "updated_at"])
     change_record(instance=contract, action=ChangeRecord.Action.CREATE, actor=actor,
                   changes={"number": [None, number], "opportunity": [None, opportunity.number]})
+    document_issue(case=case, kind="investment_contract", template="investment/contract.html",
+                   context={"contract": contract, "opportunity": opportunity, "site": site},
+                   approver=actor if not isinstance(actor, str) else Approver(name=_("Investment department")),
+                   actor=actor, title_ar="عقد استثمار موقع بلدي", title_en="Municipal investment contract")
     case_record(case=case, actor=actor, data={"contract": contract.pk},
                 body=_("Contract %(n)s signed on %(d)s for %(y)s years (the term starts at the site's hand-over).")
                 % {"n": number, "d": signed_on.isoformat(), "y": contract.term_years})

@@ -161,6 +161,10 @@ def contract(opened, committee, officer):
 
 def test_signing_and_the_hand_over_bill_the_rent(contract, officer):
     assert contract.status == ContractStatus.SIGNED and contract.starts_on is None
+    from cases.documents.models import IssuedDocument
+
+    document = IssuedDocument.objects.get(case_id=contract.case_id, kind="investment_contract")
+    assert document.title_en == "Municipal investment contract"
     assert Bid.objects.get(pk=contract.opportunity.awarded_bid_id).guarantee_released_on is not None
     assert Site.objects.get(pk=contract.site_id).status == SiteStatus.LEASED
     handed = date.today() - timedelta(days=400)
