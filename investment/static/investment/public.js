@@ -6,9 +6,17 @@
   const colours = ["match", ["get", "status"], "published", "#27ae60", "closed", "#f39c12", "opened", "#2980b9",
     "awarded", "#8e44ad", "contracted", "#7f8c8d", "#95a5a6"];
 
-  function start() {
+  async function start() {
     if (!window.maplibregl) return;
-    const map = new maplibregl.Map({ container: "map", style: config.style, center: [46.7, 24.7], zoom: 5 });
+    // The house's style (the layers this visitor may see), its glyphs made absolute, and the RTL text plugin for
+    // Arabic labels — all served by Ardh, no CDN.
+    const style = await (await fetch(config.style)).json();
+    if (style.glyphs && !style.glyphs.startsWith("http")) style.glyphs = window.location.origin + style.glyphs;
+    const rtl = style.metadata && style.metadata["ardh:rtl-text-plugin"];
+    if (rtl && maplibregl.getRTLTextPluginStatus() === "unavailable") {
+      maplibregl.setRTLTextPlugin(rtl, false).catch((e) => console.error(e));
+    }
+    const map = new maplibregl.Map({ container: "map", style, center: [46.7, 24.7], zoom: 5 });
     map.addControl(new maplibregl.NavigationControl());
     map.on("load", async () => {
       const response = await fetch(config.data, { headers: { Accept: "application/json" } });
