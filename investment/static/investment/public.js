@@ -20,7 +20,7 @@
     map.addControl(new maplibregl.NavigationControl());
     map.on("load", async () => {
       const response = await fetch(config.data, { headers: { Accept: "application/json" } });
-      if (!response.ok) return;
+      if (!response.ok) { document.body.dataset.ready = "error"; return; }
       const data = await response.json();
       map.addSource("opportunities", { type: "geojson", data });
       map.addLayer({ id: "opportunities-fill", type: "fill", source: "opportunities",
@@ -30,6 +30,8 @@
       const bounds = new maplibregl.LngLatBounds();
       for (const f of data.features) for (const poly of f.geometry.coordinates) for (const p of poly[0]) bounds.extend(p);
       if (!bounds.isEmpty()) map.fitBounds(bounds, { padding: 40, maxZoom: 16 });
+      window.investmentMap = map;  // the browser tests ask it what it drew
+      map.once("idle", () => { document.body.dataset.ready = "true"; });
       map.on("click", "opportunities-fill", (e) => {
         const card = document.getElementById("o-" + e.features[0].id);
         if (card) { card.scrollIntoView({ behavior: "smooth", block: "center" }); card.focus?.(); }
