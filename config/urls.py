@@ -27,6 +27,7 @@ urlpatterns = [
     path("permits/", include("web.permits.urls")),  # building permits: drawing and check, what-if (docs/permits.md)
     path("inspect/", include("web.inspect.urls")),  # the inspectors' offline app (docs/inspections.md)
     path("grants/", include("web.grants.urls")),  # public: land-grant lotteries, their map and the inquiry
+    path("investment/", include("web.investment.urls")),  # public: investment opportunities (docs/investment.md)
     # ---
     path("", include("web.urls")),
 ]

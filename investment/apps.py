@@ -9,3 +9,10 @@ class InvestmentConfig(AppConfig):
 
     name = "investment"
     verbose_name = _("Investment sites")
+    api_urls = "investment.urls"
+    demo_part = "investment.demo:generate"
+
+    def ready(self):
+        from investment import registry
+
+        registry.register_all()

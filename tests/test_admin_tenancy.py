@@ -101,7 +101,8 @@ def _rows_of(muni, django_user_model) -> dict[str, object]:
                                    geom=parcel.geom)
     licensing = _licensing_rows(muni, case=case, parcel=parcel, district=district, owner=applicant, user=someone)
     grants = _grants_rows(muni, case=case, parcel=parcel)
-    return {**licensing, **grants, "permits.ruleset": rule_set, "permits.overlay": overlay,
+    investment = _investment_rows(muni, case=case, parcel=parcel, investor=applicant)
+    return {**licensing, **grants, **investment, "permits.ruleset": rule_set, "permits.overlay": overlay,
             "permits.proposal": proposal,
             "permits.permit": permit, "payments.biller": biller, "payments.bill": bill, "payments.payment": payment,
             "payments.refund": refund, "payments.discrepancy": discrepancy, "payments.feerule": fee_rule,
@@ -112,6 +113,26 @@ def _rows_of(muni, django_user_model) -> dict[str, object]:
             "parcels.parcel": parcel, "parcels.block": block, "parcels.district": district, "parcels.street": street,
             "parcels.zone": zone, "accounts.apikey": key, "accounts.membership": membership,
             "audit.changerecord": record, "cases.case": case, "cases.holiday": holiday}
+
+
+def _investment_rows(muni, *, case, parcel, investor) -> dict[str, object]:
+    from investment import models as inv
+
+    when = dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC)
+    site = inv.Site.objects.create(municipality=muni, number="S1", name_ar="موقع", area_m2=900, geom=parcel.geom)
+    opportunity = inv.Opportunity.objects.create(
+        municipality=muni, number=f"O-{muni.pk}", site=site, activity_ar="نشاط", term_years=5, financial_model="fixed",
+        min_annual_rent=1000, booklet_fee=100, bids_open_at=when, bids_close_at=when + dt.timedelta(days=1),
+        opening_at=when + dt.timedelta(days=2))
+    booklet = inv.Booklet.objects.create(municipality=muni, opportunity=opportunity, investor=investor, case=case)
+    bid = inv.Bid.objects.create(municipality=muni, opportunity=opportunity, investor=investor, booklet=booklet,
+                                 receipt=f"R-{muni.pk}", guarantee_ref="G", guarantee_amount=1, ciphertext=b"x",
+                                 commitment="0" * 64)
+    contract = inv.Contract.objects.create(municipality=muni, number=f"C-{muni.pk}", opportunity=opportunity,
+                                           site=site, investor=investor, case=case, signed_on=dt.date(2026, 12, 2),
+                                           annual_rent=1000, term_years=5, geom=parcel.geom)
+    return {"investment.site": site, "investment.opportunity": opportunity, "investment.bid": bid,
+            "investment.contract": contract}
 
 
 def _licensing_rows(muni, *, case, parcel, district, owner, user) -> dict[str, object]:
