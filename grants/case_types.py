@@ -2,6 +2,7 @@
 
 land_grant: queued → drawn (lottery) → allocated → deeded
                                drawn → awaiting_payment (area beyond the entitlement) → allocated → deeded
+                                       awaiting_payment → queued (the bill expired unpaid: the plot released)
             queued → withdrawn | transferred (to another municipality: a linked case opened there)
             allocated → allocated (plot found unbuildable: replaced)
 """
@@ -42,6 +43,9 @@ LAND_GRANT = CaseType(
                    actions=(allocations.bill_excess,), effects=(notify.allocated,)),
         Transition("paid", _("the bill for the area beyond the entitlement is paid"), ("awaiting_payment",),
                    "allocated", roles=(SYSTEM,), on_event="payment.paid"),
+        Transition("lapse", _("the bill expired unpaid: the plot is released, back in the queue"),
+                   ("awaiting_payment",), "queued", roles=(SYSTEM,), on_event="payment.expired",
+                   actions=(allocations.allocation_lapse,)),
         Transition("deed", _("deed handed over"), ("allocated",), "deeded", roles=(SYSTEM,), on_event="grant.deeded",
                    effects=(notify.deeded,)),
         Transition("replace_plot", _("replace the plot (found unbuildable; say why)"),

@@ -199,6 +199,25 @@ def bill_excess_difference(*, case: Case, allocation: Allocation, already: Decim
     bill_issue(case=case, actor=actor, service_code="land_grant_excess", lines=[line])
 
 
+def allocation_lapse(*, case: Case, actor) -> None:
+    """The transition's action when the bill for the area beyond the entitlement expires unpaid: the plot is
+    released (reservation ended, parcel vacant again, back in the pool) and the applicant returns to the queue,
+    keeping their application time."""
+    application = application_of(case)
+    allocation = live_allocation(application)
+    if allocation is None:
+        return
+    if allocation.reservation_id:
+        land_release(reservation=allocation.reservation, actor=actor)
+    parcel_status_follow(parcel=allocation.parcel, status=ParcelStatus.VACANT, actor=actor,
+                         because=f"land grant {application.number}: the excess-area bill expired unpaid")
+    allocation.status = AllocationStatus.CANCELLED
+    allocation.save(update_fields=["status", "updated_at"])
+    GrantApplication.objects.filter(pk=application.pk).update(status=GrantStatus.QUEUED, updated_at=timezone.now())
+    change_record(instance=allocation, action=ChangeRecord.Action.UPDATE, actor=actor,
+                  changes={"status": ["allocated", "cancelled"]}, note="excess-area bill expired unpaid")
+
+
 def application_withdraw(*, case: Case, actor) -> None:
     """The transition's action: the application leaves the queue."""
     GrantApplication.objects.filter(case=case).update(status=GrantStatus.WITHDRAWN, updated_at=timezone.now())

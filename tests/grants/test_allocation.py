@@ -90,6 +90,21 @@ def test_paid_then_deeded_closes_the_case_with_every_step_in_the_timeline(drawn,
     assert Notification.objects.filter(template="grant_deeded").exists()
 
 
+def test_an_excess_bill_left_unpaid_releases_the_plot_and_requeues_the_applicant(drawn, officer):
+    from cases.events import event_apply
+
+    lottery, cases = drawn
+    batch_verify(batch=lottery.batches.get(), reference="MOMAH-5", actor=officer)
+    case = cases["small"]
+    plot = allocation_of(case).parcel_id
+    assert event_apply(case_id=case.pk, event="payment.expired") == "lapse"
+    application = GrantApplication.objects.get(case=case)
+    assert Case.objects.get(pk=case.pk).status == "queued" and application.status == "queued"
+    assert Parcel.objects.get(pk=plot).status == "vacant"
+    assert LandReservation.objects.get(parcel_id=plot).released_on is not None
+    assert plot_pool(programme=application.programme).filter(pk=plot).exists()  # back in the pool
+
+
 def test_a_plot_taken_since_the_draw_sends_the_applicant_back_to_the_queue(drawn, town, officer):
     lottery, cases = drawn
     plot = Parcel.objects.get(pk=allocation_of(cases["small"]).parcel_id)
