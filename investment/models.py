@@ -80,7 +80,7 @@ class Opportunity(TenantOwned):
     min_share_pct = models.DecimalField(_("minimum revenue share (%)"), max_digits=5, decimal_places=2, null=True,
                                         blank=True)
     booklet_fee = models.DecimalField(_("booklet fee (SAR)"), max_digits=10, decimal_places=2)
-    guarantee_pct = models.DecimalField(_("bank guarantee (% of the first year's rent)"), max_digits=5,
+    guarantee_pct = models.DecimalField(_("bank guarantee (per cent of the first year's rent)"), max_digits=5,
                                         decimal_places=2, default=25)
     bids_open_at = models.DateTimeField(_("bids open at"))
     bids_close_at = models.DateTimeField(_("bids close at"))

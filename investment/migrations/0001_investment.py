@@ -85,7 +85,7 @@ class Migration(migrations.Migration):
                 ('min_annual_rent', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='minimum annual rent (SAR)')),
                 ('min_share_pct', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='minimum revenue share (%)')),
                 ('booklet_fee', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='booklet fee (SAR)')),
-                ('guarantee_pct', models.DecimalField(decimal_places=2, default=25, max_digits=5, verbose_name="bank guarantee (% of the first year's rent)")),
+                ('guarantee_pct', models.DecimalField(decimal_places=2, default=25, max_digits=5, verbose_name="bank guarantee (per cent of the first year's rent)")),
                 ('bids_open_at', models.DateTimeField(verbose_name='bids open at')),
                 ('bids_close_at', models.DateTimeField(verbose_name='bids close at')),
                 ('opening_at', models.DateTimeField(verbose_name='envelopes open at')),
