@@ -143,7 +143,7 @@ class OpportunitiesApi(StaffApiBase):
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "GET" else [TenantScope()]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="investment_opportunities_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         return PublicOpportunitiesApi.get(self, request)
 

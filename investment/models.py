@@ -95,7 +95,7 @@ class Opportunity(TenantOwned):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
     awarded_at = models.DateTimeField(_("awarded at"), null=True, blank=True)
-    awarded_bid = models.ForeignKey("investment.Bid", null=True, blank=True, on_delete=models.PROTECT,
+    awarded_bid = models.ForeignKey("investment.Bid", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("awarded bid"))
     cancelled_reason = models.TextField(_("why cancelled"), blank=True)
 
@@ -219,7 +219,7 @@ class Bid(TenantOwned):
 class Vote(TenantOwned):
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="votes")
     member = models.OneToOneField(CommitteeMember, on_delete=models.CASCADE, related_name="vote")
-    bid = models.ForeignKey(Bid, on_delete=models.PROTECT, related_name="votes")
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="votes")
 
     class Meta:
         verbose_name = _("committee vote")

@@ -98,7 +98,7 @@ class Migration(migrations.Migration):
                 ('opened_at', models.DateTimeField(blank=True, null=True, verbose_name='opened at')),
                 ('awarded_at', models.DateTimeField(blank=True, null=True, verbose_name='awarded at')),
                 ('cancelled_reason', models.TextField(blank=True, verbose_name='why cancelled')),
-                ('awarded_bid', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='investment.bid', verbose_name='awarded bid')),
+                ('awarded_bid', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='investment.bid', verbose_name='awarded bid')),
                 ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.municipality', verbose_name='municipality')),
             ],
             options={
@@ -213,7 +213,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('bid', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='votes', to='investment.bid')),
+                ('bid', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='investment.bid')),
                 ('member', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='vote', to='investment.committeemember')),
                 ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.municipality', verbose_name='municipality')),
                 ('opportunity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='investment.opportunity')),
