@@ -52,7 +52,7 @@ LAND_GRANT = CaseType(
                    ("allocated", "awaiting_payment"), "allocated", roles=(OFFICER,), note_required=True,
                    note_to_applicant=True,
                    actions=(allocations.plot_replace,), effects=(notify.allocated,)),
-        Transition("withdraw", _("withdraw the application"), ("queued",), "withdrawn", roles=(APPLICANT, OFFICER),
+        Transition("withdraw", _("withdraw the application"), ("queued", "drawn"), "withdrawn", roles=(APPLICANT, OFFICER),
                    actions=(allocations.application_withdraw,)),
         Transition("transfer", _("transferred to another municipality"), ("queued",), "transferred", roles=(SYSTEM,),
                    on_event="grant.transferred"),

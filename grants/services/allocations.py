@@ -55,7 +55,7 @@ def batch_verify(*, batch: LotteryBatch, reference: str, actor) -> dict:
     locked.save(update_fields=["status", "reference", "verified_at", "updated_at"])
     change_record(instance=locked, action=ChangeRecord.Action.UPDATE, actor=actor,
                   changes={"status": ["sent", "verified"], "reference": [None, reference]})
-    counts = {"allocated": 0, "billed": 0, "requeued": 0}
+    counts = {"allocated": 0, "billed": 0, "requeued": 0, "withdrawn": 0}
     for allocation in locked.allocations.filter(status=AllocationStatus.DRAWN).select_related(
             "application__case", "parcel").order_by("id"):
         counts[allocation_decide(allocation=allocation, actor=actor)] += 1
@@ -81,6 +81,13 @@ def allocation_decide(*, allocation: Allocation, actor) -> str:
     """Reserve the plot and grant the parcel, then move the case (billed when the plot is larger than the
     entitlement). A plot no longer free sends the applicant back to the queue, keeping their rank."""
     application = allocation.application
+    if GrantApplication.objects.filter(pk=application.pk).values_list("status", flat=True).get() != GrantStatus.DRAWN:
+        # withdrawn (or transferred) between the commitment and the verification: the plot stays in the pool
+        allocation.status = AllocationStatus.CANCELLED
+        allocation.save(update_fields=["status", "updated_at"])
+        change_record(instance=allocation, action=ChangeRecord.Action.UPDATE, actor=actor,
+                      changes={"status": ["drawn", "cancelled"]}, note="the application left the queue")
+        return "withdrawn"
     parcel = Parcel.objects.get(pk=allocation.parcel_id)
     if Case.objects.filter(pk=application.case_id, status="queued").exists():  # its announcement has not run yet
         event_apply(case_id=application.case_id, event="grant.drawn")

@@ -48,7 +48,7 @@ def test_the_drawn_are_told_and_a_verified_batch_reserves_grants_and_bills(drawn
     assert {Case.objects.get(pk=c.pk).status for c in cases.values()} == {"drawn"}
     assert Notification.objects.filter(template="grant_drawn").count() == 2
     counts = batch_verify(batch=batch, reference="MOMAH-1", actor=officer)
-    assert counts == {"allocated": 0, "billed": 2, "requeued": 0}  # 650 > 575 and 729 > 700 m²
+    assert counts == {"allocated": 0, "billed": 2, "requeued": 0, "withdrawn": 0}  # 650 > 575 and 729 > 700 m²
     for band, case in cases.items():
         allocation = allocation_of(case)
         parcel = Parcel.objects.get(pk=allocation.parcel_id)
@@ -103,6 +103,18 @@ def test_an_excess_bill_left_unpaid_releases_the_plot_and_requeues_the_applicant
     assert Parcel.objects.get(pk=plot).status == "vacant"
     assert LandReservation.objects.get(parcel_id=plot).released_on is not None
     assert plot_pool(programme=application.programme).filter(pk=plot).exists()  # back in the pool
+
+
+def test_an_application_withdrawn_after_the_draw_gets_no_plot(drawn, officer):
+    lottery, cases = drawn
+    case = Case.objects.get(pk=cases["small"].pk)
+    plot = allocation_of(case).parcel_id
+    case_transition(case=case, transition="withdraw", actor=officer, expected_version=case.version)
+    counts = batch_verify(batch=lottery.batches.get(), reference="MOMAH-6", actor=officer)
+    assert counts["withdrawn"] == 1 and counts["billed"] == 1
+    assert Parcel.objects.get(pk=plot).status == "vacant" and not LandReservation.objects.filter(parcel_id=plot)
+    assert Allocation.objects.get(parcel_id=plot).status == "cancelled"
+    assert Case.objects.get(pk=case.pk).status == "withdrawn"
 
 
 def test_a_plot_taken_since_the_draw_sends_the_applicant_back_to_the_queue(drawn, town, officer):
