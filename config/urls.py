@@ -28,6 +28,7 @@ urlpatterns = [
     path("inspect/", include("web.inspect.urls")),  # the inspectors' offline app (docs/inspections.md)
     path("grants/", include("web.grants.urls")),  # public: land-grant lotteries, their map and the inquiry
     path("investment/", include("web.investment.urls")),  # public: investment opportunities (docs/investment.md)
+    path("portal/", include("portal.urls")),  # citizens and businesses: e-services, complaints (docs/portal.md)
     # ---
     path("", include("web.urls")),
 ]

@@ -46,9 +46,12 @@ INSTALLED_APPS = [
     # (docs/investment.md): processes on the backbone; their land is held through parcels' reservations.
     "grants",
     "investment",
+    # Complaints and suggestions routed by place, also served as Open311 GeoReport v2 (docs/complaints.md).
+    "complaints",
     "tiles",
     "fixtures",
     "web",
+    "portal",  # the citizens' e-services portal (docs/portal.md): a face like web/
     # --- API and OGC API Features (issue 5)
     "api",
     "ogc",
