@@ -105,3 +105,12 @@ def nearest_node(*, municipality, point) -> int:
     """The street node nearest to ``point`` (RegisterError when the municipality has no network)."""
     network_required(municipality=municipality)
     return nearest_nodes(municipality=municipality, points=[point])[0][0]
+
+
+def parcels_held_by(*, municipality, parties) -> QuerySet[Parcel]:
+    """The current parcels that one of ``parties`` (party ids) holds today, in ``municipality``."""
+    from parcels.models import ParcelOwnership
+
+    held = ParcelOwnership.objects.filter(municipality=municipality, party_id__in=list(parties), until__isnull=True)
+    return (parcels_current(municipality=municipality).filter(pk__in=held.values("parcel_id"))
+            .select_related("plan").order_by("plan__number", "number"))

@@ -1,15 +1,19 @@
 from django.urls import include, path
 
-from portal import views
+from portal import apply, services_pages, transactions, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("transactions/", views.transactions, name="transactions"),
-    path("services/", views.services, name="services"),
-    path("grant/", views.grant, name="grant"),
-    path("investment/", views.investment, name="investment"),
-    path("verify/", views.verify, name="verify"),
+    path("transactions/", transactions.transactions, name="transactions"),
+    path("transactions/<int:pk>/", transactions.transaction_detail, name="transaction"),
+    path("transactions/<int:pk>/step/", transactions.transaction_step, name="transaction-step"),
+    path("inquiry/", transactions.inquiry, name="inquiry"),
+    path("services/", apply.service_list, name="services"),
+    path("apply/<slug:case_type>/", apply.apply, name="apply"),
+    path("grant/", services_pages.grant, name="grant"),
+    path("investment/", services_pages.investment, name="investment"),
+    path("verify/", services_pages.verify, name="verify"),
     path("", include("portal.identity.urls")),
     path("", include("portal.complaint_pages.urls")),
 ]

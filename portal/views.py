@@ -1,10 +1,7 @@
-"""The portal's home and the placeholders of the pages still to come."""
+"""The portal's home: its services as large tiles, for a thumb on a phone."""
 
 from portal.pages import page
 
 
 def home(request):
     return page(request, "portal/home.html")
-
-
-transactions = services = grant = investment = verify = home

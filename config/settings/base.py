@@ -296,6 +296,9 @@ ARDH_SADAD_CONNECTOR = env.string("ARDH_SADAD_CONNECTOR", "payments.connector.Ht
 ARDH_SADAD_URL = env.string("ARDH_SADAD_URL", "http://127.0.0.1:8766").rstrip("/")
 ARDH_SADAD_SECRET = env.string("ARDH_SADAD_SECRET", "whsec_YXJkaC1kZW1vLXNhZGFkLXNlY3JldC1ub3QtZm9yLXByb2R1Y3Rpb24=")
 ARDH_SADAD_BILLER_CODE = env.string("ARDH_SADAD_BILLER_CODE", "091")
+# Where the portal sends a citizen to pay a bill on a web page (the simulator's bank page in the demo; empty in
+# production: citizens pay in their own bank's app with the SADAD number the portal shows).
+ARDH_SADAD_BANK_PAGE = env.string("ARDH_SADAD_BANK_PAGE", "")
 # A notification signed further than this from our clock is refused (a replay, or a clock to fix).
 ARDH_SADAD_TOLERANCE_S = env.integer("ARDH_SADAD_TOLERANCE_S", 300)
 # A bill's due date and expiry, in days from its issue (a service may give its own).

@@ -3,6 +3,7 @@
 from accounts.models import Municipality  # the tenant lives in accounts/; re-exported for the registers
 from parcels.models.areas import District
 from parcels.models.network import StreetEdge, StreetNode
+from parcels.models.ownership import OwnershipSource, ParcelOwnership
 from parcels.models.parcel import LandUse, Parcel, ParcelStatus
 from parcels.models.plans import Block, SubdivisionPlan
 from parcels.models.reservations import LandReservation, ReservationPurpose
@@ -15,7 +16,9 @@ __all__ = [
     "LandReservation",
     "LandUse",
     "Municipality",
+    "OwnershipSource",
     "Parcel",
+    "ParcelOwnership",
     "ParcelStatus",
     "ReservationPurpose",
     "Street",

@@ -57,7 +57,7 @@ def accept(content_types) -> str:
     return ",".join([*content_types, *(EXTENSIONS[t] for t in content_types if t in EXTENSIONS)])
 
 
-def _raw_values(ct, post) -> dict:
+def raw_values(ct, post) -> dict:
     data = {}
     for f in ct.fields:
         if f.kind == "boolean":
@@ -127,7 +127,7 @@ class ApplyView(LoginRequiredMixin, View):
         if not (viewer.is_staff or viewer.is_applicant):
             return render(request, "web/inbox/no_access.html", status=403)
         ct, p = self.ct, request.POST
-        data = _raw_values(ct, p)
+        data = raw_values(ct, p)
         values = {f.name: p.get(f"f_{f.name}", "") for f in ct.fields}
         _cleaned, errors = ct.clean_data(data)
         errors = {k: v for k, v in errors.items()}
