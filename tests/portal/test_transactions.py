@@ -75,3 +75,13 @@ def test_the_inquiry_answers_the_number_with_its_applicants_id_only(client, case
     assert wrong_id.status_code == missing.status_code == 200
     strip = lambda r: re.sub(r'value="[^"]*"', "", html(r))  # noqa: E731 (the typed number and the CSRF token)
     assert strip(wrong_id) == strip(missing) and 'data-test="inquiry"' not in html(wrong_id)
+
+
+def test_the_home_page_greets_me_with_my_open_transactions(signed_in, client, case, citizen):
+    page = html(signed_in.get("/portal/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert 'data-test="welcome"' in page and "You have 1 open transaction." in page
+
+
+def test_a_visitor_sees_the_services_and_how_to_sign_in(client, db):
+    page = html(client.get("/portal/"))
+    assert 'href="/portal/sign-in/"' in page and 'href="/portal/inquiry/"' in page and "welcome" not in page
