@@ -21,7 +21,7 @@ export ARDH_SADAD_SECRET ?= whsec_YXJkaC1kZW1vLXNhZGFkLXNlY3JldC1ub3QtZm9yLXByb2
 export ARDH_SADAD_NOTIFY_URL ?= http://$(HOST):$(PORT)/api/v1/payments/sadad/notifications
 
 .PHONY: help demo test deps system venv vendor messages db migrate demo-data static serve worker sadad stop lint contracts \
-        check-migrations \
+        check-migrations distribution-check \
         pytest clean
 
 help:
@@ -99,10 +99,15 @@ contracts: venv
 check-migrations: migrate
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 
+# Every table and whether it is ready to be distributed by municipality (runtime/distribution.py, decision 036):
+# an unclassified table (no tenant key, not declared) fails.
+distribution-check: migrate
+	$(PY) manage.py distribution_check
+
 pytest: deps db
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-test: lint contracts check-migrations pytest
+test: lint contracts check-migrations distribution-check pytest
 
 clean: stop
 	rm -rf .data $(VENV) node_modules
