@@ -55,8 +55,6 @@ GAP = {
     "payments_billline": "add municipality_id from its bill",
     "payments_reconciliationline": "add municipality_id from its run",
     "investment_pendingshare": "add municipality_id from its opportunity",
-    "portal_signincode": "sign-in is national: move to a reference/local table or key by the portal's municipality",
-    "portal_throttlehit": "per node: local",
 }
 # Distributed tables ready today: none may lose it.
 BASELINE_READY: set[str] = set()
