@@ -21,7 +21,7 @@ export ARDH_SADAD_SECRET ?= whsec_YXJkaC1kZW1vLXNhZGFkLXNlY3JldC1ub3QtZm9yLXByb2
 export ARDH_SADAD_NOTIFY_URL ?= http://$(HOST):$(PORT)/api/v1/payments/sadad/notifications
 
 .PHONY: help demo test deps system venv vendor messages db migrate demo-data static serve worker sadad stop lint contracts \
-        check-migrations distribution-check \
+        check-migrations distribution-check backup restore \
         pytest clean
 
 help:
@@ -98,6 +98,14 @@ contracts: venv
 
 check-migrations: migrate
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+# Backups proven by restoring (docs/operations.md, "Backups"): a base backup of the cluster and the documents
+# (WAL is archived continuously from the first one on); a restore to TARGET_TIME into a fresh cluster.
+backup: db
+	@bash scripts/backup.sh base
+
+restore:
+	@bash scripts/backup.sh restore "$(TARGET_TIME)" $(RESTORE_DIR)
 
 # Every table and whether it is ready to be distributed by municipality (runtime/distribution.py, decision 036):
 # an unclassified table (no tenant key, not declared) fails.

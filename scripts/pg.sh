@@ -8,9 +8,12 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 PGBIN=${ARDH_PGBIN:-$(ls -d /usr/lib/postgresql/15/bin 2>/dev/null || dirname "$(command -v pg_ctl)")}
-DATA="$root/.data/pg"
-RUN="$root/.data/run"
-LOG="$root/.data/pg.log"
+DATA=${ARDH_PG_DATA:-$root/.data/pg}
+RUN=${ARDH_PG_RUN:-$root/.data/run}
+LOG=${ARDH_PG_LOG:-$root/.data/pg.log}
+# Continuous WAL archiving (docs/operations.md, "Backups"): every finished WAL segment is handed to
+# scripts/archive-wal.sh, which keeps it under $BACKUP/wal once backups are on (the first `make backup`).
+BACKUP=${ARDH_BACKUP_DIR:-$root/.data/backup}
 PORT=${ARDH_DB_PORT:-5441}
 DB=${ARDH_DB_NAME:-ardh}
 USER_=${ARDH_DB_USER:-ardh}
@@ -68,7 +71,9 @@ start() {
   if ! as_owner "$PGBIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
     touch "$LOG"; [ "$(id -u)" = 0 ] && chown postgres: "$LOG"
     # The port always follows ARDH_DB_PORT (postgresql.conf keeps the one the cluster was created with).
-    as_owner "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" -o "-p $PORT" -w -t 60 start >/dev/null \
+    archive="$root/scripts/archive-wal.sh $BACKUP %p %f"
+    as_owner "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" \
+      -o "-p $PORT -c archive_mode=on -c \"archive_command=$archive\"" -w -t 60 start >/dev/null \
       || { echo "error: PostgreSQL did not start on port $PORT; see $LOG" >&2; tail -20 "$LOG" >&2; exit 1; }
   fi
   running_port=$(sed -n 4p "$DATA/postmaster.pid" 2>/dev/null || true)
