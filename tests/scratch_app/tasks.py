@@ -20,3 +20,16 @@ def probe(*, path: str, sleep_s: float) -> None:
         cursor.execute("SHOW statement_timeout")
         timeout = cursor.fetchone()[0]
     Path(path).write_text(json.dumps({"timeout": timeout, "took": time.monotonic() - started}))
+
+
+@job("scratch.mark", retry=3)
+def mark(*, path: str, key: str, sleep_s: float = 0.0) -> None:
+    """Appends "started <key> <worker's process id>" to ``path``, sleeps, then "done <key> <pid>" (a line, a
+    write)."""
+    import os
+
+    for step in ("started", "done"):
+        with open(path, "a") as out:
+            out.write(f"{step} {key} {os.getpid()}\n")
+        if step == "started":
+            time.sleep(sleep_s)
