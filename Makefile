@@ -21,7 +21,7 @@ export ARDH_SADAD_SECRET ?= whsec_YXJkaC1kZW1vLXNhZGFkLXNlY3JldC1ub3QtZm9yLXByb2
 export ARDH_SADAD_NOTIFY_URL ?= http://$(HOST):$(PORT)/api/v1/payments/sadad/notifications
 
 .PHONY: help demo test deps system venv vendor messages db migrate demo-data static serve worker sadad stop lint contracts \
-        check-migrations distribution-check backup restore \
+        check-migrations distribution-check backup restore replica \
         pytest clean
 
 help:
@@ -86,6 +86,7 @@ worker: migrate
 
 stop:
 	@bash scripts/sadad.sh stop
+	@bash scripts/replica.sh stop
 	@bash scripts/pg.sh stop
 
 ## --- checks
@@ -112,7 +113,12 @@ restore:
 distribution-check: migrate
 	$(PY) manage.py distribution_check
 
-pytest: deps db
+# The streaming read replica of the project cluster (scripts/replica.sh, decision 038): once it exists, `make demo`
+# serves read-only requests from it (/healthz says where reads went); make test runs its tests against it.
+replica: db
+	@bash scripts/replica.sh start
+
+pytest: deps db replica
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test: lint contracts check-migrations distribution-check pytest

@@ -39,7 +39,7 @@ PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touc
          "device_scale_factor": 2}
 PAGES = {"my transactions": ("/portal/transactions/", "[data-test=transactions]"),
          "complaint form": ("/portal/complaints/new/", "form button[type=submit]")}
-INTERACTIVE = "(() => { const n = performance.getEntriesByType('navigation')[0]; return n.domContentLoadedEventEnd; })()"
+INTERACTIVE = "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"
 
 
 def _p90(values: list[float]) -> float:

@@ -7,13 +7,14 @@ registers); a new app's layer that declares ``at_point=True`` appears with no ed
 from __future__ import annotations
 
 from django.contrib.gis.geos import Point
-from django.db import connection
+from django.db import connection, connections
 
 from accounts.models import Municipality
 from geo.crs import storage_srid
 from geo.feature_sql import feature_collection_sql
 from geo.layers import at_point_layers, generation
 from geo.selectors import at_point
+from runtime.replica import read_alias
 
 # Compiled at-point SQL per (municipality, srid): the ORM builds five querysets for every
 # question otherwise, which costs more than running them. Only the point changes between calls.
@@ -48,7 +49,7 @@ def at_point_json(*, municipality, lon: float, lat: float, srid: int) -> tuple[b
     point = connection.ops.Adapter(Point(lon, lat, srid=storage_srid()))
     # The only geometry parameters in the template are the query point.
     params = [point if isinstance(p, connection.ops.Adapter) else p for p in template_params]
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:  # the replica when this request reads from it
         cursor.execute(sql, [lon, lat, municipality.pk, lon, lat, *params])
         inside, body = cursor.fetchone()
     return bool(inside), body

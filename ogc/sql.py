@@ -19,19 +19,20 @@ import json
 from collections.abc import Iterator
 
 from django.contrib.gis.geos import Polygon
-from django.db import connection, models
+from django.db import connection, connections, models
 from django.db.models import QuerySet
 
 from geo.crs import storage_srid
 from geo.feature_sql import COLLECTION_HEAD, feature_collection_sql, feature_rows_sql  # noqa: F401 (re-exported)
 from geo.layers import Layer
 from runtime.db import streamed_column
+from runtime.replica import read_alias
 
 FEATURES_PER_CHUNK = 100  # rows per batch from the database, and per piece of the response
 
 
 def run(sql: str, params: list) -> str:
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:  # the replica when this request reads from it
         cursor.execute(sql, params)
         return cursor.fetchone()[0]
 
@@ -47,7 +48,7 @@ def page_body(sql: str, params: list, *, limit: int, offset: int, links: list, l
     ``links``: those of a full page; ``last_links``: those of the last page, shorter than ``limit``.
     ``number_matched``: the count of all matches when known (``ogc.counts``, a whole layer).
     """
-    batches = streamed_column(sql, params, batch=FEATURES_PER_CHUNK)
+    batches = streamed_column(sql, params, batch=FEATURES_PER_CHUNK, alias=read_alias())
     return _page_pieces(batches, limit=limit, offset=offset, links=links, last_links=last_links,
                         number_matched=number_matched)
 

@@ -39,11 +39,12 @@ class _DebugWrapper(CursorDebugWrapper):
             return CursorWrapper.execute(self, sql, params)
 
 
-def prepared_cursor() -> CursorWrapper:
-    """A cursor of the default connection whose statements are prepared on the server (use it as a context
+def prepared_cursor(alias: str = DEFAULT_DB_ALIAS) -> CursorWrapper:
+    """A cursor of the connection ``alias`` (the primary by default; a read-only path passes
+    ``runtime.replica.read_alias()``) whose statements are prepared on the server (use it as a context
     manager, like ``connection.cursor()``). Parameters are typed by their Python value (an ``int`` is an
     integer, a ``str`` text of unknown type), so keep the SQL's placeholders unambiguous."""
-    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: every attribute read through the proxy is a lookup
+    db = connections[alias]  # the connection itself: every attribute read through the proxy is a lookup
     db.ensure_connection()
     db.validate_thread_sharing()  # as Django's own cursors do
     wrapper = _DebugWrapper if db.queries_logged else CursorWrapper
@@ -78,12 +79,13 @@ class StreamedColumn:
             cursor.close()
 
 
-def streamed_column(sql: str, params: list, *, batch: int = 100) -> StreamedColumn:
+def streamed_column(sql: str, params: list, *, batch: int = 100, alias: str = DEFAULT_DB_ALIAS) -> StreamedColumn:
     """Run ``sql`` (parameters bound on the client, as Django's cursors bind them) in psycopg's chunked-rows mode
     and wait for its first ``batch`` rows, so that a statement failing or cancelled while it scans and sorts
     raises here, as ``cursor.execute`` would (a Django database error). Later batches come as the returned
-    object is iterated. Logged in the query log like any statement (with its time until the first batch)."""
-    db = connections[DEFAULT_DB_ALIAS]
+    object is iterated. Logged in the query log like any statement (with its time until the first batch).
+    ``alias``: the connection (a read-only path passes ``runtime.replica.read_alias()``)."""
+    db = connections[alias]
     db.ensure_connection()
     db.validate_thread_sharing()
     raw = _StreamingCursor(db.connection)

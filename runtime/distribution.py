@@ -43,6 +43,7 @@ LOCAL = {
     "procrastinate_periodic_defers": "the job queue", "procrastinate_workers": "the job queue",
     "api_throttle_window": "rate windows (per node)", "ogc_layer_count": "a count cache (per node)",
     "ogc_layer_edit": "a count cache (per node)",
+    "runtime_recent_write": "read-your-writes marks (the primary's)",
 }
 # Tables known to lack the tenant key today, each with the change that distributes it (the gap, kept visible).
 GAP = {

@@ -108,7 +108,7 @@ class Dispatcher:
         shortest = lean_path(path) if method in ("GET", "HEAD") else None
         if shortest is not None:
             try:
-                body = shortest(environ, start_response)
+                body = self.shortest(shortest, environ, start_response)
             except Exception as exc:
                 if not statement_timeout.is_cancelled(exc):
                     raise
@@ -117,6 +117,26 @@ class Dispatcher:
                 return body
             return self.lean(environ, start_response)
         return self.full(environ, start_response)
+
+
+    @staticmethod
+    def shortest(serve, environ, start_response):
+        """A shortest path reads where the request's rule says (runtime/replica.py); a replica that fails under
+        it is marked down and the path runs again on the primary."""
+        from django.db import DEFAULT_DB_ALIAS, DatabaseError
+
+        from runtime import replica
+
+        alias = replica.environ_alias(environ)
+        try:
+            with replica.reading_from(alias):
+                return serve(environ, start_response)
+        except DatabaseError as exc:
+            if alias != replica.REPLICA or statement_timeout.is_cancelled(exc):
+                raise
+            replica.mark_down(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        with replica.reading_from(DEFAULT_DB_ALIAS):
+            return serve(environ, start_response)
 
 
 def cancelled(environ, start_response):

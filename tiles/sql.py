@@ -19,6 +19,7 @@ from django.db.models import Q
 
 from geo.layers import Layer
 from runtime.db import prepared_cursor
+from runtime.replica import read_alias
 from tiles.grid import BUFFER, EXTENT, Tile
 
 # Attribute types ST_AsMVT encodes natively; everything else goes out as text.
@@ -114,6 +115,6 @@ def fetch_value(sql: str, params: list):
     The statement of a layer differs between tiles only in its parameters, so PostgreSQL
     parses and plans it once per connection instead of per tile (``runtime.db.prepared_cursor``).
     """
-    with prepared_cursor() as cursor:
+    with prepared_cursor(read_alias()) as cursor:  # the replica when this request reads from it
         cursor.execute(sql, params)
         return cursor.fetchone()[0]

@@ -6,6 +6,7 @@ from django.urls import reverse_lazy
 from django.views.generic import TemplateView
 
 from parcels import selectors
+from runtime import replica
 from web.map_config import map_config, membership_for
 
 
@@ -56,7 +57,12 @@ class LogoutView(auth_views.LogoutView):
 
 
 def health(request):
+    """The primary answers; where this request's reads went (``replica`` once `make replica` runs and it streams
+    within its lag limit) and the replica's state."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT postgis_lib_version()")
         postgis = cursor.fetchone()[0]
-    return JsonResponse({"status": "ok", "postgis": postgis})
+    state = replica.health()
+    return JsonResponse({"status": "ok", "postgis": postgis,
+                         "reads": {"from": replica.read_alias(), "replica": state.state,
+                                   "replica_lag_s": None if state.lag_s is None else round(state.lag_s, 3)}})

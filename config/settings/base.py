@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "runtime.replica.ReadRoutingMiddleware",  # where this request reads from (first: sessions read too)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -74,6 +75,7 @@ MIDDLEWARE = [
 # The middleware of the short path for tiles and OGC items (runtime/lean.py, docs/decisions/007):
 # what those GET responses need; static files, CSRF and messages do nothing for them.
 ARDH_LEAN_MIDDLEWARE = [
+    "runtime.replica.ReadRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -125,6 +127,28 @@ DATABASES = {
         "OPTIONS": {"prepare_threshold": 5},
     }
 }
+# The streaming read replica (scripts/replica.sh, `make replica`; runtime/replica.py, decision 038): configured
+# when the project's replica exists under .data/replica (port ARDH_REPLICA_PORT, 5442), or ARDH_REPLICA_HOST names
+# one. Read-only requests (ARDH_REPLICA_PATHS) read from it while it streams within ARDH_REPLICA_MAX_LAG_MS; a
+# writer reads from the primary for ARDH_READ_YOUR_WRITES_S after writing.
+_REPLICA_HOST = env.string("ARDH_REPLICA_HOST", "")
+_REPLICA_LOCAL = (BASE_DIR / ".data" / "replica" / "PG_VERSION").exists()
+if _REPLICA_HOST or _REPLICA_LOCAL:
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        "HOST": _REPLICA_HOST or str(BASE_DIR / ".data" / "replica-run"),
+        "PORT": env.integer("ARDH_REPLICA_PORT", 5442),
+        "TEST": {"MIRROR": "default"},  # tests read the test database through the replica
+    }
+DATABASE_ROUTERS = ["runtime.replica.Router"]
+ARDH_REPLICA_READS = env.boolean("ARDH_REPLICA_READS", "replica" in DATABASES)
+ARDH_REPLICA_MAX_LAG_S = env.integer("ARDH_REPLICA_MAX_LAG_MS", 2000) / 1000
+ARDH_REPLICA_CHECK_S = 1.0
+ARDH_READ_YOUR_WRITES_S = env.integer("ARDH_READ_YOUR_WRITES_S", 10)
+ARDH_REPLICA_PATHS = [
+    r"^/tiles/", r"^/ogc/", r"^/api/v1/at-point/?$", r"^/mapproxy/", r"^/grants/", r"^/investment/?$",
+    r"^/investment/\d+/$", r"^/verify/", r"^/portal/", r"^/healthz$",
+]
 ARDH_DB_PING_AFTER_S = env.integer("ARDH_DB_PING_AFTER_S", 5)
 # SQL run while serving a web request is cancelled after this long and answered 503 (0 = no limit);
 # background jobs, commands and migrations have no limit (runtime/statement_timeout.py).

@@ -24,3 +24,6 @@ INSTALLED_APPS += ["tests.scratch_app"]  # a layer no serving code knows by name
 # it through the environment (they read and write the same files).
 os.environ.setdefault("ARDH_TEST_MEDIA_ROOT", tempfile.mkdtemp(prefix="ardh-test-media-"))
 MEDIA_ROOT = Path(os.environ["ARDH_TEST_MEDIA_ROOT"])
+# The replica is there (make test starts it) but reads go to it only in the tests that ask (tests/test_replica.py):
+# the others write inside transactions the replica never sees.
+ARDH_REPLICA_READS = False
