@@ -9,3 +9,8 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = _("Citizen portal")
+
+    def ready(self):
+        from notifications.messages import register_template
+
+        register_template("portal_code", _("A sign-in code for the e-services"))

@@ -320,6 +320,14 @@ ARDH_SADAD_CONNECTOR = env.string("ARDH_SADAD_CONNECTOR", "payments.connector.Ht
 ARDH_SADAD_URL = env.string("ARDH_SADAD_URL", "http://127.0.0.1:8766").rstrip("/")
 ARDH_SADAD_SECRET = env.string("ARDH_SADAD_SECRET", "whsec_YXJkaC1kZW1vLXNhZGFkLXNlY3JldC1ub3QtZm9yLXByb2R1Y3Rpb24=")
 ARDH_SADAD_BILLER_CODE = env.string("ARDH_SADAD_BILLER_CODE", "091")
+# The citizens' portal (docs/portal.md, decision 034): how to prove who one is (the code to the mobile; Nafath's
+# OpenID Connect later), how long a code lives, whether /outbox/ shows the SMS to anyone (the demo only: a person
+# reads their code there), how many proxies stand in front of the app (0 here: REMOTE_ADDR is the client).
+ARDH_PORTAL_IDENTITY_PROVIDER = env.string("ARDH_PORTAL_IDENTITY_PROVIDER",
+                                           "portal.identity.providers.SmsCodeProvider")
+ARDH_PORTAL_CODE_TTL_S = env.integer("ARDH_PORTAL_CODE_TTL_S", 300)
+ARDH_OUTBOX_PUBLIC = False
+ARDH_TRUSTED_PROXIES = 0
 # Where the portal sends a citizen to pay a bill on a web page (the simulator's bank page in the demo; empty in
 # production: citizens pay in their own bank's app with the SADAD number the portal shows).
 ARDH_SADAD_BANK_PAGE = env.string("ARDH_SADAD_BANK_PAGE", "")

@@ -9,6 +9,9 @@ ALLOWED_HOSTS = env.strings("ARDH_ALLOWED_HOSTS")
 DATABASES["default"]["PASSWORD"] = env.string("ARDH_DB_PASSWORD")
 CSRF_TRUSTED_ORIGINS = env.strings("ARDH_CSRF_TRUSTED_ORIGINS", [])
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies in front of the app (nginx): the client's address for the portal's limits is the one the nearest of them
+# appended to X-Forwarded-For (portal/identity/throttle.py).
+ARDH_TRUSTED_PROXIES = env.integer("ARDH_TRUSTED_PROXIES", 1)
 SESSION_COOKIE_SECURE = env.boolean("ARDH_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True

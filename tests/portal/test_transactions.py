@@ -85,3 +85,14 @@ def test_the_home_page_greets_me_with_my_open_transactions(signed_in, client, ca
 def test_a_visitor_sees_the_services_and_how_to_sign_in(client, db):
     page = html(client.get("/portal/"))
     assert 'href="/portal/sign-in/"' in page and 'href="/portal/inquiry/"' in page and "welcome" not in page
+
+
+def test_inquiries_are_limited_per_id(client, case, applicant):
+    for _ in range(5):
+        assert client.post("/portal/inquiry/", {"number": case.number, "national_id": "1099999999"}).status_code == 200
+    refused = client.post("/portal/inquiry/", {"number": case.number, "national_id": "1099999999"})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    # Another ID from elsewhere is still answered.
+    ok = client.post("/portal/inquiry/", {"number": case.number, "national_id": applicant.national_id},
+                     REMOTE_ADDR="10.1.1.1")
+    assert ok.status_code == 200 and 'data-test="inquiry"' in html(ok)
