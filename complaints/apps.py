@@ -8,3 +8,9 @@ class ComplaintsConfig(AppConfig):
 
     name = "complaints"
     verbose_name = _("Complaints and suggestions")
+    demo_part = "complaints.demo:generate"
+
+    def ready(self):
+        from complaints import registry
+
+        registry.register_all()

@@ -29,6 +29,7 @@ urlpatterns = [
     path("grants/", include("web.grants.urls")),  # public: land-grant lotteries, their map and the inquiry
     path("investment/", include("web.investment.urls")),  # public: investment opportunities (docs/investment.md)
     path("portal/", include("portal.urls")),  # citizens and businesses: e-services, complaints (docs/portal.md)
+    path("open311/v2/", include("complaints.open311_urls")),  # Open311 GeoReport v2 over the complaints
     # ---
     path("", include("web.urls")),
 ]

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 
 def register_all() -> None:
-    from licensing import case_types, layers, notify, offline, tasks  # noqa: F401  (tasks: the daily job)
+    from licensing import case_types, complaint_requests, layers, notify, offline, tasks  # noqa: F401  (tasks)
 
     case_types.register()
+    complaint_requests.register()
     notify.register()
     layers.register()
     offline.register()

@@ -102,7 +102,8 @@ def _rows_of(muni, django_user_model) -> dict[str, object]:
     licensing = _licensing_rows(muni, case=case, parcel=parcel, district=district, owner=applicant, user=someone)
     grants = _grants_rows(muni, case=case, parcel=parcel)
     investment = _investment_rows(muni, case=case, parcel=parcel, investor=applicant)
-    return {**licensing, **grants, **investment, "permits.ruleset": rule_set, "permits.overlay": overlay,
+    complaints = _complaints_rows(muni, case=case, district=district, reporter=applicant)
+    return {**licensing, **grants, **investment, **complaints, "permits.ruleset": rule_set, "permits.overlay": overlay,
             "permits.proposal": proposal,
             "permits.permit": permit, "payments.biller": biller, "payments.bill": bill, "payments.payment": payment,
             "payments.refund": refund, "payments.discrepancy": discrepancy, "payments.feerule": fee_rule,
@@ -113,6 +114,17 @@ def _rows_of(muni, django_user_model) -> dict[str, object]:
             "parcels.parcel": parcel, "parcels.block": block, "parcels.district": district, "parcels.street": street,
             "parcels.zone": zone, "accounts.apikey": key, "accounts.membership": membership,
             "audit.changerecord": record, "cases.case": case, "cases.holiday": holiday}
+
+
+def _complaints_rows(muni, *, case, district, reporter) -> dict[str, object]:
+    from complaints import models as c
+
+    category = c.Category.objects.get_or_create(code="t99", defaults={"name_ar": "فئة", "name_en": "x"})[0]
+    routing = c.Routing.objects.create(municipality=muni, district=district, category=category,
+                                       role="complaints_handler")
+    complaint = c.Complaint.objects.create(municipality=muni, case=case, category=category, description="x",
+                                           geom=district.geom.point_on_surface, reporter=reporter)
+    return {"complaints.routing": routing, "complaints.complaint": complaint}
 
 
 def _investment_rows(muni, *, case, parcel, investor) -> dict[str, object]:

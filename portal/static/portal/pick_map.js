@@ -19,6 +19,13 @@ async function start() {
       document.getElementById("picked").textContent = `${lat}, ${lon}`;
       map.getSource("picked").setData({type: "Point", coordinates: [Number(lon), Number(lat)]});
     });
+    // "Use my position" (a button outside the map) puts the pin there too.
+    window.addEventListener("ardh:picked", (e) => {
+      map.getSource("picked").setData({type: "Point", coordinates: [e.detail.lon, e.detail.lat]});
+      map.flyTo({center: [e.detail.lon, e.detail.lat], zoom: Math.max(map.getZoom(), 16)});
+    });
+    const lon0 = document.getElementById("lon").value, lat0 = document.getElementById("lat").value;
+    if (lon0 && lat0) map.getSource("picked").setData({type: "Point", coordinates: [Number(lon0), Number(lat0)]});
     map.once("idle", () => { document.body.dataset.ready = "true"; });
   });
 }
