@@ -47,7 +47,7 @@ def route(*, municipality: Municipality, point: Point, category: Category, recip
         return Route(inside=True, district=district, near_edge=near, role="council_secretary")
     rows = Routing.objects.filter(Q(district=district) | Q(district__isnull=True),
                                   Q(category=category) | Q(category__isnull=True), municipality=municipality)
-    best = sorted(rows, key=lambda r: (r.district_id is None, r.category_id is None))
+    best = sorted(rows, key=lambda r: (r.category_id is None, r.district_id is None))  # the category first
     if best:
         return Route(inside=True, district=district, near_edge=near, handler_id=best[0].handler_id,
                      role=best[0].role or category.handler_role)
