@@ -217,7 +217,8 @@ bench-grants: bench-city
 # The citizens' portal on the demo city: "my transactions" and the complaint form interactive on a 360 px phone on
 # Fast 3G (goal <= 2 s), complaint routing (<= 20 ms server time), a burst of 500 complaints in a minute from 100
 # addresses (0 lost) — bench/portal.py and bench/complaints.py.
-bench-portal: demo-data static
+bench-portal: demo-data static bench-city
 	@DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) bench/portal.py
+	@$(BENCH) $(PY) bench/complaints.py
 
 bench: bench-generate bench-import bench-tiles bench-api bench-map bench-jobs bench-cases bench-payments bench-permits bench-grants bench-portal
