@@ -44,10 +44,14 @@ def setup():
     users = get_user_model().objects
     citizens = []
     for i in range(CITIZENS):
-        nid = f"19{i:08d}"
+        nid = f"18{i:08d}"
         user = users.filter(username=f"bench-citizen-{i}").first() or users.create_user(f"bench-citizen-{i}")
-        Person.objects.get_or_create(national_id=nid, defaults={"kind": "person", "name_ar": f"مواطن {i}",
-                                                                "mobile": f"+96659{i:07d}", "user": user})
+        person, _ = Person.objects.get_or_create(national_id=nid, defaults={"kind": "person", "name_ar": f"مواطن {i}",
+                                                                           "mobile": f"+96658{i:07d}"})
+        if person.user_id != user.pk:
+            Person.objects.filter(user=user).exclude(pk=person.pk).update(user=None)
+            person.user = user
+            person.save(update_fields=["user"])
         citizens.append(user)
     return muni, citizens
 
