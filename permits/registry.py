@@ -5,8 +5,9 @@ from __future__ import annotations
 
 
 def register_all() -> None:
-    from permits import case_types, layers, notify, tasks  # noqa: F401  (tasks: the queue's periodic job)
+    from permits import case_types, complaint_requests, layers, notify, tasks  # noqa: F401  (tasks: periodic job)
 
     case_types.register()
+    complaint_requests.register()
     notify.register()
     layers.register()

@@ -97,3 +97,28 @@ def test_the_point_must_be_in_the_municipality_when_filed_by_any_channel(town, c
     with pytest.raises(RegisterError, match="outside"):
         file(town, citizen, Point(46.7, 24.7, srid=4326))
     assert not Complaint.objects.exists()
+
+
+def test_a_building_violation_report_opens_an_inspection_in_permits(town, citizen, django_user_model):
+    from accounts.models import Person
+    from accounts.services import membership_grant
+    from cases.models import Case, CaseLink
+    from parcels.services.ownership import ownership_record
+    from tests.factories import ParcelFactory, PlanFactory
+    from tests.shapes import rect
+
+    parcel = ParcelFactory(plan=PlanFactory(municipality=town), geom=rect(-2030, 90, -1990, 130))
+    owner = Person.objects.create(kind="person", name_ar="مالك", national_id="1000000777", mobile="+966500000777")
+    inspector = django_user_model.objects.create_user("building-x")
+    membership_grant(user=inspector, municipality=town, roles=["building_inspector"])
+    complaint = file(town, citizen, at(-2010, 110), category="building_violation")
+    with pytest.raises(RegisterError, match="not recorded"):  # no owner on record: said, nothing opened
+        services.case_transition(case=complaint.case, transition="request_visit", actor=inspector,
+                                 expected_version=None)
+    ownership_record(parcel=parcel, party=owner, actor="test")
+    case = services.case_transition(case=complaint.case, transition="request_visit", actor=inspector,
+                                    expected_version=None)
+    violation = Case.objects.get(case_type="building_violation")
+    assert list(violation.parcels.all()) == [parcel] and violation.queue_role.code == "building_inspector"
+    assert CaseLink.objects.filter(from_case=violation, to_case=case).exists()
+    assert violation.number in case.timeline.filter(kind="link").get().body
