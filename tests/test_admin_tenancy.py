@@ -34,7 +34,7 @@ from tests.shapes import rect
 
 # Admins of models that belong to no municipality: national reference data and Django's own.
 NATIONAL = {"accounts.role", "accounts.person", "accounts.organisation", "accounts.representation", "auth.user",
-            "auth.group", "licensing.activity", "licensing.requirement", "licensing.penalty"}
+            "auth.group", "licensing.activity", "licensing.requirement", "licensing.penalty", "complaints.category"}
 
 
 def _rows_of(muni, django_user_model) -> dict[str, object]:

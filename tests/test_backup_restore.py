@@ -68,8 +68,8 @@ def test_restore_to_a_point_in_time_has_exactly_what_was_there(cluster):
     sql(env, "CREATE TABLE ledger (id int PRIMARY KEY, note text)")
     sql(env, "INSERT INTO ledger VALUES (1, 'before the backup')")
     (media / "a.pdf").write_bytes(b"first")
-    out = run("bash", "scripts/backup.sh", "base", env=env).stdout
-    assert "base backup" in out
+    backed = run("bash", "scripts/backup.sh", "base", env=env).stdout
+    assert "base backup" in backed
     sql(env, "INSERT INTO ledger VALUES (2, 'after the backup, before the target')")
     (media / "cases").mkdir()
     (media / "cases" / "b.pdf").write_bytes(b"second")
@@ -94,7 +94,7 @@ def test_restore_to_a_point_in_time_has_exactly_what_was_there(cluster):
     assert restored == ["a.pdf", "cases/b.pdf"]
     # The primary is untouched.
     assert sql(env, "SELECT count(*) FROM ledger") == "3"
-    print(f"\nrestore to a point in time: {seconds:.1f} s; {out.strip()}")
+    print(f"\n{backed.strip()}\nrestore to a point in time: {seconds:.1f} s; {out.strip()}")
 
 
 def test_a_backup_that_fills_the_disk_leaves_no_backup(cluster):
