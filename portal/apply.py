@@ -95,7 +95,7 @@ class Form:
         parcel, point = None, None
         q = ((post.get("parcel_text") or "").strip() or (post.get("parcel") or "").strip())[:32]
         if q:
-            found = list(current.filter(Q(deed_number=q) | Q(number=q) | Q(pk=int(q) if q.isdigit() else 0))
+            found = list(current.filter(Q(deed_number=q) | Q(number=q))
                          .only("pk", "municipality_id", "valid_to", "number", "deed_number")[:2])
             if not found:
                 errors["parcel"] = _("No current parcel with this deed or parcel number.")

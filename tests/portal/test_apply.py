@@ -68,3 +68,10 @@ def test_a_wrong_value_is_named_and_nothing_written(signed_in, town, citizen):
                               kiosk_form(party=citizen.pk, f_area_m2="900", lon="0", lat="0"))
     assert response.status_code == 400 and 'data-field="area_m2"' in html(response)
     assert not Case.objects.exists()
+
+
+def test_a_long_or_unknown_deed_number_is_named_not_a_server_error(signed_in, town, on_parcel, citizen):
+    response = signed_in.post(f"/portal/apply/{on_parcel}/?m={town.short_code}",
+                              kiosk_form(party=citizen.pk, parcel_text="9" * 32), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400 and "No current parcel with this deed or parcel number" in \
+        response.content.decode()
