@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Municipality, Party
+from accounts.phones import normalised_mobile
 from accounts.services import TOKEN_PREFIX
 from api.access import find_active_key
 from cases.applicant_notify import last_note_to_applicant
@@ -213,13 +214,11 @@ def token(request, token_id: str, fmt: str):
 
 def _reporter(p) -> Party:
     name = " ".join(x for x in (p.get("first_name", "").strip(), p.get("last_name", "").strip()) if x)[:200]
-    phone = re.sub(r"[\s\-()]", "", p.get("phone", ""))
-    found = re.fullmatch(r"(?:\+?966|0)?(5[0-9]{8})", phone)
     email = p.get("email", "").strip()[:254]
     if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
         email = ""
     return Party.objects.create(kind="person", name_ar=name or "مبلّغ (Open311)", name_en=name or "Open311 reporter",
-                                mobile=f"+966{found.group(1)}" if found else "", email=email)
+                                mobile=normalised_mobile(p.get("phone", "")) or "", email=email)
 
 
 def post_request(request, fmt: str):

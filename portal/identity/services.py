@@ -36,13 +36,6 @@ def valid_national_id(value: str) -> bool:
     return bool(NATIONAL_ID.fullmatch(value or ""))
 
 
-def normalised_mobile(value: str) -> str | None:
-    """A Saudi mobile number as +9665XXXXXXXX (from 05XXXXXXXX, 5XXXXXXXX, 9665…, +9665…), else None."""
-    digits = re.sub(r"[\s\-()]", "", value or "")
-    found = re.fullmatch(r"(?:\+?966|0)?(5[0-9]{8})", digits)
-    return f"+966{found.group(1)}" if found else None
-
-
 def _key() -> bytes:
     return hashlib.sha256(f"portal-sign-in-code:{settings.SECRET_KEY}".encode()).digest()
 

@@ -11,10 +11,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.phones import normalised_mobile
 from portal.context import portal_municipality
 from portal.identity.models import CodePurpose
 from portal.identity.providers import provider
-from portal.identity.services import CodeRefused, normalised_mobile, valid_national_id
+from portal.identity.services import CodeRefused, valid_national_id
 from portal.identity.throttle import client_address, throttle_hit
 from portal.pages import page
 
