@@ -45,11 +45,17 @@ def at_point_json(*, municipality, lon: float, lat: float, srid: int) -> tuple[b
     Each layer's candidates come from ``geo.selectors.at_point`` (tenant-scoped, index-assisted);
     their FeatureCollections are assembled in PostGIS, so the answer costs one round trip.
     """
+    sql, params = at_point_statement(municipality=municipality, lon=lon, lat=lat, srid=srid)
+    with connections[read_alias()].cursor() as cursor:  # the replica when this request reads from it
+        cursor.execute(sql, params)
+        inside, body = cursor.fetchone()
+    return bool(inside), body
+
+
+def at_point_statement(*, municipality, lon: float, lat: float, srid: int) -> tuple[str, list]:
+    """The one statement of ``at_point_json`` and its parameters."""
     sql, template_params = _at_point_template(municipality, srid)
     point = connection.ops.Adapter(Point(lon, lat, srid=storage_srid()))
     # The only geometry parameters in the template are the query point.
     params = [point if isinstance(p, connection.ops.Adapter) else p for p in template_params]
-    with connections[read_alias()].cursor() as cursor:  # the replica when this request reads from it
-        cursor.execute(sql, [lon, lat, municipality.pk, lon, lat, *params])
-        inside, body = cursor.fetchone()
-    return bool(inside), body
+    return sql, [lon, lat, municipality.pk, lon, lat, *params]

@@ -110,9 +110,9 @@ class Dispatcher:
             try:
                 body = self.shortest(shortest, environ, start_response)
             except Exception as exc:
-                if not statement_timeout.is_cancelled(exc):
+                if not (statement_timeout.is_cancelled(exc) or statement_timeout.is_unavailable(exc)):
                     raise
-                return cancelled(environ, start_response)
+                return database_failed(exc, environ, start_response)
             if body is not None:
                 return body
             return self.lean(environ, start_response)
@@ -139,14 +139,14 @@ class Dispatcher:
             return serve(environ, start_response)
 
 
-def cancelled(environ, start_response):
-    """The 503 of a statement cancelled on a shortest path (no Django request there), in the language the
-    client asks for, as the middleware would answer it."""
+def database_failed(exc, environ, start_response):
+    """The 503 of a statement cancelled, or of a database gone, on a shortest path (no Django request there), in
+    the language the client asks for, as the middleware would answer it."""
     from django.core.handlers.wsgi import WSGIRequest
 
     request = WSGIRequest(environ)
     with translation.override(translation.get_language_from_request(request)):
-        return emit(statement_timeout.cancelled_response(request), start_response)
+        return emit(statement_timeout.database_response(exc, request), start_response)
 
 
 # --- Answering without the middleware --------------------------------------------------------------
@@ -154,17 +154,17 @@ def cancelled(environ, start_response):
 
 def as_request(environ, work):
     """``work()`` run as Django runs a request on a shortest path: between ``request_started`` and
-    ``request_finished`` (connection management, the statement time limit). A cancelled statement goes up to
-    the Dispatcher (503, without a second try); any other failure gives None, and Django serves the request
-    again and answers (and logs) it as always. A streamed response (``emit`` returns it as the body) ends the
-    request when the server closes it, after its last piece."""
+    ``request_finished`` (connection management, the statement time limit). A cancelled statement or a database
+    gone goes up to the Dispatcher (503, without a second try); any other failure gives None, and Django serves
+    the request again and answers (and logs) it as always. A streamed response (``emit`` returns it as the body)
+    ends the request when the server closes it, after its last piece."""
     signals.request_started.send(sender=__name__, environ=environ)
     response = None
     try:
         response = work()
         return response
     except Exception as exc:
-        if statement_timeout.is_cancelled(exc):
+        if statement_timeout.is_cancelled(exc) or statement_timeout.is_unavailable(exc):
             raise
         return None
     finally:

@@ -24,7 +24,9 @@ process would carry it, and the limit would follow requests into commands run fr
 (which reads the same settings).
 
 A cancelled statement (``QueryCanceled``; Django raises it as ``OperationalError`` with the psycopg error as
-``__cause__``) becomes :func:`cancelled_response` in one place: :class:`StatementTimeoutMiddleware` on the full
+``__cause__``) becomes :func:`cancelled_response`, and a database that went away under the request (restarted,
+shut down, unreachable) :func:`unavailable_response` — both 503 with ``Retry-After`` — in one place
+(:func:`database_response`): :class:`StatementTimeoutMiddleware` on the full
 and the lean middleware lists (views, DRF views, whose exception handler leaves it to Django, templates) and
 :func:`server_error` (``handler500``) for a statement cancelled in a middleware.
 """
@@ -35,11 +37,13 @@ import threading
 
 import psycopg
 from django.conf import settings
-from django.db import DatabaseError, OperationalError, connections
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
 RETRY_AFTER_S = 10
+UNAVAILABLE_RETRY_AFTER_S = 5
+_GONE = {"57P01", "57P02", "57P03"}  # admin_shutdown, crash_shutdown, cannot_connect_now
 _state = threading.local()  # .serving: this thread is between request_started and request_finished
 
 
@@ -122,6 +126,43 @@ def is_cancelled(exc: BaseException | None) -> bool:
     return isinstance(exc, psycopg.errors.QueryCanceled)
 
 
+def is_unavailable(exc: BaseException | None) -> bool:
+    """The database went away under the request or cannot be reached: the server restarted or shut down
+    (``AdminShutdown``, "the database system is starting up"), the connection broke or was refused. The
+    request's transaction never committed, so nothing of it was written."""
+    if not isinstance(exc, (OperationalError, InterfaceError)):
+        return False
+    cause = exc.__cause__
+    if cause is None:
+        return isinstance(exc, InterfaceError)  # Django's own "connection already closed"
+    sqlstate = getattr(cause, "sqlstate", None)
+    if sqlstate is None:  # no answer from the server: the connection broke or was refused
+        return isinstance(cause, (psycopg.OperationalError, psycopg.InterfaceError))
+    return sqlstate.startswith("08") or sqlstate in _GONE  # not a deadlock, a lock timeout or a full disk
+
+
+def unavailable_response(request=None) -> JsonResponse:
+    response = JsonResponse(
+        {"detail": _("The database is restarting or cannot be reached, so nothing of this request was done or "
+                     "saved. Try again in a few seconds."),
+         "code": "unavailable"},
+        status=503, json_dumps_params={"ensure_ascii": False},
+    )
+    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_S)
+    return response
+
+
+def database_response(exc: BaseException | None, request=None) -> JsonResponse | None:
+    """The 503 for a database that stopped the statement or went away; None for any other failure."""
+    if is_cancelled(exc):
+        return cancelled_response(request)
+    if is_unavailable(exc):
+        for conn in connections.all(initialized_only=True):
+            conn.close_if_unusable_or_obsolete()  # the next request opens a new connection
+        return unavailable_response(request)
+    return None
+
+
 def cancelled_response(request=None) -> JsonResponse:
     seconds = limit_ms() / 1000  # Django logs the 503 (django.request) with the path
     response = JsonResponse(
@@ -145,17 +186,14 @@ class StatementTimeoutMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if is_cancelled(exception):
-            return cancelled_response(request)
-        return None
+        return database_response(exception, request)
 
 
 def server_error(request, *args, **kwargs):
-    """``handler500``: a statement cancelled outside a view (in a middleware) is still a 503."""
+    """``handler500``: a statement cancelled or a database gone outside a view (in a middleware: sessions,
+    authentication) is still a 503."""
     import sys
 
     from django.views.defaults import server_error as django_server_error
 
-    if is_cancelled(sys.exc_info()[1]):
-        return cancelled_response(request)
-    return django_server_error(request, *args, **kwargs)
+    return database_response(sys.exc_info()[1], request) or django_server_error(request, *args, **kwargs)
