@@ -33,6 +33,7 @@ and the lean middleware lists (views, DRF views, whose exception handler leaves 
 
 from __future__ import annotations
 
+import select
 import threading
 
 import psycopg
@@ -78,12 +79,26 @@ def _guard(execute, sql, params, many, context):
     return execute(sql, params, many, context)
 
 
+def _hung_up(conn) -> bool:
+    """An idle connection the server has written to (its FATAL "terminating connection" when it shuts down or
+    restarts) or closed: readable with nothing asked. A zero-timeout poll of the socket, no round trip —
+    Django's own health check pings only after ``ARDH_DB_PING_AFTER_S`` idle, and a restart within that window
+    would otherwise fail one request per idle connection of every server process."""
+    try:
+        readable, _w, _x = select.select([conn.connection.fileno()], [], [], 0)
+    except (OSError, ValueError, psycopg.Error):
+        return True
+    return bool(readable)
+
+
 def on_request_started(**kwargs) -> None:
     _state.serving = True
     _state.used = used = connections.all(initialized_only=True)  # and those connected during the request
     for conn in used:
         if _guard in conn.execute_wrappers:  # no guard inside a request: no cost per statement
             conn.execute_wrappers.remove(_guard)
+        if conn.connection is not None and _hung_up(conn):
+            conn.close()  # the server ended it while idle (a restart): the request opens a new one
         if conn.connection is not None:
             try:
                 _apply(conn)
@@ -158,7 +173,7 @@ def database_response(exc: BaseException | None, request=None) -> JsonResponse |
         return cancelled_response(request)
     if is_unavailable(exc):
         for conn in connections.all(initialized_only=True):
-            conn.close_if_unusable_or_obsolete()  # the next request opens a new connection
+            conn.close_if_unusable_or_obsolete()  # this thread's next request opens a new connection
         return unavailable_response(request)
     return None
 
@@ -186,6 +201,10 @@ class StatementTimeoutMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        from runtime.replica import REPLICA, read_alias
+
+        if read_alias() == REPLICA and is_unavailable(exception):
+            return None  # the replica went away under a read: ReadRoutingMiddleware answers again from the primary
         return database_response(exception, request)
 
 

@@ -15,6 +15,7 @@ LOG=${ARDH_PG_LOG:-$root/.data/pg.log}
 # scripts/archive-wal.sh, which keeps it under $BACKUP/wal once backups are on (the first `make backup`).
 BACKUP=${ARDH_BACKUP_DIR:-$root/.data/backup}
 PORT=${ARDH_DB_PORT:-5441}
+SLOT_KEEP=${ARDH_SLOT_WAL_KEEP:-8GB}
 DB=${ARDH_DB_NAME:-ardh}
 USER_=${ARDH_DB_USER:-ardh}
 
@@ -71,9 +72,12 @@ start() {
   if ! as_owner "$PGBIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
     touch "$LOG"; [ "$(id -u)" = 0 ] && chown postgres: "$LOG"
     # The port always follows ARDH_DB_PORT (postgresql.conf keeps the one the cluster was created with).
+    # A replica's slot (scripts/replica.sh) keeps WAL for it while it is away, up to SLOT_KEEP: beyond that the
+    # slot is lost and the replica is made again, rather than the disk filling up.
     archive="$root/scripts/archive-wal.sh $BACKUP %p %f"
     as_owner "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" \
-      -o "-p $PORT -c archive_mode=on -c \"archive_command=$archive\"" -w -t 60 start >/dev/null \
+      -o "-p $PORT -c archive_mode=on -c \"archive_command=$archive\" -c max_slot_wal_keep_size=$SLOT_KEEP" \
+      -w -t 60 start >/dev/null \
       || { echo "error: PostgreSQL did not start on port $PORT; see $LOG" >&2; tail -20 "$LOG" >&2; exit 1; }
   fi
   running_port=$(sed -n 4p "$DATA/postmaster.pid" 2>/dev/null || true)

@@ -18,13 +18,37 @@ USER_=${ARDH_DB_USER:-ardh}
 
 as_owner() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
+SLOT=${ARDH_REPLICA_SLOT:-ardh_replica}
+
+primary_sql() { "$PGBIN/psql" -X -At -h "$PRIMARY_RUN" -p "$PRIMARY_PORT" -U "$USER_" -d postgres -c "$1"; }
+
+# The replica streams through a physical replication slot on the primary, which keeps the WAL it has not yet
+# received while it is stopped (up to max_slot_wal_keep_size, scripts/pg.sh). A replica without its slot (made
+# before slots, or whose slot was dropped) or whose slot lost WAL can never catch up: it is made again.
+usable() {
+  local state
+  state=$(primary_sql "SELECT coalesce((SELECT wal_status FROM pg_replication_slots WHERE slot_name = '$SLOT'), 'none')")
+  [ "$state" != none ] && [ "$state" != lost ] && grep -q "primary_slot_name" "$DATA/postgresql.auto.conf"
+}
+
+discard() {
+  echo "The replica in $DATA cannot catch up with the primary (no slot, or WAL it needed is gone): making it again"
+  as_owner "$PGBIN/pg_ctl" -D "$DATA" -m immediate -w stop >/dev/null 2>&1 || true
+  rm -rf "$DATA"
+}
+
 init() {
-  [ -f "$DATA/PG_VERSION" ] && return 0
+  if [ -f "$DATA/PG_VERSION" ]; then
+    usable && return 0
+    discard
+  fi
   mkdir -p "$DATA" "$RUN"
   if [ "$(id -u)" = 0 ]; then chown postgres: "$DATA" "$RUN"; chmod 700 "$DATA"; fi
-  echo "Creating the replica in $DATA from the primary on port $PRIMARY_PORT (pg_basebackup)"
+  echo "Creating the replica in $DATA from the primary on port $PRIMARY_PORT (pg_basebackup, slot $SLOT)"
+  primary_sql "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '$SLOT'" \
+      >/dev/null
   as_owner "$PGBIN/pg_basebackup" -h "$PRIMARY_RUN" -p "$PRIMARY_PORT" -U "$USER_" -D "$DATA" -X stream -R \
-      --checkpoint=fast --no-password
+      -C -S "$SLOT" --checkpoint=fast --no-password
   cat >>"$DATA/postgresql.conf" <<CONF
 # --- Ardh read replica (scripts/replica.sh) ---
 port = $PORT
