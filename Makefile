@@ -133,7 +133,7 @@ BENCH := ARDH_DB_NAME=$(BENCH_DB)
 BENCH_IMPORT_PARCELS ?= 1000000
 .PHONY: bench bench-db bench-city bench-generate bench-import bench-tiles bench-api bench-map bench-jobs bench-cases \
         bench-payments bench-payments-recon bench-permits bench-licensing-routes bench-licensing bench-grants \
-        bench-portal
+        bench-portal bench-kingdom
 
 bench-db: deps
 	@$(BENCH) bash scripts/pg.sh start
@@ -221,4 +221,10 @@ bench-portal: demo-data static bench-city
 	@DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) bench/portal.py
 	@$(BENCH) $(PY) bench/complaints.py
 
-bench: bench-generate bench-import bench-tiles bench-api bench-map bench-jobs bench-cases bench-payments bench-permits bench-grants bench-portal
+# The kingdom in miniature on the bench city: twenty simulated municipalities beside it (fixtures/kingdom.py, loaded
+# once), then tiles, at-point, the inbox and the portal in the 1M city, a large and a small one against their goals,
+# and the scans of each beyond its municipality (runtime/locality.py) — bench/kingdom.py.
+bench-kingdom: bench-city
+	@$(BENCH) $(PY) bench/kingdom.py
+
+bench: bench-generate bench-import bench-tiles bench-api bench-map bench-jobs bench-cases bench-payments bench-permits bench-grants bench-portal bench-kingdom

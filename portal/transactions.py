@@ -65,7 +65,7 @@ def transactions(request):
         bills.setdefault(bill.case_id, []).append(bill)
     rows = []
     for case in cases:
-        steps = applicant.applicant_steps(case=case, user=request.user)
+        steps = applicant.applicant_steps_on_mine(case=case)
         rows.append({"case": case, "type": type_title(case.case_type),
                      "status": status_label(case.case_type, case.status),
                      "next": next_action(case, bills.get(case.pk, []), steps)})

@@ -47,8 +47,11 @@ def main(args: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--access-log", action="store_true", help="log every request to standard output")
+    parser.add_argument("--application", default=APPLICATION,
+                        help="the WSGI application (default: Ardh's; tiles.mapproxy_wsgi:application for MapProxy)")
     options = parser.parse_args(args)
-    argv = command(host=options.host, port=options.port, access_log=options.access_log)
+    argv = command(host=options.host, port=options.port, access_log=options.access_log,
+                   application=options.application)
     os.execv(argv[0], argv)  # noqa: S606 - a fixed program with arguments built above
 
 

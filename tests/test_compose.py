@@ -115,3 +115,27 @@ def test_the_app_is_reached_only_through_the_proxy(compose):
     mounts = [v["source"] if isinstance(v, dict) else v.split(":")[0] for v in proxy["volumes"]]
     assert any(str(m).endswith("deploy/nginx.conf.template") for m in mounts)
     assert proxy["environment"]["PROXY_UPSTREAM"] == "app:8000"
+
+
+def test_mapproxy_runs_as_its_own_service_behind_the_proxy(compose):
+    services = compose["services"]
+    mapproxy = services["mapproxy"]
+    assert mapproxy["command"][-2:] == ["--application", "tiles.mapproxy_wsgi:application"]
+    assert "ports" not in mapproxy and mapproxy["healthcheck"]["test"]
+    env = {k: str(v) for k, v in mapproxy["environment"].items()}
+    assert set(_settings_reads(env)["read"]) >= set(env) - {"DJANGO_SETTINGS_MODULE"}
+    assert env["ARDH_MAPPROXY_SOURCE_URL"] == "http://app:8000"  # the app, over the compose network
+    assert services["proxy"]["environment"]["PROXY_MAPPROXY_UPSTREAM"] == "mapproxy:8080"
+    assert "location /mapproxy/" in (ROOT / "deploy" / "nginx.conf.template").read_text()
+
+
+def test_the_app_answers_the_name_mapproxy_calls_it_by():
+    code = ("import django, json; django.setup(); from django.conf import settings; "
+            "print(json.dumps(settings.ALLOWED_HOSTS))")
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("ARDH_")}, **SECRETS,
+           "ARDH_SECRET_KEY": "k" * 60, "DJANGO_SETTINGS_MODULE": "config.settings.production",
+           "ARDH_ALLOWED_HOSTS": "ardh.example.sa", "ARDH_MAPPROXY_SOURCE_URL": "http://app:8000"}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == ["ardh.example.sa", "app"]
+

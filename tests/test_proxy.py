@@ -30,6 +30,7 @@ from tests.test_slow_clients import SLOW_CLIENTS
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
+CAPABILITIES = "/mapproxy/service?SERVICE=WMS&REQUEST=GetCapabilities"
 
 urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
 
@@ -51,10 +52,13 @@ def proxied(tmp_path, django_db_blocker, city):  # noqa: F811
         "ARDH_DB_PASSWORD": "unused-on-the-socket", "ARDH_ALLOWED_HOSTS": "127.0.0.1",
         "ARDH_REQUEST_BODY_TIMEOUT_S": "3600",
     }
-    with django_db_blocker.unblock(), _server(**production) as app:
+    with django_db_blocker.unblock(), _server(**production) as app, _server(
+            application="tiles.mapproxy_wsgi:application", ready_path=CAPABILITIES, **production,
+            ARDH_MAPPROXY_SOURCE_URL=app, ARDH_MAPPROXY_DIR=str(tmp_path / "mapproxy")) as mapproxy:
         http_port, https_port = free_port(), free_port()
         site = render(TEMPLATE.read_text(), {
-            "PROXY_UPSTREAM": app.removeprefix("http://"), "PROXY_HTTP_PORT": f"127.0.0.1:{http_port}",
+            "PROXY_UPSTREAM": app.removeprefix("http://"),
+            "PROXY_MAPPROXY_UPSTREAM": mapproxy.removeprefix("http://"), "PROXY_HTTP_PORT": f"127.0.0.1:{http_port}",
             "PROXY_HTTPS_PORT": f"127.0.0.1:{https_port}", "PROXY_TLS_CERT": str(cert), "PROXY_TLS_KEY": str(key),
         })
         (tmp_path / "logs").mkdir()
@@ -122,3 +126,16 @@ def test_slow_bodies_cost_the_proxy_a_connection_not_the_application_a_thread(pr
     finally:
         for s in slow:
             s.close()
+
+
+def test_mapproxy_is_a_server_of_its_own_behind_the_proxy(proxied):
+    """/mapproxy/ reaches MapProxy's own server (tiles/mapproxy_wsgi.py, compose service "mapproxy"), which draws
+    from the app's raster tiles over plain HTTP inside the deployment."""
+    caps = requests.get(proxied["https"] + CAPABILITIES, verify=False, timeout=30)
+    assert caps.status_code == 200 and b"WMS_Capabilities" in caps.content
+    assert b"/mapproxy/service" in caps.content  # its own addresses keep the path the proxy serves it under
+    image = requests.get(proxied["https"] + "/mapproxy/wmts/ortho/webmercator/3/5/3.png", verify=False, timeout=60)
+    assert image.status_code == 200 and image.headers["Content-Type"] == "image/png", image.text[:300]
+    bad = requests.get(proxied["https"] + "/mapproxy/%5Cetc", verify=False, timeout=30)
+    assert bad.status_code == 400
+

@@ -30,8 +30,8 @@ APP_NAME = "ardh-serve-test"
 
 
 @contextmanager
-def _server(**extra_env):
-    """The shipped server on a free port, on the test database."""
+def _server(application: str | None = None, ready_path: str = "/healthz", **extra_env):
+    """The shipped server on a free port, on the test database (``application``: another WSGI app on it)."""
     port = free_port()
     env = {
         **os.environ,
@@ -42,10 +42,10 @@ def _server(**extra_env):
         "ARDH_THREADS": "2",
         **extra_env,
     }
-    argv = command(host="127.0.0.1", port=port)
+    argv = command(host="127.0.0.1", port=port, **({"application": application} if application else {}))
     proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        wait_until_up(port, "/healthz", proc, timeout=60)
+        wait_until_up(port, ready_path, proc, timeout=60)
         yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()

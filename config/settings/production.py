@@ -1,11 +1,16 @@
 """Production: everything that matters comes from the environment; no defaults for secrets."""
 
+from urllib.parse import urlsplit
+
 from config import env
 from config.settings.base import *
 
 SECRET_KEY = env.string("ARDH_SECRET_KEY")
 DEBUG = False
-ALLOWED_HOSTS = env.strings("ARDH_ALLOWED_HOSTS")
+# The hosts the app answers: the public names, and the name MapProxy reaches it by inside the deployment (the
+# source of its raster tiles, e.g. "app" in docker-compose.yml).
+ALLOWED_HOSTS = [*env.strings("ARDH_ALLOWED_HOSTS"),
+                 *filter(None, [urlsplit(ARDH_MAPPROXY_SOURCE_URL).hostname])]
 DATABASES["default"]["PASSWORD"] = env.string("ARDH_DB_PASSWORD")
 CSRF_TRUSTED_ORIGINS = env.strings("ARDH_CSRF_TRUSTED_ORIGINS", [])
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -20,7 +25,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # tells the application the scheme (SECURE_PROXY_SSL_HEADER above). The application insists too: a request that
 # reached it as plain HTTP anyway is redirected, and every HTTPS answer carries HSTS (docs/operations.md).
 # Exempt, over plain HTTP inside the compose network: /healthz (health checks, monitoring) and the public raster
-# tiles, which MapProxy in the same process fetches from ARDH_MAPPROXY_SOURCE_URL (http://127.0.0.1:8000).
+# tiles, which MapProxy fetches from ARDH_MAPPROXY_SOURCE_URL (compose: http://app:8000).
 SECURE_SSL_REDIRECT = env.boolean("ARDH_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^tiles/[^/]+/\d+/\d+/\d+\.png$"]
 SECURE_HSTS_SECONDS = env.integer("ARDH_HSTS_SECONDS", 365 * 24 * 3600)
