@@ -45,7 +45,7 @@ def kingdom(django_db_setup, django_db_blocker):
             yield {m.municipality.code: m for m in made}
             transaction.set_rollback(True)
         with connection.cursor() as cur:
-            cur.execute("ANALYZE parcels_parcel; ANALYZE cases_case; ANALYZE cases_caseparty")
+            cur.execute("ANALYZE")
 
 
 def _towns(kingdom):
@@ -60,21 +60,10 @@ def _inner_tile(muni, z=16):
     return tile
 
 
-# Reads beyond one municipality known today, each with what narrows it (kept true: a fixed one must leave the list).
-KNOWN = {
-    "parcels_subdivisionplan": "the base map's grant_pool layer joins every municipality's grants plans (a few "
-                               "rows per municipality) to the tile's parcels; to narrow before distributing "
-                               "(decision 036)",
-}
-
-
-def _assert_one_municipality(found, muni, what, known=()):
+def _assert_one_municipality(found, muni, what):
     assert found, f"{what}: no scan of a tenant table — the plan was not read"
     problems = violations(found, muni.pk)
-    expected = [p for p in problems if p.split(" ", 1)[0] in known]
-    problems = [p for p in problems if p not in expected]
     assert not problems, f"{what} reads beyond {muni.code}:\n" + "\n".join(problems)
-    return {p.split(" ", 1)[0] for p in expected}
 
 
 def test_the_simulation_has_twenty_municipalities_of_two_sizes_apart(kingdom):
@@ -94,18 +83,15 @@ def test_the_simulation_has_twenty_municipalities_of_two_sizes_apart(kingdom):
 
 
 def test_a_public_tile_reads_the_parcels_of_its_municipality_only(kingdom):
-    seen = set()
     for sim in _towns(kingdom):
         muni = sim.municipality
         for layer in ("parcels", "base"):
             selection, _key = public_selection(layer, _inner_tile(muni))
             sql, params = tile_sql(selection, _inner_tile(muni))
             found = statement_scans(sql, params)
-            seen |= _assert_one_municipality(found, muni, f"public tile {layer}",
-                                             known=["parcels_subdivisionplan"] if layer == "base" else [])
+            _assert_one_municipality(found, muni, f"public tile {layer}")
             parcels = [s for s in found if s.table == "parcels_parcel"]
             assert any(s.rows_read > 0 for s in parcels) and {s.how for s in parcels} <= {"place", "outer row"}
-    assert seen == set(KNOWN), "a known read beyond the municipality is gone: take it off KNOWN"
 
 
 def test_a_private_tile_is_narrowed_by_the_tenant_key(kingdom):
