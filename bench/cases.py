@@ -164,7 +164,7 @@ def _reserve_numbers(muni, n: int, day) -> list[str]:
     """``n`` numbers of the municipality's counter for the Hijri year of ``day``, in one statement."""
     from django.db import connection
 
-    from cases.services import hijri_year
+    from cases.numbering import hijri_year
 
     year = hijri_year(day)
     with connection.cursor() as cur:

@@ -25,13 +25,13 @@ from audit.models import ChangeRecord
 from audit.services import change_record
 from cases import calendar
 from cases.models import Case, CaseLink, CaseParty, EntryKind, LinkKind, Objection, PartyRole, TimelineEntry
+from cases.numbering import due_date_for
 from cases.selectors import holidays
 from cases.services import (
     _entry,
     _role,
     acts_for_applicant,
     case_create,
-    due_date_for,
 )
 from cases.types import APPLICANT, CaseType, Field, State, Transition, get_case_type
 from common.errors import DuplicateError, NotPermitted, RegisterError, TooLate

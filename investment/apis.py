@@ -44,7 +44,7 @@ from api.errors import BadInput
 from common.bilingual import in_language
 from investment.models import Bid, CommitteeMember, Contract, Opportunity, OpportunityStatus, Site
 from investment.selectors import overdue_instalments, public_opportunities
-from investment.services import contracts, tenders
+from investment.services import award, contracts, tenders
 from investment.services.sites import MANAGE, site_create
 from parcels.models import Parcel
 
@@ -212,7 +212,7 @@ class SharesApi(StaffApiBase):
     @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, pk: int):
         share = str(_body(request).get("share") or "")[:40]
-        state = tenders.share_enter(opportunity=self.opportunity(pk), actor=self.actor, share=share)
+        state = award.share_enter(opportunity=self.opportunity(pk), actor=self.actor, share=share)
         return Response({"entered": state.entered, "needed": state.needed, "opened": state.opened,
                          "status": state.opportunity.status})
 
@@ -224,14 +224,14 @@ class VotesApi(StaffApiBase):
         bid = Bid.objects.filter(opportunity=o, pk=_body(request).get("bid") or 0).first()
         if bid is None:
             raise BadInput(_("bid: the id of a bid of this opportunity."), param="bid")
-        vote = tenders.vote_cast(opportunity=o, actor=self.actor, bid=bid)
+        vote = award.vote_cast(opportunity=o, actor=self.actor, bid=bid)
         return Response({"bid": vote.bid_id})
 
 
 class AwardApi(StaffApiBase):
     @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, pk: int):
-        winner = tenders.award_decide(opportunity=self.opportunity(pk), actor=self.actor)
+        winner = award.award_decide(opportunity=self.opportunity(pk), actor=self.actor)
         return Response({"awarded": winner.receipt, "bid": winner.pk})
 
 

@@ -23,17 +23,15 @@ from cases.documents.services import document_upload
 from common.errors import RegisterError
 from investment.case_types import BID_DOCUMENTS
 from investment.models import Bid, Instalment, Opportunity, Site
+from investment.services.award import award_decide, share_enter, vote_cast
 from investment.services.contracts import contract_hand_over, contract_sign
 from investment.services.sites import site_create
 from investment.services.tenders import (
-    award_decide,
     bid_submit,
     bids_close_due,
     booklet_buy,
     opportunity_create,
     opportunity_publish,
-    share_enter,
-    vote_cast,
 )
 from parcels.models import LandReservation, Parcel
 from payments.demo import pay_case, pay_demo_bill

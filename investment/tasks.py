@@ -4,8 +4,9 @@ own daily job on their issue dates."""
 
 from __future__ import annotations
 
+from investment.services.award import awards_lapse_due
 from investment.services.contracts import contracts_expire_due
-from investment.services.tenders import awards_lapse_due, bids_close_due
+from investment.services.tenders import bids_close_due
 from runtime.jobs import periodic
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Municipality
 from audit.models import ChangeRecord
 from audit.services import change_record
-from cases.services import register_number
+from cases.numbering import register_number
 from common.errors import RegisterError
 from grants import lottery_core as core
 from grants.models import (

@@ -19,7 +19,8 @@ from audit.models import ChangeRecord
 from audit.services import change_record
 from cases.documents.services import Approver, document_issue
 from cases.models import Case, CaseParty, PartyRole
-from cases.services import case_create, case_record, case_transition, register_number, years_after
+from cases.numbering import register_number, years_after
+from cases.services import case_create, case_record, case_transition
 from common.errors import RegisterError, TransitionError
 from investment.case_types import CONTRACT
 from investment.models import (

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Municipality
 from audit.models import ChangeRecord
 from audit.services import change_record
-from cases import services as cases_services
 from cases.documents.services import Approver, document_issue
 from cases.models import Case, EntryKind, TimelineEntry
+from cases.numbering import register_number, years_after
 from common.errors import RegisterError
 from licensing.models import ChildPermit, ChildPermitKind, License, LicenseStatus, Visit, VisitKind, VisitStatus
 from licensing.schedule import inspector_for, next_visit_after
@@ -79,10 +79,10 @@ def license_issue(*, case: Case, actor) -> None:
         raise RegisterError(_("Case %(n)s already has its license.") % {"n": case.number}, code="issued")
     municipality = Municipality.objects.get(pk=case.municipality_id)
     today = timezone.localdate()
-    license.number = cases_services.register_number(model=License, municipality=municipality, code="CL",
+    license.number = register_number(model=License, municipality=municipality, code="CL",
                                                     day=today)
     license.status, license.issued_on = LicenseStatus.ACTIVE, today
-    license.expires_on = cases_services.years_after(today, TERM_YEARS)
+    license.expires_on = years_after(today, TERM_YEARS)
     license.next_visit_on = next_visit_after(risk=license.risk, result=license.last_result or None, day=today)
     license.version += 1
     license.save()
@@ -131,7 +131,7 @@ def license_renew(*, case: Case, actor) -> None:
     license = _license_of_renewal(case)
     today = timezone.localdate()
     before = (license.status, license.expires_on)
-    license.expires_on = cases_services.years_after(max(license.expires_on, today), TERM_YEARS)
+    license.expires_on = years_after(max(license.expires_on, today), TERM_YEARS)
     license.status, license.version = LicenseStatus.ACTIVE, license.version + 1
     license.save(update_fields=["expires_on", "status", "version", "updated_at"])
     license.children.filter(revoked_because="expired").update(active=True, revoked_on=None, revoked_because="")

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Municipality
 from audit.models import ChangeRecord
 from audit.services import change_record
-from cases import services as cases_services
 from cases.documents.services import Approver, document_issue
 from cases.models import Case, EntryKind, TimelineEntry
+from cases.numbering import register_number, years_after
 from common.errors import RegisterError
 from parcels.models import Parcel
 from parcels.services import parcel_status_follow
@@ -88,7 +88,7 @@ def approver_of(case: Case, step: str = "approve"):
 
 
 def term_end(day: date) -> date:
-    return cases_services.years_after(day, settings.ARDH_PERMIT_TERM_YEARS)
+    return years_after(day, settings.ARDH_PERMIT_TERM_YEARS)
 
 
 def certificate_issue(*, case: Case, permit: Permit, proposal: Proposal, actor, approver) -> None:
@@ -115,7 +115,7 @@ def permit_issue(*, case: Case, actor) -> None:
     municipality = Municipality.objects.get(pk=case.municipality_id)
     today = timezone.localdate()
     floors = sum(1 for f in proposal.floors if f.get("kind") in ("ground", "upper"))
-    number = cases_services.register_number(model=Permit, municipality=municipality, code="BP", day=today)
+    number = register_number(model=Permit, municipality=municipality, code="BP", day=today)
     permit = Permit.objects.create(
         municipality=municipality, case=case, number=number, kind=case.case_type, parcel=proposal.parcel,
         proposal=proposal, issued_on=today, valid_until=term_end(today), use=proposal.use, floors=max(floors, 1),

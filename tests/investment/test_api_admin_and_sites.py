@@ -213,7 +213,8 @@ def test_an_investor_buys_the_booklet_through_the_api(published, investors, clie
 
 
 def test_contract_steps_through_the_api_and_an_illegal_one_is_a_409(published, investors, committee, officer):
-    from investment.services.tenders import bid_submit, share_enter, vote_cast
+    from investment.services.award import share_enter, vote_cast
+    from investment.services.tenders import bid_submit
 
     opportunity, shares = published
     paid_booklet(opportunity, investors[0])

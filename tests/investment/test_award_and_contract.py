@@ -22,6 +22,7 @@ from investment.models import (
     SiteStatus,
 )
 from investment.selectors import overdue_instalments
+from investment.services.award import award_decide, awards_lapse_due, share_enter, vote_cast
 from investment.services.contracts import (
     contract_assign,
     contract_extend,
@@ -32,7 +33,7 @@ from investment.services.contracts import (
     contracts_expire_due,
     rent_schedule,
 )
-from investment.services.tenders import award_decide, awards_lapse_due, bid_submit, share_enter, vote_cast
+from investment.services.tenders import bid_submit
 from parcels.models import LandReservation
 from payments.models import Bill, BillStatus
 from tests.investment.conftest import investor_person, paid_booklet, to_opening

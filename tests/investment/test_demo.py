@@ -10,7 +10,7 @@ from django.utils import timezone
 from investment import demo
 from investment.models import Contract, Opportunity, OpportunityStatus, Site
 from investment.selectors import overdue_instalments
-from investment.services.tenders import share_enter
+from investment.services.award import share_enter
 from payments.models import Bill
 from tests.factories import ParcelFactory, PlanFactory
 from tests.investment.conftest import investor_person

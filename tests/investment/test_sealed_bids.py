@@ -10,7 +10,8 @@ from django.utils import timezone
 from common.errors import NotPermitted, RegisterError, TransitionError
 from investment import sealing
 from investment.models import Bid, BidStatus, Opportunity, OpportunityStatus, PendingShare
-from investment.services.tenders import bid_submit, booklet_buy, share_enter
+from investment.services.award import share_enter
+from investment.services.tenders import bid_submit, booklet_buy
 from tests.investment.conftest import SECRET_RENT, paid_booklet, to_opening
 
 

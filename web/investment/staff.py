@@ -13,7 +13,7 @@ from django.views import View
 from accounts.selectors import user_has_permission
 from common.errors import RegisterError
 from investment.models import Bid, CommitteeMember, Opportunity, Vote
-from investment.services import tenders
+from investment.services import award
 from web.inbox.viewer import viewer_of
 
 
@@ -63,14 +63,14 @@ class StaffOpportunityView(LoginRequiredMixin, View):
         action = request.POST.get("action")
         try:
             if action == "share":
-                state = tenders.share_enter(opportunity=opportunity, actor=request.user,
+                state = award.share_enter(opportunity=opportunity, actor=request.user,
                                             share=request.POST.get("share", "")[:40])
                 messages.success(request, _opened(state))
             elif action == "vote":
                 bid = get_object_or_404(Bid, pk=request.POST.get("bid") or 0, opportunity=opportunity)
-                tenders.vote_cast(opportunity=opportunity, actor=request.user, bid=bid)
+                award.vote_cast(opportunity=opportunity, actor=request.user, bid=bid)
             elif action == "award":
-                tenders.award_decide(opportunity=opportunity, actor=request.user)
+                award.award_decide(opportunity=opportunity, actor=request.user)
         except RegisterError as exc:
             messages.error(request, exc.messages[0])
         return redirect("investment-web:staff-opportunity", pk=opportunity.pk)
