@@ -88,23 +88,10 @@ def measure_at_point(muni, points) -> list[float]:
 
 
 def measure_pages(user, path: str, n: int) -> list[float]:
-    from django.test import Client
+    """Server time of ``path`` through the full stack as ``user`` (bench/cases.py's measure, warm-up included)."""
+    from bench.cases import measure_inbox
 
-    from api.access import PerKeyThrottle
-
-    PerKeyThrottle.USER_RATE = 10**9  # one person asking hundreds of times a minute (the statement still runs)
-    client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    for _ in range(3):
-        r = client.get(path)
-        if r.status_code != 200:
-            raise SystemExit(f"{path}: {r.status_code} {r.content[:300]!r}")
-    times = []
-    for _ in range(n):
-        started = time.perf_counter()
-        client.get(path)
-        times.append((time.perf_counter() - started) * 1000)
-    return times
+    return measure_inbox(user, [path], n)[0]
 
 
 def locality(muni, staff, citizen, point) -> list[str]:
