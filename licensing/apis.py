@@ -6,6 +6,7 @@ GET  licensing/eligibility?activity=R01&lon=&lat=   every rule, passed or not, w
 POST licensing/visits/sync {"device", "results": [...]}   one answer per result (docs/inspections.md)
 GET  licensing/submissions?status=conflict      results held (the inspector's own; a supervisor's: all)
 POST licensing/submissions/{id}/decision {"apply": true|false, "note"}
+GET  licensing/photos/{id}                       a visit photo or signature (a supervisor's: any; an inspector's: own)
 GET  licensing/routes?day=YYYY-MM-DD            the day's routes;  POST licensing/routes {"day", "inspectors"}
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import Point
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -28,6 +30,7 @@ from common.errors import NotPermitted
 from licensing.eligibility import eligibility_check
 from licensing.models import Activity, InspectionRoute, SubmissionStatus, VisitSubmission
 from licensing.routes import routes_plan
+from licensing.selectors import photo_for
 from licensing.services.sync import submission_decide, visits_sync
 
 SYNC_BODY_LIMIT = 50 * 1024 * 1024
@@ -103,7 +106,9 @@ def _submission(s: VisitSubmission) -> dict:
     return {"id": s.pk, "uuid": str(s.uuid), "visit": s.visit_id, "premises": s.visit.premises.name_ar,
             "inspector": s.inspector.get_full_name() or s.inspector.username, "status": s.status,
             "status_label": s.get_status_display(), "reason": s.reason, "sent_at": s.created_at.isoformat(),
-            "answers": s.payload.get("answers"), "notes": s.payload.get("notes")}
+            "answers": s.payload.get("answers"), "notes": s.payload.get("notes"),
+            "photos": [{"id": p.pk, "signature": p.signature, "content_type": p.content_type, "size": p.size,
+                        "url": f"/api/v1/licensing/photos/{p.pk}"} for p in s.photos.all()]}
 
 
 class SubmissionsApi(StaffApiBase):
@@ -113,7 +118,7 @@ class SubmissionsApi(StaffApiBase):
         from accounts.selectors import user_has_permission
 
         qs = (VisitSubmission.objects.filter(municipality=self.municipality)
-              .select_related("visit__premises", "inspector"))
+              .select_related("visit__premises", "inspector").prefetch_related("photos").order_by("-created_at"))
         if not user_has_permission(self.actor, "inspections.supervise", municipality_id=self.municipality.pk):
             qs = qs.filter(inspector=self.actor)
         status = request.query_params.get("status")
@@ -135,6 +140,23 @@ class SubmissionDecisionApi(StaffApiBase):
         sub = submission_decide(submission=sub, actor=self.actor, apply=body["apply"],
                                 note=str(body.get("note") or "")[:300])
         return Response(_submission(sub))
+
+
+class PhotoApi(StaffApiBase):
+    @extend_schema(responses={(200, "image/*"): OpenApiTypes.BINARY})
+    def get(self, request, pk: int):
+        self.require("inspections.perform")
+        from accounts.selectors import user_has_permission
+
+        photo = photo_for(user=self.actor, municipality_id=self.municipality.pk, pk=pk,
+                          supervises=user_has_permission(self.actor, "inspections.supervise",
+                                                         municipality_id=self.municipality.pk))
+        if photo is None:
+            raise NotFound(_("No such photo, or not one you may see."))
+        response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
+        response["Cache-Control"] = "private, max-age=86400"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 def _route(r: InspectionRoute) -> dict:

@@ -11,5 +11,6 @@ urlpatterns = [
     path("licensing/submissions", apis.SubmissionsApi.as_view(), name="licensing-submissions"),
     path("licensing/submissions/<int:pk>/decision", apis.SubmissionDecisionApi.as_view(),
          name="licensing-submission-decision"),
+    path("licensing/photos/<int:pk>", apis.PhotoApi.as_view(), name="licensing-photo"),
     path("licensing/routes", apis.RoutesApi.as_view(), name="licensing-routes"),
 ]

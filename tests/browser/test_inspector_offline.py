@@ -143,6 +143,13 @@ def test_an_inspector_records_visits_offline_and_syncs_them(browser, live_server
     assert desk.locator("[data-test=done-total]").inner_text() == "3"
     assert "EXPFOOD" in desk.locator("[data-test=by-type]").inner_text()
     assert desk.locator("[data-test=held-item]").count() == 1
+    # The violation with the photo taken offline, drawn from what the phone sent.
+    latest = desk.locator("[data-test=latest-item][data-penalty=EXPFOOD]")
+    assert latest.count() == 1
+    photo = latest.locator("[data-test=photos] img").first
+    photo.scroll_into_view_if_needed()
+    desk.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=photo.element_handle(),
+                           timeout=10_000)
     boss.close()
     context.close()
 

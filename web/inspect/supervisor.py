@@ -1,6 +1,8 @@
 """``/inspect/supervisor/``: the inspection supervisor's page (issue 20 §3) — today's visits done against planned
-per inspector, the last 30 days' violations by type and by district (bar charts), the results held for a decision
-(conflicts, refusals: apply or discard), and the day's routes on the map (plan them again for everyone)."""
+per inspector, the last 30 days' violations by type and by district (bar charts), the latest violations with the
+photos taken, the results held for a decision (conflicts, refusals: what was answered "no", the photos and the
+signature; apply or discard), and the day's routes on the map (plan them again for everyone).
+The photos are licensing's (``GET /api/v1/licensing/photos/<id>``)."""
 
 from __future__ import annotations
 
@@ -18,8 +20,9 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from common.errors import RegisterError
-from licensing.models import InspectionRoute, SubmissionStatus, Violation, Visit, VisitSubmission
+from licensing.models import InspectionRoute, Violation, Visit, VisitSubmission
 from licensing.routes import routes_plan
+from licensing.selectors import held_submissions, latest_violations, questions_of
 from licensing.services.sync import submission_decide
 from parcels.models import District
 from web.inbox.viewer import viewer_of
@@ -60,9 +63,7 @@ class SupervisorView(LoginRequiredMixin, View):
         districts = dict(District.objects.filter(municipality=muni).values_list("id", "name_ar"))
         by_district = list(violations.values("premises__district").annotate(n=Count("id"), amount=Sum("amount"))
                            .order_by("-n"))
-        held = (VisitSubmission.objects.filter(municipality=muni, status__in=(SubmissionStatus.CONFLICT,
-                                                                              SubmissionStatus.REFUSED))
-                .select_related("visit__premises", "inspector").order_by("-created_at")[:50])
+        held = _with_noes(list(held_submissions(municipality_id=muni.pk)[:50]))
         routes = list(InspectionRoute.objects.filter(municipality=muni, day=today).select_related("inspector"))
         config = map_config(request=request, membership=viewer.access)
         features = [{"type": "Feature", "geometry": json.loads(r.geom.geojson),
@@ -76,7 +77,20 @@ class SupervisorView(LoginRequiredMixin, View):
             "by_type": _bars(by_type, "penalty_code", str),
             "by_district": _bars(by_district, "premises__district", lambda d: districts.get(d, "—")),
             "fines_total": sum((r["amount"] or 0) for r in by_type), "held": held, "routes": routes,
+            "latest": latest_violations(municipality_id=muni.pk)[:20],
         })
+
+
+def _with_noes(held: list[VisitSubmission]) -> list[VisitSubmission]:
+    """Each held result with ``noes``: the checklist questions its inspector answered "no" (a code no longer on
+    the checklist is shown as sent)."""
+    questions = questions_of(activity_ids=[s.visit.license.activity_id for s in held if s.visit.license_id])
+    for s in held:
+        activity = s.visit.license.activity_id if s.visit.license_id else None
+        answers = s.payload.get("answers") or {}
+        s.noes = [{"code": code, "item": questions.get((activity, code))}
+                  for code, yes in sorted(answers.items()) if yes is False]
+    return held
 
 
 @login_required(login_url=reverse_lazy("web:login"))
