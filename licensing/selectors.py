@@ -71,3 +71,10 @@ def photo_for(*, user, municipality_id: int, pk: int, supervises: bool) -> Visit
     if not supervises:
         qs = qs.filter(submission__inspector=user)
     return qs.first()
+
+
+def contradicted_visits(*, municipality_id: int, since: date) -> QuerySet[Visit]:
+    """Visits done on or after ``since`` whose answers the records contradict (``Visit.record_checks``), newest
+    first."""
+    return (Visit.objects.filter(municipality_id=municipality_id, status=VisitStatus.DONE, done_at__date__gte=since)
+            .exclude(record_checks=[]).select_related("premises", "inspector").order_by("-done_at", "-pk"))

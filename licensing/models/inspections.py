@@ -51,6 +51,9 @@ class Visit(TenantOwned):
     notes = models.TextField(_("notes"), blank=True)
     done_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
     submission = models.UUIDField(_("device submission"), null=True, blank=True, unique=True)
+    record_checks = models.JSONField(
+        _("answers the records contradict"), default=list, blank=True,
+        help_text=_("Kept, not overruled: e.g. \"yes\" to the health certificates while some on record had expired."))
     geom = models.PointField(_("location"), srid=4326, spatial_index=False)
 
     class Meta:

@@ -38,6 +38,7 @@ from licensing.models import (
     VisitStatus,
     VisitSubmission,
 )
+from licensing.record_checks import record_checks_text
 from licensing.services.visits import visit_record
 from payments.models import Bill
 
@@ -110,7 +111,9 @@ def _answer(sub: VisitSubmission, *, repeat: bool) -> dict:
     out = {"uuid": str(sub.uuid), "status": sub.status, "message": sub.reason, "visit": visit.pk,
            "repeat": repeat}
     if sub.status in (SubmissionStatus.APPLIED, SubmissionStatus.RESOLVED) and visit.submission == sub.uuid:
-        out.update(result=visit.result, score=str(visit.score))
+        out.update(result=visit.result, score=str(visit.score), record_checks=visit.record_checks)
+        if visit.record_checks:
+            out["message"] = " ".join(filter(None, [sub.reason, record_checks_text(visit.record_checks)]))
         violations = list(Violation.objects.filter(visit=visit).select_related("penalty"))
         out["violations"] = [{"penalty": v.penalty_code, "status": v.status, "amount": str(v.amount),
                               "grace_until": v.grace_until.isoformat() if v.grace_until else None}

@@ -33,6 +33,7 @@ from licensing.models import (
     VisitResult,
     VisitStatus,
 )
+from licensing.record_checks import against_records
 from licensing.schedule import inspector_for, next_visit_after
 from payments.services import bill_issue
 
@@ -103,12 +104,15 @@ def visit_record(*, visit: Visit, actor, answers: dict, notes: str = "", done_at
     now = done_at or timezone.now()
     visit.status, visit.score, visit.result, visit.answers = VisitStatus.DONE, score, result, answers
     visit.notes, visit.done_at, visit.submission = notes[:4000], now, submission
+    visit.record_checks = against_records(establishment_id=visit.premises.establishment_id, answers=answers,
+                                          day=timezone.localdate(now))
     visit.inspector = actor if not isinstance(actor, str) else visit.inspector
     visit.version += 1
     visit.save()
     change_record(instance=visit, action=ChangeRecord.Action.UPDATE, actor=actor,
                   changes={"status": [VisitStatus.PLANNED, VisitStatus.DONE], "result": [None, result],
-                           "score": [None, str(score)]})
+                           "score": [None, str(score)],
+                           **({"record_checks": [None, visit.record_checks]} if visit.record_checks else {})})
     outcome = Outcome(visit=visit)
     _violations(outcome, items=items, answers=answers, actor=actor)
     if license is not None:

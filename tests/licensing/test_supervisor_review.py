@@ -1,14 +1,18 @@
 """What a supervisor reviews: a held result shows what its inspector answered "no", the notes, the photos and the
 signature; the latest violations show the photos of the result that was applied; the photos are served to a
-supervisor of the municipality and to the inspector who sent them, and to nobody else."""
+supervisor of the municipality and to the inspector who sent them, and to nobody else. A "yes" to the health
+certificates while some on record had expired is kept as answered, told to the inspector and listed."""
 
 import base64
 import io
+from datetime import timedelta
 
 from django.test import Client
+from django.utils import timezone
 from PIL import Image
 
-from licensing.models import ChecklistItem, Premises, VisitPhoto
+from audit.models import ChangeRecord
+from licensing.models import ChecklistItem, HealthCertificate, Premises, VisitPhoto
 from tests.factories import MunicipalityFactory
 from tests.licensing.test_inspections import restaurant, yes  # noqa: F401 (fixture)
 from tests.licensing.test_sync import png, result, sync
@@ -104,3 +108,39 @@ def test_an_image_is_what_the_page_draws(restaurant, inspector, supervisor):  # 
     got = browser_for(supervisor).get(f"/api/v1/licensing/photos/{pk}")
     with Image.open(io.BytesIO(b"".join(got.streaming_content))) as img:
         assert img.size == (33, 21)
+
+
+def certificate(license, number: str, expires_on):
+    return HealthCertificate.objects.create(
+        municipality_id=license.municipality_id, establishment_id=license.premises.establishment_id,
+        holder_name=f"عامل {number}", holder_id_number="2012345678", number=number, expires_on=expires_on)
+
+
+def test_a_yes_the_certificates_contradict_is_kept_told_and_listed(restaurant, inspector, supervisor):  # noqa: F811
+    license, visit = restaurant
+    today = timezone.localdate()
+    certificate(license, "HC-OLD", today - timedelta(days=3))
+    certificate(license, "HC-TODAY", today)  # valid through its last day
+    certificate(license, "HC-NEW", today + timedelta(days=200))
+    [answer] = sync(inspector, result(visit, license))  # every question "yes", HC included
+    assert answer["status"] == "applied" and answer["result"] == "pass"  # the inspector's answer is not overruled
+    assert [r["number"] for r in answer["record_checks"][0]["records"]] == ["HC-OLD"]
+    assert "HC-OLD" in answer["message"] and "HC-TODAY" not in answer["message"]
+    visit.refresh_from_db()
+    assert visit.record_checks[0]["code"] == "HC"
+    audit = ChangeRecord.objects.filter(object_id=visit.pk, changes__has_key="record_checks")
+    assert audit.count() == 1
+
+    page = browser_for(supervisor).get("/inspect/supervisor/")
+    [listed] = page.context["contradicted"]
+    assert listed["visit"].pk == visit.pk and "HC-OLD" in listed["text"]
+    assert f'data-visit="{visit.pk}"' in page.content.decode()
+
+
+def test_a_no_or_certificates_in_date_raise_nothing(restaurant, inspector, supervisor):  # noqa: F811
+    license, visit = restaurant
+    certificate(license, "HC-OLD", timezone.localdate() - timedelta(days=1))
+    [answer] = sync(inspector, result(visit, license, answers=yes(license) | {"HC": False}))
+    assert answer["status"] == "applied" and answer["record_checks"] == [] and not answer["message"]
+    assert [v["penalty"] for v in answer["violations"]] == ["HC-EXP"]  # the "no" is the violation, as before
+    assert browser_for(supervisor).get("/inspect/supervisor/").context["contradicted"] == []

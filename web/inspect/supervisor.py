@@ -21,8 +21,9 @@ from django.views.decorators.http import require_POST
 
 from common.errors import RegisterError
 from licensing.models import InspectionRoute, Violation, Visit, VisitSubmission
+from licensing.record_checks import record_checks_text
 from licensing.routes import routes_plan
-from licensing.selectors import held_submissions, latest_violations, questions_of
+from licensing.selectors import contradicted_visits, held_submissions, latest_violations, questions_of
 from licensing.services.sync import submission_decide
 from parcels.models import District
 from web.inbox.viewer import viewer_of
@@ -78,6 +79,8 @@ class SupervisorView(LoginRequiredMixin, View):
             "by_district": _bars(by_district, "premises__district", lambda d: districts.get(d, "—")),
             "fines_total": sum((r["amount"] or 0) for r in by_type), "held": held, "routes": routes,
             "latest": latest_violations(municipality_id=muni.pk)[:20],
+            "contradicted": [{"visit": v, "text": record_checks_text(v.record_checks)}
+                             for v in contradicted_visits(municipality_id=muni.pk, since=since)[:50]],
         })
 
 
