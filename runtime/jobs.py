@@ -24,7 +24,9 @@ from collections.abc import Callable
 from django.db import close_old_connections, connection, transaction
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
+from procrastinate.contrib.django.django_connector import DjangoConnector
 from procrastinate.exceptions import AlreadyEnqueued
+from procrastinate.manager import JobManager
 from procrastinate.sql import queries
 
 logger = logging.getLogger(__name__)
@@ -68,17 +70,25 @@ def periodic(name: str, *, cron: str, retry: RetryStrategy | int | bool = False,
     return declare
 
 
+# The job row is always written through Django's connection, in the caller's transaction. Inside the worker,
+# ``manage.py procrastinate worker`` runs the app on a psycopg pool of its own: a job a task deferred through the
+# app went out on another connection and was committed at once — before the task's own writes (a notification's
+# delivery, found missing by its job, was never sent) or even without them (a task rolled back).
+_IN_TRANSACTION = JobManager(DjangoConnector())
+
+
 def defer_after_commit(name: str, *, queueing_lock: str | None = None, **kwargs) -> int | None:
-    """Queue the task ``name`` with ``kwargs`` as part of the current transaction; its job id.
+    """Queue the task ``name`` with ``kwargs`` as part of the current transaction (in a web request as in a task
+    the worker runs); its job id.
 
     With ``queueing_lock``, a job with the same lock still waiting makes this one unnecessary: None.
     """
-    configured = app.configure_task(name, allow_unknown=False, queueing_lock=queueing_lock)
+    job = app.configure_task(name, allow_unknown=False, queueing_lock=queueing_lock).make_new_job(**kwargs)
     if queueing_lock is None:  # nothing to refuse it: no savepoint (two round trips less on a hot path)
-        return configured.defer(**kwargs)
+        return _IN_TRANSACTION.defer_job(job).id
     try:
         with transaction.atomic():  # a savepoint: a refused queueing lock does not spoil the caller's transaction
-            return configured.defer(**kwargs)
+            return _IN_TRANSACTION.defer_job(job).id
     except AlreadyEnqueued:
         return None
 

@@ -1,5 +1,6 @@
 """The job queue (runtime/jobs.py) with its real worker: periodic jobs run, sweeps give lost rows their job
-again, a name that is no task is refused when queued (not when a worker meets it)."""
+again, a name that is no task is refused when queued (not when a worker meets it), and a job queued by a job is
+part of that job's transaction (run after its commit, never after its rollback)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from procrastinate.exceptions import TaskNotFound
 
@@ -55,3 +56,21 @@ def test_an_import_that_lost_its_job_is_resumed_by_the_sweep(transactional_db, s
 def test_an_unknown_task_is_refused_when_queued():
     with pytest.raises(TaskNotFound):
         defer_after_commit("imports.rnu", job_id=1)
+
+
+def test_a_job_queued_by_a_job_runs_after_that_jobs_commit(worker, tmp_path):
+    path = tmp_path / "chain.log"
+    with transaction.atomic():
+        defer_after_commit("scratch.chain", path=str(path), fail=False, sleep_s=2.0)
+    wait_for(lambda: "done child" in (path.read_text() if path.exists() else ""), what="the child job",
+             worker=worker)
+    lines = [line.rsplit(" ", 1)[0] for line in path.read_text().splitlines()]
+    assert lines == ["committed parent", "started child", "done child"]
+
+
+def test_a_job_queued_by_a_job_that_fails_is_never_queued(worker, tmp_path):
+    path = tmp_path / "chain.log"
+    with transaction.atomic():
+        defer_after_commit("scratch.chain", path=str(path), fail=True)
+    wait_for(lambda: _statuses("scratch.chain") == ["failed"], what="the parent failing", worker=worker)
+    assert _statuses("scratch.mark") == [] and not path.exists()

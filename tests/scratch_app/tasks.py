@@ -33,3 +33,22 @@ def mark(*, path: str, key: str, sleep_s: float = 0.0) -> None:
             out.write(f"{step} {key} {os.getpid()}\n")
         if step == "started":
             time.sleep(sleep_s)
+
+
+@job("scratch.chain", retry=False)
+def chain(*, path: str, fail: bool, sleep_s: float = 0.0) -> None:
+    """Queues ``scratch.mark`` (key "child") inside its transaction, sleeps there, then fails (a rollback) or
+    commits and appends "committed parent <pid>" to ``path``: the child must run after the commit, or never."""
+    from django.db import transaction
+
+    from runtime.jobs import defer_after_commit
+
+    with transaction.atomic():
+        defer_after_commit("scratch.mark", path=path, key="child")
+        time.sleep(sleep_s)
+        if fail:
+            raise RuntimeError("the parent fails: its child job goes with it")
+    import os
+
+    with open(path, "a") as out:
+        out.write(f"committed parent {os.getpid()}\n")
