@@ -4,7 +4,8 @@ inspection and the closure of a premises — what each needs and its declared wo
 commercial_license: submitted → (immediate activity) awaiting_payment → issued
                     submitted → in_review → inspection (pre-opening visit) → awaiting_payment → issued
 license_renewal:    submitted → awaiting_payment → renewed   (late: surcharged)
-inspection_fine:    billed → paid | unpaid
+inspection_fine:    recorded → billed (objectionable: 60 days) → paid | unpaid;
+                    objection upheld → review → billed (confirmed) | paid (confirmed, paid) | waived
 license_closure:    closed → reopened (re-inspection passed) | cancelled (objectionable: 60 days)
 """
 
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.types import APPLICANT, SYSTEM, CaseType, Document, Field, State, Transition, register_case_type
 from licensing import notify, panel
-from licensing.services import applications, workflow
+from licensing.services import applications, fine_review, workflow
 
 OFFICER = "licensing_officer"
 INSPECTOR = "health_inspector"
@@ -120,21 +121,36 @@ INSPECTION_FINE = CaseType(
     title_ar="مخالفة رقابة صحية (غرامة)",
     title_en="Inspection fine",
     states=(
+        State("recorded", _("violation recorded")),
         State("billed", _("fined, awaiting payment")),
+        State("review", _("fine under review (objection upheld)"), sla_days=10, queue_role=SUPERVISOR),
         State("paid", _("paid"), final=True),
         State("unpaid", _("unpaid (referred for collection)"), final=True),
+        State("waived", _("fine waived on objection"), final=True),
     ),
-    initial="billed",
+    initial="recorded",
     transitions=(
+        Transition("fine", _("fined"), ("recorded",), "billed", roles=(SYSTEM,), on_event="fine.billed",
+                   objectionable=True),
         Transition("pay", _("paid"), ("billed",), "paid", roles=(SYSTEM,), on_event="payment.paid"),
         Transition("expire", _("the bill expired unpaid"), ("billed",), "unpaid", roles=(SYSTEM,),
                    on_event="payment.expired"),
+        Transition("confirm", _("confirm the fine"), ("review",), "billed", roles=(SUPERVISOR,),
+                   guards=(fine_review.not_paid,), actions=(fine_review.fine_rebill,), note_required=True,
+                   note_to_applicant=True),
+        Transition("confirm_paid", _("confirm the fine (paid)"), ("review",), "paid", roles=(SUPERVISOR,),
+                   guards=(fine_review.paid,), note_required=True, note_to_applicant=True),
+        Transition("waive", _("waive the fine"), ("review",), "waived", roles=(SUPERVISOR,),
+                   guards=(fine_review.not_paid,), actions=(fine_review.fine_waive,), note_required=True,
+                   note_to_applicant=True),
     ),
     fields=_VISIT_FIELDS,
     create_roles=(INSPECTOR, SUPERVISOR),
     internal=True,
     detail_template="licensing/_panel.html",
     detail_context=panel.panel_context,
+    objection_days=60,
+    reopen_state="review",
 )
 
 LICENSE_CLOSURE = CaseType(

@@ -20,6 +20,7 @@ from common.errors import RegisterError
 from payments.models import BillStatus
 from payments.selectors import bill_receipts, case_bills
 from portal.identity.throttle import client_address, throttle_hit
+from portal.objections import objection_context
 from portal.pages import citizen_required, page
 from web.inbox.present import status_label, type_title
 
@@ -88,6 +89,7 @@ def transaction_detail(request, pk: int):
         "parcels": case.parcels.select_related("plan").order_by("id"),
         "steps": steps, "next": next_action(case, bills, [s["name"] for s in steps]),
         "bank_page": settings.ARDH_SADAD_BANK_PAGE,
+        **objection_context(case),
     })
 
 

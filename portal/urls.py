@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from portal import apply, services_pages, transactions, views
+from portal import apply, objections, services_pages, transactions, views
 
 app_name = "portal"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("transactions/", transactions.transactions, name="transactions"),
     path("transactions/<int:pk>/", transactions.transaction_detail, name="transaction"),
     path("transactions/<int:pk>/step/", transactions.transaction_step, name="transaction-step"),
+    path("transactions/<int:pk>/objection/", objections.objection_new, name="transaction-objection"),
     path("inquiry/", transactions.inquiry, name="inquiry"),
     path("services/", apply.service_list, name="services"),
     path("apply/<slug:case_type>/", apply.apply, name="apply"),

@@ -127,6 +127,7 @@ class ViolationStatus(models.TextChoices):
     GRACE = "grace", _("to correct within the grace period")
     FINED = "fined", _("fined")
     CORRECTED = "corrected", _("corrected")
+    WAIVED = "waived", _("waived on objection")
 
 
 class Violation(TenantOwned):

@@ -136,7 +136,7 @@ def _violations(outcome: Outcome, *, items, answers, actor) -> None:
     today = timezone.localdate()
     since = timezone.now() - timedelta(days=REPEAT_DAYS)
     earlier = {v.penalty_id: v for v in Violation.objects.filter(premises=premises, created_at__gte=since)
-               .exclude(visit=visit).order_by("created_at")}
+               .exclude(visit=visit).exclude(status=ViolationStatus.WAIVED).order_by("created_at")}
     municipality = Municipality.objects.get(pk=visit.municipality_id)
     fined = []
     for item in items:
@@ -164,8 +164,10 @@ def _violations(outcome: Outcome, *, items, answers, actor) -> None:
         outcome.violations.append(violation)
     if fined:
         case = _case_for(visit, FINE_CASE, actor)
-        bill_issue(case=case, actor=actor, service_code=FINE_CASE, lines=[line for _v, line in fined])
+        bill = bill_issue(case=case, actor=actor, service_code=FINE_CASE, lines=[line for _v, line in fined])
         Violation.objects.filter(pk__in=[v.pk for v, _line in fined]).update(case=case)
+        event_apply(case_id=case.pk, event="fine.billed", data={"bill": bill.pk})  # the objectionable step
+        case.refresh_from_db()
         outcome.fine_case = case
 
 
