@@ -10,13 +10,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Municipality
 from audit.models import ChangeRecord
 from audit.services import change_record
 from cases.models import Case
 from cases.services import case_record
-from licensing.fines import fine_line
 from licensing.models import Violation, ViolationStatus
+from payments.lines import FeeLine
 from payments.models import Bill, BillStatus
 from payments.models.bills import OPEN_STATUSES, PAID_STATUSES
 from payments.services import bill_issue
@@ -51,17 +50,16 @@ def _fined(case: Case):
 
 def fine_rebill(*, case: Case, actor) -> None:
     """Action of "confirm": the fine stands; if its bill expired or was withdrawn meanwhile, it is issued again
-    for the same violations and amounts."""
+    with the lines of the last one (the amounts decided at the visit, not recomputed)."""
     if Bill.objects.filter(case=case, status__in=OPEN_STATUSES).exists():
         return
-    violations = list(_fined(case).filter(status=ViolationStatus.FINED))
-    if not violations:
+    last = Bill.objects.filter(case=case).order_by("-id").first()
+    if last is None:
         return
-    category = Municipality.objects.only("fee_category").get(pk=case.municipality_id).fee_category
-    lines = [fine_line(penalty=v.penalty, category=category, size_class=v.premises.establishment.size_class,
-                       repeat=v.repeat) for v in violations]
+    lines = [FeeLine(kind=line.kind, rule=line.rule, quantity=line.quantity, rate=line.rate, amount=line.amount,
+                     explain_ar=line.explain_ar, explain_en=line.explain_en) for line in last.lines.all()]
     bill = bill_issue(case=case, actor=actor, service_code=SERVICE, lines=lines)
-    case_record(case=case, actor=actor, data={"bill": bill.pk},
+    case_record(case=case, actor=actor, data={"bill": bill.pk, "replaces": last.pk},
                 body=_("The fine stands: its bill had lapsed, so it is issued again (%(amount)s SAR).")
                 % {"amount": f"{bill.amount:.2f}"})
 

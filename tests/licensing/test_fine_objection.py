@@ -93,6 +93,7 @@ def test_a_confirmed_fine_whose_bill_lapsed_is_billed_again(fined, owner, object
     assert case.status == "billed"
     fresh = Bill.objects.filter(case=case).exclude(pk=bill.pk).get()
     assert fresh.amount == bill.amount == Decimal("4500.00") and fresh.status in ("draft", "uploaded", "active")
+    assert [(x.rule, x.amount) for x in fresh.lines.all()] == [(x.rule, x.amount) for x in bill.lines.all()]
     assert set(Violation.objects.filter(case=case).values_list("status", flat=True)) == {"fined"}
 
 
