@@ -150,8 +150,9 @@ def _fate(ctx, case: Case, fate: str) -> None:
 
 
 def _past_visits(ctx, licenses: list[License]) -> int:
-    """Visits done in the past weeks with a few violations: fines (some paid), grace periods."""
-    done = 0
+    """Visits done in the past weeks with a few violations: fines (some paid), grace periods; one "yes" to the
+    health certificates that the records contradict."""
+    done, contradicted = 0, False
     for n, license in enumerate(licenses):
         if license.status != LicenseStatus.ACTIVE or n % 2 or license.premises.visits.filter(
                 status=VisitStatus.PLANNED).exists():
@@ -161,12 +162,40 @@ def _past_visits(ctx, licenses: list[License]) -> int:
                                      inspector=inspector_for(license.premises) or ctx.users["health"])
         items = [i for i in license.activity.checklist.all() if i.severity != "grave"]
         answers = _yes(license) | {items[(n // 2) % len(items)].code: False}
+        if not contradicted and answers.get("HC"):  # a "yes" the records contradict: a certificate had lapsed
+            contradicted = True
+            establishment = license.premises.establishment
+            HealthCertificate.objects.get_or_create(
+                municipality=ctx.municipality, number=f"HC-{establishment.cr_number}-L", defaults={
+                    "establishment": establishment, "holder_name": "سالم أحمد", "holder_id_number": "2199999999",
+                    "expires_on": visit.due_on - timedelta(days=20)})
         outcome = visit_record(visit=visit, actor=visit.inspector, answers=answers,
                                done_at=timezone.now() - timedelta(days=10 + n))
         if outcome.fine_case is not None and n % 3 == 0:
             pay_case(ctx, outcome.fine_case)
         done += 1
     return done
+
+
+OBJECTION_GROUNDS = ("كانت الثلاجة في الصيانة يوم الزيارة، ومرفق تقرير الفني.",
+                     "المخالفة صُححت قبل انتهاء الزيارة بحضور المراقب.")
+
+
+def _objections(ctx) -> int:
+    """Two unpaid fines objected to by their owners (from the portal): one waiting for the department
+    supervisor's decision, one upheld and back with the inspection supervisor to confirm or waive."""
+    from cases.objections import objection_file
+
+    fines = list(Case.objects.filter(municipality=ctx.municipality, case_type="inspection_fine", status="billed")
+                 .order_by("id")[:2])
+    for n, case in enumerate(fines):
+        objection = objection_file(case=case, actor="demo: portal", grounds=OBJECTION_GROUNDS[n])
+        if n == 1:
+            boss = ctx.users["supervisor"]
+            ocase = case_transition(case=objection.case, transition="start_review", actor=boss,
+                                    expected_version=None)
+            case_transition(case=ocase, transition="uphold", actor=boss, expected_version=None)
+    return len(fines)
 
 
 def _due_today(ctx) -> int:
@@ -211,8 +240,10 @@ def generate(ctx) -> None:
                     "expires_on": timezone.localdate() + timedelta(days=(-15 if (n + k) % 5 == 0 else 200))})
     expired = licenses_expire_due()
     past = _past_visits(ctx, [License.objects.get(pk=lic.pk) for lic in licenses])
+    objected = _objections(ctx)
     due = _due_today(ctx)
-    ctx.log(f"licensing: {made} licenses ({expired} expired), {past} past visits, {due} routine visits due")
+    ctx.log(f"licensing: {made} licenses ({expired} expired), {past} past visits, {objected} fines objected to, "
+            f"{due} routine visits due")
     _routes(ctx)
 
 
