@@ -21,7 +21,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from accounts.selectors import require_permission
+from accounts.selectors import require_permission, user_has_permission
 from api import params
 from api.access import SignedInPerson, TenantScope
 from api.base import ApiBase
@@ -46,6 +46,10 @@ class LicensingApiBase(ApiBase):
 class StaffApiBase(ApiBase):
     permission_classes = [TenantScope]
     required_scopes = {"GET": "read", "POST": "read"}
+
+    def supervises(self) -> bool:
+        """Whether the caller supervises inspections here (sees every inspector's results and photos)."""
+        return user_has_permission(self.actor, "inspections.supervise", municipality_id=self.municipality.pk)
 
     def require(self, permission: str) -> None:
         if isinstance(self.actor, str):  # a system's key: these are people's own (their visits, their decisions)
@@ -115,11 +119,9 @@ class SubmissionsApi(StaffApiBase):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         self.require("inspections.perform")
-        from accounts.selectors import user_has_permission
-
         qs = (VisitSubmission.objects.filter(municipality=self.municipality)
               .select_related("visit__premises", "inspector").prefetch_related("photos").order_by("-created_at"))
-        if not user_has_permission(self.actor, "inspections.supervise", municipality_id=self.municipality.pk):
+        if not self.supervises():
             qs = qs.filter(inspector=self.actor)
         status = request.query_params.get("status")
         qs = qs.filter(status=status) if status else qs.filter(
@@ -146,11 +148,7 @@ class PhotoApi(StaffApiBase):
     @extend_schema(responses={(200, "image/*"): OpenApiTypes.BINARY})
     def get(self, request, pk: int):
         self.require("inspections.perform")
-        from accounts.selectors import user_has_permission
-
-        photo = photo_for(user=self.actor, municipality_id=self.municipality.pk, pk=pk,
-                          supervises=user_has_permission(self.actor, "inspections.supervise",
-                                                         municipality_id=self.municipality.pk))
+        photo = photo_for(user=self.actor, municipality_id=self.municipality.pk, pk=pk, supervises=self.supervises())
         if photo is None:
             raise NotFound(_("No such photo, or not one you may see."))
         response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)

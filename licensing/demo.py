@@ -29,7 +29,7 @@ from licensing.models import (
 from licensing.reference_data import reference_ensure
 from licensing.routes import routes_plan
 from licensing.schedule import inspector_for, licenses_expire_due, visits_schedule_due
-from licensing.services.visits import visit_record
+from licensing.services.visits import FINE_CASE, visit_record
 from parcels.models import District, Parcel
 from payments.demo import pay_case
 
@@ -186,7 +186,7 @@ def _objections(ctx) -> int:
     supervisor's decision, one upheld and back with the inspection supervisor to confirm or waive."""
     from cases.objections import objection_file
 
-    fines = list(Case.objects.filter(municipality=ctx.municipality, case_type="inspection_fine", status="billed")
+    fines = list(Case.objects.filter(municipality=ctx.municipality, case_type=FINE_CASE, status="billed")
                  .order_by("id")[:2])
     for n, case in enumerate(fines):
         objection = objection_file(case=case, actor="demo: portal", grounds=OBJECTION_GROUNDS[n])

@@ -7,21 +7,19 @@ for a fine that no longer exists."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.models import ChangeRecord
 from audit.services import change_record
 from cases.models import Case
 from cases.services import case_record
+from licensing.fines import SERVICE
 from licensing.models import Violation, ViolationStatus
 from payments.lines import FeeLine
 from payments.models import Bill, BillStatus
 from payments.models.bills import OPEN_STATUSES, PAID_STATUSES
 from payments.services import bill_issue
 from payments.services.bills import bill_cancel
-
-SERVICE = "inspection_fine"
 
 
 def _paid(case: Case) -> Bill | None:
@@ -64,7 +62,6 @@ def fine_rebill(*, case: Case, actor) -> None:
                 % {"amount": f"{bill.amount:.2f}"})
 
 
-@transaction.atomic
 def fine_waive(*, case: Case, actor) -> None:
     """Action of "waive": the unpaid bills withdrawn, the violations waived (a repeat is counted no more)."""
     for bill in Bill.objects.filter(case=case, status__in=(*OPEN_STATUSES, BillStatus.EXPIRED)):
