@@ -196,3 +196,40 @@ def test_a_citizen_reports_a_problem_with_a_pin_and_a_photo_on_a_phone(browser, 
     page.wait_for_selector("[data-test=rating]")
     assert Complaint.objects.get(pk=complaint.pk).rating == 5
     assert Case.objects.get(pk=case.pk).status == "closed"
+
+
+def test_a_citizen_objects_to_a_refusal_on_a_phone(browser, live_server, town, settings, django_user_model):
+    """The refused transaction offers the objection with its last day; the phone's form files it, and I follow
+    it; the refused transaction no longer offers a second one."""
+    from cases.models import Objection
+    from tests.cases.conftest import open_case, staff
+
+    settings.ARDH_OUTBOX_PUBLIC = True
+    city, citizen = town["city"], town["citizen"]
+    reviewer = staff(django_user_model, city, "kreviewer", ["permit_reviewer"])
+    approver = staff(django_user_model, city, "kapprover", ["permit_approver"])
+    point = town["parcel"].geom.point_on_surface
+    # A kiosk permit (the tests' scratch type) of mine, refused by the approver.
+    case = services.case_transition(
+        case=services.case_transition(
+            case=open_case(town=city, actor=reviewer, applicant=citizen, point=point),
+            transition="start_review", actor=reviewer, expected_version=1),
+        transition="reject", actor=approver, expected_version=None)
+    assert case.status == "rejected"
+
+    page = sign_in(browser, live_server, citizen, f"/portal/transactions/{case.pk}/")
+    form = page.locator("[data-test=object-form][data-transition=reject]")
+    assert form.count() == 1 and page.locator("[data-test=period-ends] time").count() == 1
+    fits(page)
+    form.locator("button[type=submit]").click()  # no grounds: the form itself asks for them
+    assert Objection.objects.count() == 0
+    form.locator("textarea").fill("مساحة الكشك 20 م² وليست 60 م²، ومرفق الكروكي.")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("[data-test=status][data-status=submitted]")
+    objection = Objection.objects.get(objected_case=case)
+    assert objection.case.number in page.locator("h1").inner_text()
+    fits(page)
+    page.goto(f"{live_server.url}/portal/transactions/{case.pk}/")
+    filed = page.locator("[data-test=objection-filed]")
+    assert filed.count() == 1 and objection.case.number in filed.inner_text()
+    assert page.locator("[data-test=object-form]").count() == 0
